@@ -1,0 +1,19 @@
+{
+    "name": "Clinic Loyalty",
+    "summary": "Points programme for veterinary and medical clinics: earn on paid invoices, "
+    "redeem rewards, append-only ledger",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Loyalty",
+    "license": "LGPL-3",
+    "author": "Clinic Loyalty contributors",
+    "website": "https://github.com/clinic-loyalty/clinic-loyalty",
+    "depends": ["account", "portal", "product", "mail"],
+    "data": [
+        "security/clinic_loyalty_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron.xml",
+    ],
+    "demo": [],
+    "installable": True,
+    "application": True,
+}

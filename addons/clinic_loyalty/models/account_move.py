@@ -1,0 +1,72 @@
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class AccountMove(models.Model):
+    """Paid customer invoices earn points; their credit notes take them back."""
+
+    _name = "account.move"
+    _inherit = ["account.move", "clinic.loyalty.spend.source"]
+
+    @api.depends("move_type", "state", "payment_state", "reversal_move_ids.state")
+    def _compute_loyalty_synced(self):
+        for move in self:
+            move.loyalty_synced = move.move_type != "out_invoice"
+
+    def init(self):
+        super().init()
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS account_move_loyalty_pending_idx
+                ON account_move (company_id, id) WHERE NOT loyalty_synced
+        """)
+
+    @api.model
+    def _loyalty_rows(self, company, after_id, limit):
+        # Eligible amount = untaxed subtotal of eligible lines, in company
+        # currency (``balance`` is company-currency and tax-excluded, negative
+        # on invoices). Posted credit notes reversing the invoice reduce it.
+        self.env.cr.execute(SQL("""
+            WITH eligible AS (
+                SELECT l.move_id, SUM(l.balance) AS balance
+                  FROM account_move_line l
+                  JOIN product_product pp ON pp.id = l.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE l.display_type = 'product' AND pt.loyalty_eligible
+                   AND l.move_id IN (SELECT id FROM account_move WHERE id = ANY(%(ids)s)
+                                     UNION ALL
+                                     SELECT id FROM account_move WHERE reversed_entry_id = ANY(%(ids)s)
+                                        AND state = 'posted' AND move_type = 'out_refund')
+                 GROUP BY l.move_id
+            ), refunded AS (
+                SELECT x.reversed_entry_id AS move_id, SUM(e.balance) AS amount
+                  FROM account_move x JOIN eligible e ON e.move_id = x.id
+                 WHERE x.reversed_entry_id = ANY(%(ids)s)
+                 GROUP BY x.reversed_entry_id
+            )
+            SELECT m.id, m.commercial_partner_id, m.name, COALESCE(-e.balance, 0),
+                   CASE WHEN m.state = 'posted' AND m.payment_state IN ('paid', 'in_payment', 'reversed')
+                        THEN GREATEST(COALESCE(-e.balance, 0) - COALESCE(r.amount, 0), 0)
+                        ELSE 0 END,
+                   m.loyalty_counted_amount, m.loyalty_points, m.loyalty_seq
+              FROM account_move m
+              LEFT JOIN eligible e ON e.move_id = m.id
+              LEFT JOIN refunded r ON r.move_id = m.id
+             WHERE m.id = ANY(%(ids)s)
+             ORDER BY m.id
+        """, ids=self._loyalty_lock_batch(company, after_id, limit)))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _loyalty_lock_batch(self, company, after_id, limit):
+        self.env.cr.execute(SQL("""
+            SELECT id FROM account_move
+             WHERE company_id = %(company)s AND move_type = 'out_invoice'
+               AND NOT loyalty_synced AND id > %(after)s
+               AND commercial_partner_id IS NOT NULL
+               AND (%(start)s::date IS NULL OR invoice_date >= %(start)s::date)
+             ORDER BY id
+             LIMIT %(limit)s
+               FOR NO KEY UPDATE SKIP LOCKED
+        """, company=company.id, after=after_id, limit=limit,
+            start=company.loyalty_start_date or None))
+        return [row[0] for row in self.env.cr.fetchall()]

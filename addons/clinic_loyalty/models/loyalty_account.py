@@ -1,0 +1,218 @@
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+
+class ClinicLoyaltyAccount(models.Model):
+    """A client's points at one clinic (company).
+
+    The balance is never written through the ORM: it moves only inside
+    :meth:`_post_entries`, in the transaction that inserts the entries and
+    under a row lock on the account, so balance == sum(entries) always holds.
+    """
+
+    _name = "clinic.loyalty.account"
+    _inherit = ["mail.thread"]
+    _description = "Loyalty account"
+    _order = "partner_id, company_id"
+    _rec_names_search = ["partner_id.name", "partner_id.email", "partner_id.ref"]
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Client", required=True, readonly=True, index=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Clinic", required=True, readonly=True, index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    balance = fields.Integer(readonly=True, default=0, tracking=True)
+    spend_carry = fields.Monetary(
+        readonly=True, default=0.0,
+        help="Eligible spend not yet converted into points (total customer spend mode).",
+    )
+    entry_ids = fields.One2many("clinic.loyalty.entry", "account_id", string="Ledger")
+    entry_count = fields.Integer(compute="_compute_entry_count")
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("partner_company_uniq", "unique(partner_id, company_id)",
+         "A client has one loyalty account per clinic."),
+    ]
+
+    @api.depends("partner_id", "company_id")
+    def _compute_display_name(self):
+        for account in self:
+            account.display_name = f"{account.partner_id.name} · {account.company_id.name}"
+
+    def _compute_entry_count(self):
+        counts = dict(self.env["clinic.loyalty.entry"]._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["__count"]))
+        for account in self:
+            account.entry_count = counts.get(account, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("balance") or vals.get("spend_carry"):
+                raise AccessError(_("A loyalty account starts empty: points come from ledger entries."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"balance", "spend_carry", "partner_id", "company_id"} & set(vals):
+            raise AccessError(_("Balances change only by posting ledger entries."))
+        return super().write(vals)
+
+    def action_open_entries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_loyalty.loyalty_entry_action")
+        action["domain"] = [("account_id", "=", self.id)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_or_create(self, pairs):
+        """Accounts for ``pairs`` of (commercial partner id, company id).
+
+        Set-based: one INSERT ... ON CONFLICT DO NOTHING for the missing ones
+        and one SELECT, whatever the number of pairs. Returns {pair: account id}.
+        """
+        pairs = sorted(set(pairs))
+        if not pairs:
+            return {}
+        uid = self.env.uid
+        execute_values(self.env.cr._obj, """
+            INSERT INTO clinic_loyalty_account
+                (partner_id, company_id, balance, spend_carry, active,
+                 create_uid, write_uid, create_date, write_date)
+            SELECT v.partner_id, v.company_id, 0, 0, TRUE, v.uid, v.uid,
+                   now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM (VALUES %s) AS v(partner_id, company_id, uid)
+            ON CONFLICT (partner_id, company_id) DO NOTHING
+        """, [(p, c, uid) for p, c in pairs], page_size=1000)
+        self.env.cr.execute(SQL(
+            """SELECT partner_id, company_id, id FROM clinic_loyalty_account
+                WHERE (partner_id, company_id) IN %s""",
+            tuple(pairs),
+        ))
+        return {(p, c): a for p, c, a in self.env.cr.fetchall()}
+
+    def _lock(self):
+        """Row-lock the accounts (sorted, so two lockers never deadlock) and
+        return their current {id: balance} read under the lock."""
+        if not self.ids:
+            return {}
+        self.env.cr.execute(SQL(
+            """SELECT id, balance FROM clinic_loyalty_account
+                WHERE id IN %s ORDER BY id FOR NO KEY UPDATE""",
+            tuple(self.ids),
+        ))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _post_entries(self, entries, carry=None):
+        """Insert ledger entries and move balances, set-based and atomic.
+
+        :param entries: dicts with account_id, points (signed int), kind, key,
+            and optionally amount, reason, res_model, res_id, source_name, date.
+        :param carry: optional {account id: new spend_carry} (accrual engine).
+        :return: the list of keys actually inserted (already-posted keys are
+            skipped: posting is idempotent per (company, key)).
+
+        A ``redemption`` may never take a balance below zero; a reversal may.
+        """
+        entries = [e for e in entries if e["points"]]
+        if not entries and not carry:
+            return []
+        account_ids = sorted({e["account_id"] for e in entries} | set(carry or {}))
+        accounts = self.browse(account_ids)
+        balances = accounts._lock()
+        if len(balances) != len(account_ids):
+            raise ValidationError(_("Unknown loyalty account."))
+        self.env.cr.execute(SQL(
+            "SELECT id, partner_id, company_id FROM clinic_loyalty_account WHERE id IN %s",
+            tuple(account_ids),
+        ))
+        owner = {a: (p, c) for a, p, c in self.env.cr.fetchall()}
+        projected = dict(balances)
+        for e in entries:
+            projected[e["account_id"]] += e["points"]
+            if e["kind"] == "redemption" and e["points"] < 0 and projected[e["account_id"]] < 0:
+                raise UserError(_(
+                    "Not enough points: the balance is %(balance)s, the redemption needs %(points)s.",
+                    balance=balances[e["account_id"]], points=-e["points"],
+                ))
+        uid = self.env.uid
+        rows = [(
+            e["account_id"], owner[e["account_id"]][0], owner[e["account_id"]][1], e["points"],
+            e.get("amount") or 0.0, e["kind"], e.get("date") or fields.Datetime.now(),
+            e.get("user_id") or uid, e.get("reason"), e.get("res_model"), e.get("res_id") or None,
+            e.get("source_name"), e["key"], uid, uid,
+        ) for e in entries]
+        inserted = execute_values(self.env.cr._obj, """
+            INSERT INTO clinic_loyalty_entry
+                (account_id, partner_id, company_id, points, amount, kind, date, user_id,
+                 reason, res_model, res_id, source_name, key, create_uid, write_uid,
+                 create_date, write_date)
+            SELECT v.*, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM (VALUES %s) AS v
+            ON CONFLICT (company_id, key) DO NOTHING
+            RETURNING account_id, points, key
+        """, rows, page_size=1000, fetch=True) if rows else []
+        deltas = {}
+        for account_id, points, _key in inserted:
+            deltas[account_id] = deltas.get(account_id, 0) + points
+        updates = [(a, deltas.get(a, 0), (carry or {}).get(a)) for a in account_ids
+                   if deltas.get(a) or (carry and a in carry)]
+        if updates:
+            execute_values(self.env.cr._obj, """
+                UPDATE clinic_loyalty_account a
+                   SET balance = a.balance + v.delta,
+                       spend_carry = COALESCE(v.carry, a.spend_carry),
+                       write_date = now() at time zone 'UTC'
+                  FROM (VALUES %s) AS v(id, delta, carry)
+                 WHERE a.id = v.id
+            """, updates, template="(%s, %s, %s::numeric)", page_size=1000)
+        self.env["clinic.loyalty.account"].invalidate_model(["balance", "spend_carry"])
+        self.env["clinic.loyalty.entry"].invalidate_model()
+        return [key for _a, _p, key in inserted]
+
+    def _redeem(self, points, reason, key, *, res_model=None, res_id=None, source_name=None):
+        """The one way points are spent (portal requests, back office, POS).
+
+        Refuses unless the clinic's programme is On and the balance covers
+        ``points`` (checked under the row lock). Callers that must prove the
+        client's consent (the OTP addon) override this to check first.
+        """
+        self.ensure_one()
+        if points <= 0:
+            raise UserError(_("A redemption must spend a positive number of points."))
+        if self.company_id.loyalty_status != "on":
+            raise UserError(_("%(clinic)s's loyalty programme is not open for redemptions.",
+                              clinic=self.company_id.name))
+        posted = self._post_entries([{
+            "account_id": self.id, "points": -points, "kind": "redemption", "key": key,
+            "reason": reason, "res_model": res_model, "res_id": res_id, "source_name": source_name,
+        }])
+        if not posted:
+            raise UserError(_("This redemption was already recorded."))
+        return posted[0]
+
+    @api.model
+    def _check_drift(self):
+        """Accounts whose balance differs from the sum of their entries:
+        [(account id, balance, sum of entries)]. Empty when the books hold."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT a.id, a.balance, COALESCE(s.total, 0)
+              FROM clinic_loyalty_account a
+              LEFT JOIN (SELECT account_id, SUM(points) AS total
+                           FROM clinic_loyalty_entry GROUP BY account_id) s
+                     ON s.account_id = a.id
+             WHERE a.balance <> COALESCE(s.total, 0)
+        """)
+        return self.env.cr.fetchall()

@@ -1,0 +1,126 @@
+import logging
+
+from psycopg2.extras import execute_values
+
+from odoo import api, models
+from odoo.tools import float_round
+
+_logger = logging.getLogger(__name__)
+
+
+def _cents(amount):
+    return int(float_round(amount or 0.0, precision_digits=2) * 100 + (0.5 if amount >= 0 else -0.5))
+
+
+class ClinicLoyaltyAccrual(models.AbstractModel):
+    """The one accrual engine: turns paid eligible spend into ledger entries.
+
+    Every source (see ``clinic.loyalty.spend.source``) is processed in
+    batches: one query reads and locks a batch with its amounts, the points
+    are computed in Python, then one INSERT posts the entries, one UPDATE
+    moves the balances and one UPDATE marks the documents. A batch commits as
+    a whole, so a run killed at any point leaves every document either fully
+    accrued or untouched; idempotency keys make a replay a no-op.
+    """
+
+    _name = "clinic.loyalty.accrual"
+    _description = "Loyalty accrual engine"
+
+    BATCH_SIZE = 2000
+
+    @api.model
+    def _accrual_sources(self):
+        """Models that earn points. Extend with ``super() + [model]``."""
+        return ["account.move"]
+
+    @api.model
+    def _accruing_companies(self):
+        return self.env["res.company"].sudo().search([("loyalty_status", "in", ("test", "on"))])
+
+    @api.model
+    def _pending_count(self):
+        companies = self._accruing_companies()
+        return sum(self.env[m]._loyalty_pending_count(companies) for m in self._accrual_sources())
+
+    @api.model
+    def _run_accrual(self, batch_size=None, commit=False, progress=False):
+        """Accrue every pending document of every source; returns the number
+        of documents processed. ``commit`` commits after each batch (cron)."""
+        batch_size = batch_size or self.BATCH_SIZE
+        done = 0
+        for company in self._accruing_companies():
+            for model in self._accrual_sources():
+                after_id = 0
+                while True:
+                    count, after_id = self._accrue_batch(model, company, after_id, batch_size)
+                    if not count:
+                        break
+                    done += count
+                    if progress:
+                        self.env["ir.cron"]._notify_progress(done=done, remaining=self._pending_count())
+                    if commit:
+                        self.env.cr.commit()
+        return done
+
+    @api.model
+    def _cron_accrue(self):
+        done = self._run_accrual(commit=True, progress=True)
+        _logger.info("Loyalty accrual: %s documents processed", done)
+
+    @api.model
+    def _accrue_batch(self, model, company, after_id, batch_size):
+        """Process one batch of ``model`` for ``company``: returns
+        (documents processed, last id seen)."""
+        source = self.env[model].sudo()
+        rows = source._loyalty_rows(company, after_id, batch_size)
+        if not rows:
+            return 0, after_id
+        Account = self.env["clinic.loyalty.account"].sudo()
+        account_of = Account._get_or_create((row[1], company.id) for row in rows)
+        carry = {}
+        if company.loyalty_earning_mode == "total_spend":
+            self.env.cr.execute(
+                """SELECT id, spend_carry FROM clinic_loyalty_account
+                    WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE""",
+                [list(set(account_of.values()))],
+            )
+            carry = {a: _cents(c) for a, c in self.env.cr.fetchall()}
+        spp = max(_cents(company.loyalty_spend_per_point), 1)
+        minimum = _cents(company.loyalty_min_transaction_amount)
+        kind = source._loyalty_entry_kind()
+        entries, doc_updates = [], []
+        for doc_id, partner_id, name, basis, target, counted, points, seq in rows:
+            account_id = account_of[(partner_id, company.id)]
+            target_c, counted_c, basis_c = _cents(target), _cents(counted), _cents(basis)
+            if carry:
+                carried = carry[account_id] + target_c - counted_c
+                diff = carried // spp
+                carry[account_id] = carried - diff * spp
+            elif target_c <= 0:
+                diff = -points
+            elif points and counted_c > 0:
+                # Already earned: a credit note or a changed amount scales the
+                # points proportionally, at the rate they were earned at.
+                diff = points * target_c // counted_c - points
+            else:
+                diff = target_c // spp if basis_c >= minimum else 0
+            if diff:
+                seq += 1
+                entries.append({
+                    "account_id": account_id, "points": diff,
+                    "kind": kind if diff > 0 else "reversal",
+                    "amount": (target_c - counted_c) / 100.0,
+                    "key": f"{model}:{doc_id}:{seq}",
+                    "res_model": model, "res_id": doc_id, "source_name": name,
+                })
+            doc_updates.append((doc_id, target_c / 100.0, points + diff, seq))
+        Account._post_entries(entries, carry={a: c / 100.0 for a, c in carry.items()})
+        execute_values(self.env.cr._obj, f"""
+            UPDATE "{source._table}" d
+               SET loyalty_synced = TRUE, loyalty_counted_amount = v.counted,
+                   loyalty_points = v.points, loyalty_seq = v.seq
+              FROM (VALUES %s) AS v(id, counted, points, seq)
+             WHERE d.id = v.id
+        """, doc_updates, template="(%s, %s::numeric, %s, %s)", page_size=len(doc_updates))
+        source.invalidate_model(["loyalty_synced", "loyalty_counted_amount", "loyalty_points", "loyalty_seq"])
+        return len(rows), rows[-1][0]

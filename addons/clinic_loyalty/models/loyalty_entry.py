@@ -1,0 +1,98 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+ENTRY_KINDS = [
+    ("accrual", "Accrual"),
+    ("reversal", "Reversal"),
+    ("redemption", "Redemption"),
+    ("refund", "Redemption refund"),
+    ("adjustment", "Adjustment"),
+    ("import", "Import"),
+]
+
+
+class ClinicLoyaltyEntry(models.Model):
+    """One line of the append-only points ledger.
+
+    Entries are only ever inserted by ``clinic.loyalty.account._post_entries``;
+    the ORM refuses to create, write or delete them and a database trigger
+    refuses to change or delete them, whoever asks.
+    """
+
+    _name = "clinic.loyalty.entry"
+    _description = "Loyalty ledger entry"
+    _order = "date desc, id desc"
+    _rec_name = "key"
+
+    account_id = fields.Many2one(
+        "clinic.loyalty.account", required=True, readonly=True, index=True, ondelete="restrict"
+    )
+    partner_id = fields.Many2one("res.partner", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    points = fields.Integer(required=True, readonly=True)
+    amount = fields.Monetary(
+        string="Spend counted", readonly=True, help="Eligible spend this entry accounts for."
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    kind = fields.Selection(ENTRY_KINDS, required=True, readonly=True, index=True)
+    date = fields.Datetime(required=True, readonly=True, index=True)
+    user_id = fields.Many2one("res.users", string="Posted by", readonly=True)
+    reason = fields.Char(readonly=True)
+    res_model = fields.Char(string="Source model", readonly=True, index=True)
+    res_id = fields.Many2oneReference(string="Source id", model_field="res_model", readonly=True)
+    source_name = fields.Char(string="Source document", readonly=True)
+    key = fields.Char(required=True, readonly=True, help="Idempotency key, unique per clinic.")
+
+    _sql_constraints = [
+        ("key_company_uniq", "unique(company_id, key)", "This ledger entry was already posted."),
+        ("points_not_zero", "check(points <> 0)", "A ledger entry must move points."),
+    ]
+
+    def init(self):
+        # Append-only at the database level: no UPDATE of what an entry says,
+        # no DELETE, whatever the caller (the ORM, a server action, raw SQL).
+        self.env.cr.execute("""
+            CREATE OR REPLACE FUNCTION clinic_loyalty_entry_immutable() RETURNS trigger AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' THEN
+                    RAISE EXCEPTION 'clinic_loyalty_entry is append-only: post a correcting entry';
+                END IF;
+                IF (NEW.points, NEW.amount, NEW.account_id, NEW.company_id, NEW.kind, NEW.key, NEW.date)
+                   IS DISTINCT FROM
+                   (OLD.points, OLD.amount, OLD.account_id, OLD.company_id, OLD.kind, OLD.key, OLD.date)
+                THEN
+                    RAISE EXCEPTION 'clinic_loyalty_entry is append-only: post a correcting entry';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            DROP TRIGGER IF EXISTS clinic_loyalty_entry_immutable ON clinic_loyalty_entry;
+            CREATE TRIGGER clinic_loyalty_entry_immutable BEFORE UPDATE OR DELETE ON clinic_loyalty_entry
+                FOR EACH ROW EXECUTE FUNCTION clinic_loyalty_entry_immutable();
+            CREATE INDEX IF NOT EXISTS clinic_loyalty_entry_account_date_idx
+                ON clinic_loyalty_entry (account_id, date DESC, id DESC);
+            CREATE INDEX IF NOT EXISTS clinic_loyalty_entry_source_idx
+                ON clinic_loyalty_entry (res_model, res_id);
+        """)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        raise UserError(
+            _("Ledger entries are posted by the loyalty programme only (accrual, redemption or adjustment).")
+        )
+
+    def write(self, vals):
+        raise UserError(_("Ledger entries cannot be changed: post a correcting adjustment instead."))
+
+    def unlink(self):
+        raise UserError(_("Ledger entries cannot be deleted: post a correcting adjustment instead."))
+
+    def action_open_source(self):
+        self.ensure_one()
+        if not self.res_model or not self.res_id:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make run`: serves the demo clinic at http://127.0.0.1:$ODOO_PORT.
+source "$(dirname "$0")/lib.sh"
+DB="${DB:-clinic_demo}"
+"$ROOT/scripts/setup.sh"
+if (exec 3<>"/dev/tcp/127.0.0.1/$ODOO_PORT") 2>/dev/null; then
+    die "port $ODOO_PORT is already in use: stop what listens there, or run with ODOO_PORT=<free port> make run"
+fi
+if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
+    log "Upgrading the addons in $DB"
+    "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -u "$ADDONS" --stop-after-init
+else
+    log "Creating $DB with demo data (first run only, a few minutes)"
+    "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --stop-after-init
+    "$PY" "$ROOT/scripts/demo_post_install.py" "$DB" "$ODOO_CONF"
+fi
+cat <<MSG
+
+  The demo clinic is served at  http://127.0.0.1:$ODOO_PORT
+  Back office login:            admin / admin
+  Portal client login:          portal / portal
+  Point of sale:                http://127.0.0.1:$ODOO_PORT/pos/ui
+  Client portal:                http://127.0.0.1:$ODOO_PORT/my/loyalty
+  Log file:                     $ROOT/var/log/odoo.log   (Ctrl-C stops the server)
+
+MSG
+exec "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$"

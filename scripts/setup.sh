@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Everything `make run` and `make test` need: PostgreSQL, the venv, odoo.conf.
+source "$(dirname "$0")/lib.sh"
+"$ROOT/scripts/odoo_src.sh" >/dev/null
+export PGPORT="$("$ROOT/scripts/setup_postgres.sh")"
+"$ROOT/scripts/setup_venv.sh"
+"$ROOT/scripts/write_conf.sh"
