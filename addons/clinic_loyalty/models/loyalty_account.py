@@ -181,14 +181,20 @@ class ClinicLoyaltyAccount(models.Model):
         self.env["clinic.loyalty.entry"].invalidate_model()
         return [key for _a, _p, key in inserted]
 
-    def _redeem(self, points, reason, key, *, res_model=None, res_id=None, source_name=None):
+    def _redeem(self, points, reason, key, *, consent, res_model=None, res_id=None, source_name=None):
         """The one way points are spent (portal requests, back office, POS).
 
+        :param consent: how the client agreed: ``"portal"`` when the client
+            asked from their own portal session, ``"staff"`` when staff acts
+            for them. The OTP addon overrides this method and requires a
+            verified one-time code for staff redemptions.
+
         Refuses unless the clinic's programme is On and the balance covers
-        ``points`` (checked under the row lock). Callers that must prove the
-        client's consent (the OTP addon) override this to check first.
+        ``points`` (checked under the row lock).
         """
         self.ensure_one()
+        if consent not in ("portal", "staff"):
+            raise UserError(_("Unknown redemption consent %(consent)s.", consent=consent))
         if points <= 0:
             raise UserError(_("A redemption must spend a positive number of points."))
         if self.company_id.loyalty_status != "on":

@@ -9,7 +9,8 @@ _logger = logging.getLogger(__name__)
 
 
 def _cents(amount):
-    return int(float_round(amount or 0.0, precision_digits=2) * 100 + (0.5 if amount >= 0 else -0.5))
+    """Amount as an integer number of cents (exact floor arithmetic)."""
+    return round(float_round(amount or 0.0, precision_digits=2) * 100)
 
 
 class ClinicLoyaltyAccrual(models.AbstractModel):
@@ -72,6 +73,7 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         """Process one batch of ``model`` for ``company``: returns
         (documents processed, last id seen)."""
         source = self.env[model].sudo()
+        self.env.flush_all()
         rows = source._loyalty_rows(company, after_id, batch_size)
         if not rows:
             return 0, after_id
