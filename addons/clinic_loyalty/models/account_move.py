@@ -25,7 +25,9 @@ class AccountMove(models.Model):
         # Eligible amount = untaxed subtotal of eligible lines, in company
         # currency (``balance`` is company-currency and tax-excluded, negative
         # on invoices). Posted credit notes reversing the invoice reduce it.
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             WITH eligible AS (
                 SELECT l.move_id, SUM(l.balance) AS balance
                   FROM account_move_line l
@@ -53,12 +55,17 @@ class AccountMove(models.Model):
               LEFT JOIN refunded r ON r.move_id = m.id
              WHERE m.id = ANY(%(ids)s)
              ORDER BY m.id
-        """, ids=self._loyalty_lock_batch(company, after_id, limit)))
+        """,
+                ids=self._loyalty_lock_batch(company, after_id, limit),
+            )
+        )
         return self.env.cr.fetchall()
 
     @api.model
     def _loyalty_lock_batch(self, company, after_id, limit):
-        self.env.cr.execute(SQL("""
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT id FROM account_move
              WHERE company_id = %(company)s AND move_type = 'out_invoice'
                AND NOT loyalty_synced AND id > %(after)s
@@ -67,6 +74,11 @@ class AccountMove(models.Model):
              ORDER BY id
              LIMIT %(limit)s
                FOR NO KEY UPDATE SKIP LOCKED
-        """, company=company.id, after=after_id, limit=limit,
-            start=company.loyalty_start_date or None))
+        """,
+                company=company.id,
+                after=after_id,
+                limit=limit,
+                start=company.loyalty_start_date or None,
+            )
+        )
         return [row[0] for row in self.env.cr.fetchall()]

@@ -108,21 +108,32 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
                 diff = target_c // spp if basis_c >= minimum else 0
             if diff:
                 seq += 1
-                entries.append({
-                    "account_id": account_id, "points": diff,
-                    "kind": kind if diff > 0 else "reversal",
-                    "amount": (target_c - counted_c) / 100.0,
-                    "key": f"{model}:{doc_id}:{seq}",
-                    "res_model": model, "res_id": doc_id, "source_name": name,
-                })
+                entries.append(
+                    {
+                        "account_id": account_id,
+                        "points": diff,
+                        "kind": kind if diff > 0 else "reversal",
+                        "amount": (target_c - counted_c) / 100.0,
+                        "key": f"{model}:{doc_id}:{seq}",
+                        "res_model": model,
+                        "res_id": doc_id,
+                        "source_name": name,
+                    }
+                )
             doc_updates.append((doc_id, target_c / 100.0, points + diff, seq))
         Account._post_entries(entries, carry={a: c / 100.0 for a, c in carry.items()})
-        execute_values(self.env.cr._obj, f"""
+        execute_values(
+            self.env.cr._obj,
+            f"""
             UPDATE "{source._table}" d
                SET loyalty_synced = TRUE, loyalty_counted_amount = v.counted,
                    loyalty_points = v.points, loyalty_seq = v.seq
               FROM (VALUES %s) AS v(id, counted, points, seq)
              WHERE d.id = v.id
-        """, doc_updates, template="(%s, %s::numeric, %s, %s)", page_size=len(doc_updates))
+        """,
+            doc_updates,
+            template="(%s, %s::numeric, %s, %s)",
+            page_size=len(doc_updates),
+        )
         source.invalidate_model(["loyalty_synced", "loyalty_counted_amount", "loyalty_points", "loyalty_seq"])
         return len(rows), rows[-1][0]

@@ -14,10 +14,15 @@ class ClinicLoyaltyReward(models.Model):
     value = fields.Monetary(help="What the reward is worth at the counter.")
     currency_id = fields.Many2one(related="company_id.currency_id")
     product_id = fields.Many2one("product.product", help="Item handed over, if any.")
-    company_id = fields.Many2one("res.company", required=True, index=True,
-                                 default=lambda self: self.env.company)
-    active = fields.Boolean(default=True, help="Archived rewards are hidden from clients and kept for history.")
-    redeemed = fields.Boolean(readonly=True, copy=False, help="Redeemed at least once: it can only be archived.")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    active = fields.Boolean(
+        default=True, help="Archived rewards are hidden from clients and kept for history."
+    )
+    redeemed = fields.Boolean(
+        readonly=True, copy=False, help="Redeemed at least once: it can only be archived."
+    )
 
     _sql_constraints = [
         ("points_cost_positive", "check(points_cost > 0)", "A reward must cost at least one point."),

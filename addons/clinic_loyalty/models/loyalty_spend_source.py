@@ -18,15 +18,24 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
     _description = "Loyalty spend source"
 
     loyalty_synced = fields.Boolean(
-        compute="_compute_loyalty_synced", store=True, readonly=True, copy=False,
+        compute="_compute_loyalty_synced",
+        store=True,
+        readonly=True,
+        copy=False,
         help="False until the nightly accrual has reflected this document's latest state.",
     )
     loyalty_counted_amount = fields.Float(
-        string="Loyalty spend counted", readonly=True, default=0.0, copy=False, digits=(16, 2),
+        string="Loyalty spend counted",
+        readonly=True,
+        default=0.0,
+        copy=False,
+        digits=(16, 2),
         help="Eligible amount, in the clinic's currency, the ledger already accounts for.",
     )
     loyalty_points = fields.Integer(string="Loyalty points", readonly=True, copy=False, default=0)
-    loyalty_seq = fields.Integer(readonly=True, copy=False, default=0, help="Number of postings made for this document.")
+    loyalty_seq = fields.Integer(
+        readonly=True, copy=False, default=0, help="Number of postings made for this document."
+    )
 
     def _compute_loyalty_synced(self):
         self.loyalty_synced = False

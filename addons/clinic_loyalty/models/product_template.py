@@ -6,7 +6,9 @@ class ProductTemplate(models.Model):
     _inherit = "product.template"
 
     loyalty_eligible = fields.Boolean(
-        string="Earns points", copy=False, index=True,
+        string="Earns points",
+        copy=False,
+        index=True,
         help="Paid invoice lines of this item earn loyalty points.",
     )
     loyalty_sensitive = fields.Boolean(
@@ -15,8 +17,11 @@ class ProductTemplate(models.Model):
     )
 
     def write(self, vals):
-        if "loyalty_eligible" in vals and not self.env.user.has_group("clinic_loyalty.group_loyalty_manager") \
-                and not self.env.su:
+        if (
+            "loyalty_eligible" in vals
+            and not self.env.user.has_group("clinic_loyalty.group_loyalty_manager")
+            and not self.env.su
+        ):
             raise AccessError(_("Only a Loyalty Manager can choose which items earn points."))
         return super().write(vals)
 
@@ -25,19 +30,33 @@ class ProductTemplate(models.Model):
         """Mark every item of the current clinic eligible, except sensitive ones."""
         if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
             raise AccessError(_("Only a Loyalty Manager can choose which items earn points."))
-        items = self.search([
-            ("loyalty_eligible", "=", False), ("loyalty_sensitive", "=", False),
-            ("sale_ok", "=", True), ("company_id", "in", (self.env.company.id, False)),
-        ])
+        items = self.search(
+            [
+                ("loyalty_eligible", "=", False),
+                ("loyalty_sensitive", "=", False),
+                ("sale_ok", "=", True),
+                ("company_id", "in", (self.env.company.id, False)),
+            ]
+        )
         items.write({"loyalty_eligible": True})
-        skipped = self.search_count([("loyalty_sensitive", "=", True), ("loyalty_eligible", "=", False),
-                                     ("company_id", "in", (self.env.company.id, False))])
+        skipped = self.search_count(
+            [
+                ("loyalty_sensitive", "=", True),
+                ("loyalty_eligible", "=", False),
+                ("company_id", "in", (self.env.company.id, False)),
+            ]
+        )
         return {
-            "type": "ir.actions.client", "tag": "display_notification",
+            "type": "ir.actions.client",
+            "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("%(count)s items now earn points; %(skipped)s sensitive items were left out "
-                             "and can only be enabled one by one.", count=len(items), skipped=skipped),
+                "message": _(
+                    "%(count)s items now earn points; %(skipped)s sensitive items were left out "
+                    "and can only be enabled one by one.",
+                    count=len(items),
+                    skipped=skipped,
+                ),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

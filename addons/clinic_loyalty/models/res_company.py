@@ -11,7 +11,9 @@ class ResCompany(models.Model):
     loyalty_status = fields.Selection(LOYALTY_STATUS, default="off", required=True, tracking=True)
     loyalty_earning_mode = fields.Selection(EARNING_MODES, default="per_transaction", required=True)
     loyalty_spend_per_point = fields.Monetary(
-        default=10.0, required=True, currency_field="currency_id",
+        default=10.0,
+        required=True,
+        currency_field="currency_id",
         help="Eligible spend, in the clinic's currency, that earns one point.",
     )
     loyalty_min_transaction_amount = fields.Monetary(
@@ -24,10 +26,16 @@ class ResCompany(models.Model):
     )
 
     _sql_constraints = [
-        ("loyalty_spend_per_point_positive", "check(loyalty_spend_per_point > 0)",
-         "The spend per point must be greater than zero."),
-        ("loyalty_min_amount_positive", "check(loyalty_min_transaction_amount >= 0)",
-         "The minimum transaction amount cannot be negative."),
+        (
+            "loyalty_spend_per_point_positive",
+            "check(loyalty_spend_per_point > 0)",
+            "The spend per point must be greater than zero.",
+        ),
+        (
+            "loyalty_min_amount_positive",
+            "check(loyalty_min_transaction_amount >= 0)",
+            "The minimum transaction amount cannot be negative.",
+        ),
     ]
 
     def _check_loyalty_ready(self):
@@ -37,23 +45,37 @@ class ResCompany(models.Model):
             Product = self.env["product.template"].sudo().with_context(active_test=True)
             has_reward = Reward.search_count([("company_id", "in", (company.id, False))], limit=1)
             has_item = Product.search_count(
-                [("loyalty_eligible", "=", True), ("company_id", "in", (company.id, False))], limit=1)
+                [("loyalty_eligible", "=", True), ("company_id", "in", (company.id, False))], limit=1
+            )
             if not (has_reward and has_item):
-                raise ValidationError(_(
-                    "%(clinic)s cannot switch its loyalty programme On yet: configure rewards and "
-                    "eligible items first, or leave it in Test.", clinic=company.name))
+                raise ValidationError(
+                    _(
+                        "%(clinic)s cannot switch its loyalty programme On yet: configure rewards and "
+                        "eligible items first, or leave it in Test.",
+                        clinic=company.name,
+                    )
+                )
 
     def write(self, vals):
-        tracked = {f for f in ("loyalty_spend_per_point", "loyalty_earning_mode", "loyalty_status") if f in vals}
+        tracked = {
+            f for f in ("loyalty_spend_per_point", "loyalty_earning_mode", "loyalty_status") if f in vals
+        }
         before = {c.id: {f: c[f] for f in tracked} for c in self} if tracked else {}
         res = super().write(vals)
         if vals.get("loyalty_status") == "on":
             self._check_loyalty_ready()
         for company in self:
-            changes = [f"{f}: {before[company.id][f]} → {company[f]}" for f in tracked
-                       if before[company.id][f] != company[f]]
+            changes = [
+                f"{f}: {before[company.id][f]} → {company[f]}"
+                for f in tracked
+                if before[company.id][f] != company[f]
+            ]
             if changes:
                 company.partner_id.sudo().message_post(
-                    body=_("Loyalty programme settings changed by %(user)s: %(changes)s",
-                           user=self.env.user.name, changes="; ".join(changes)))
+                    body=_(
+                        "Loyalty programme settings changed by %(user)s: %(changes)s",
+                        user=self.env.user.name,
+                        changes="; ".join(changes),
+                    )
+                )
         return res
