@@ -2,10 +2,10 @@
 # `make run`: serves the demo clinic at http://127.0.0.1:$ODOO_PORT.
 source "$(dirname "$0")/lib.sh"
 DB="${DB:-clinic_demo}"
-"$ROOT/scripts/setup.sh"
 if (exec 3<>"/dev/tcp/127.0.0.1/$ODOO_PORT") 2>/dev/null; then
     die "port $ODOO_PORT is already in use: stop what listens there, or run with ODOO_PORT=<free port> make run"
 fi
+"$ROOT/scripts/setup.sh"
 if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
     log "Upgrading the addons in $DB"
     "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -u "$ADDONS" --stop-after-init
