@@ -10,6 +10,11 @@ dropdb --if-exists --force "$DB"
 "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --without-demo=all \
     --stop-after-init --logfile "$ROOT/var/log/test-install.log" \
     || die "installing the addons failed: see var/log/test-install.log"
+# The system tests (tests/system) serve a copy of it with several workers.
+dropdb --if-exists --force "${DB}_server"
+createdb -T "$DB" "${DB}_server"
+rm -rf "$ROOT/var/data/filestore/${DB}_server"
+[ -d "$ROOT/var/data/filestore/$DB" ] && cp -a "$ROOT/var/data/filestore/$DB" "$ROOT/var/data/filestore/${DB}_server"
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(addons tests)
 cd "$ROOT"

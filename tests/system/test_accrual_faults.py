@@ -1,0 +1,122 @@
+"""Scenarios 2 and 3: the accrual job killed (SIGKILL) or cut off from
+PostgreSQL in the middle of a large run, then run again: every invoice is
+accrued exactly once and every balance equals the sum of its entries."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from . import builders
+from .conftest import ROOT
+
+N_INVOICES = int(os.environ.get("SYSTEM_ACCRUAL_INVOICES", "4000"))
+
+
+def _start_accrual(db, batch_size=300):
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "tests" / "system" / "run_accrual.py"),
+            "--db",
+            db,
+            "--config",
+            str(ROOT / "odoo.conf"),
+            "--batch-size",
+            str(batch_size),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _accrued(env, company_id):
+    env.cr.execute(
+        "SELECT count(DISTINCT res_id), count(*) FROM clinic_loyalty_entry WHERE company_id = %s "
+        "AND res_model = 'account.move'",
+        [company_id],
+    )
+    return env.cr.fetchone()
+
+
+def _wait_for_progress(server_env, company_id, proc, minimum):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with server_env() as env:
+            docs, _entries = _accrued(env, company_id)
+        if docs >= minimum:
+            return docs
+        if proc.poll() is not None:
+            pytest.fail(f"the accrual finished before it could be interrupted: {proc.stderr.read()}")
+        time.sleep(0.05)
+    pytest.fail("the accrual made no progress within 120 s")
+
+
+@pytest.fixture
+def large_run(server_env):
+    """A clinic with N_INVOICES paid invoices of 100.00 (10 points each) to accrue."""
+    with server_env() as env:
+        company, service, _reward = builders.make_clinic(env)
+        partner = env["res.partner"].create({"name": "Template client"})
+        template = builders.paid_invoice(env, company, partner, service, 100.0)
+        partners = builders.make_partners(env, N_INVOICES - 1, f"Client {company.id}-")
+        builders.clone_invoices(env, template, partners)
+        return company.id
+
+
+def _assert_exactly_once(server_env, company_id):
+    with server_env() as env:
+        docs, entries = _accrued(env, company_id)
+        assert (docs, entries) == (N_INVOICES, N_INVOICES), "every invoice accrued exactly once"
+        env.cr.execute(
+            "SELECT count(*), min(balance), max(balance) FROM clinic_loyalty_account WHERE company_id = %s",
+            [company_id],
+        )
+        assert env.cr.fetchone() == (N_INVOICES, 10, 10)
+        env.cr.execute(
+            "SELECT count(*) FROM account_move WHERE company_id = %s AND move_type = 'out_invoice' "
+            "AND NOT loyalty_synced",
+            [company_id],
+        )
+        assert env.cr.fetchone()[0] == 0
+        assert env["clinic.loyalty.account"]._check_drift() == []
+
+
+def test_accrual_killed_mid_run_then_rerun(server_db, server_env, large_run):
+    proc = _start_accrual(server_db)
+    done = _wait_for_progress(server_env, large_run, proc, minimum=600)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with server_env() as env:
+        interrupted, _ = _accrued(env, large_run)
+    assert done <= interrupted < N_INVOICES, "the job was killed halfway"
+    assert interrupted % 300 == 0, "a killed batch leaves nothing behind: only whole batches are committed"
+
+    rerun = _start_accrual(server_db)
+    assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
+    _assert_exactly_once(server_env, large_run)
+
+
+def test_database_connection_lost_mid_run_then_rerun(server_db, server_env, large_run):
+    proc = _start_accrual(server_db)
+    _wait_for_progress(server_env, large_run, proc, minimum=600)
+    # What a PostgreSQL restart does to a client: its connections are cut.
+    # (`make soak` restarts the real server instead.)
+    with server_env() as env:
+        env.cr.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND application_name = %s",
+            [server_db, f"odoo-{proc.pid}"],
+        )
+    assert proc.wait(timeout=120) != 0, "the job fails when its connection is lost"
+    with server_env() as env:
+        interrupted, _ = _accrued(env, large_run)
+    assert interrupted < N_INVOICES
+
+    rerun = _start_accrual(server_db)
+    assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
+    _assert_exactly_once(server_env, large_run)
