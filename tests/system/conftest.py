@@ -145,3 +145,11 @@ class RpcError(Exception):
 @pytest.fixture
 def rpc(odoo_server, server_db):
     return lambda: RpcSession(odoo_server, server_db)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from . import metrics
+
+    if metrics.ROWS:
+        terminalreporter.section("system scenarios")
+        terminalreporter.write_line(metrics.table())

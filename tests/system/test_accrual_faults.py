@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from . import builders
+from . import builders, metrics
 from .conftest import ROOT
 
 N_INVOICES = int(os.environ.get("SYSTEM_ACCRUAL_INVOICES", "4000"))
@@ -68,8 +68,16 @@ def large_run(server_env):
         return company.id
 
 
-def _assert_exactly_once(server_env, company_id):
+def _restart_postgresql():
+    cluster = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True)
+    version, name = cluster.stdout.split()[:2]
+    subprocess.run(["pg_ctlcluster", version, name, "restart"], check=True, timeout=120)
+
+
+def _assert_exactly_once(server_env, company_id, scenario):
     with server_env() as env:
+        scenario.drift = len(env["clinic.loyalty.account"]._check_drift())
+        metrics.record(scenario)
         docs, entries = _accrued(env, company_id)
         assert (docs, entries) == (N_INVOICES, N_INVOICES), "every invoice accrued exactly once"
         env.cr.execute(
@@ -87,6 +95,7 @@ def _assert_exactly_once(server_env, company_id):
 
 
 def test_accrual_killed_mid_run_then_rerun(server_db, server_env, large_run):
+    scenario = metrics.Scenario(f"2. accrual SIGKILLed mid-run ({N_INVOICES} invoices)")
     proc = _start_accrual(server_db)
     done = _wait_for_progress(server_env, large_run, proc, minimum=600)
     proc.send_signal(signal.SIGKILL)
@@ -97,26 +106,37 @@ def test_accrual_killed_mid_run_then_rerun(server_db, server_env, large_run):
     assert interrupted % 300 == 0, "a killed batch leaves nothing behind: only whole batches are committed"
 
     rerun = _start_accrual(server_db)
-    assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
-    _assert_exactly_once(server_env, large_run)
+    with scenario.request():
+        assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
+    _assert_exactly_once(server_env, large_run, scenario)
 
 
 def test_database_connection_lost_mid_run_then_rerun(server_db, server_env, large_run):
+    scenario = metrics.Scenario(
+        "3. PostgreSQL " + ("restarted" if os.environ.get("SOAK") else "cut off") + " mid-run"
+    )
     proc = _start_accrual(server_db)
     _wait_for_progress(server_env, large_run, proc, minimum=600)
-    # What a PostgreSQL restart does to a client: its connections are cut.
-    # (`make soak` restarts the real server instead.)
-    with server_env() as env:
-        env.cr.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = %s AND application_name = %s",
-            [server_db, f"odoo-{proc.pid}"],
-        )
+    if os.environ.get("SOAK"):
+        _restart_postgresql()
+    else:
+        # What a PostgreSQL restart does to the job: its connection is cut.
+        _cut_connection(server_env, server_db, proc)
     assert proc.wait(timeout=120) != 0, "the job fails when its connection is lost"
     with server_env() as env:
         interrupted, _ = _accrued(env, large_run)
     assert interrupted < N_INVOICES
 
     rerun = _start_accrual(server_db)
-    assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
-    _assert_exactly_once(server_env, large_run)
+    with scenario.request():
+        assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
+    _assert_exactly_once(server_env, large_run, scenario)
+
+
+def _cut_connection(server_env, server_db, proc):
+    with server_env() as env:
+        env.cr.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND application_name = %s",
+            [server_db, f"odoo-{proc.pid}"],
+        )
