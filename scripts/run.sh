@@ -6,14 +6,25 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$ODOO_PORT") 2>/dev/null; then
     die "port $ODOO_PORT is already in use: stop what listens there, or run with ODOO_PORT=<free port> make run"
 fi
 "$ROOT/scripts/setup.sh"
+# Upgrade only when the addons changed since the last run, so a second run serves in seconds.
+addons_hash="$(cd "$ROOT" && find addons -type f -not -path '*/__pycache__/*' -print0 | sort -z \
+    | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+stamp="$ROOT/var/$DB.addons-hash"
 if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
-    log "Upgrading the addons in $DB"
-    "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -u "$ADDONS" --stop-after-init
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$addons_hash" ]; then
+        log "Upgrading the addons in $DB (their code changed)"
+        "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -u "$ADDONS" --stop-after-init \
+            || die "upgrading the addons failed: see var/log/odoo.log"
+    fi
 else
     log "Creating $DB with demo data (first run only, a few minutes)"
-    "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --stop-after-init
-    "$PY" "$ROOT/scripts/demo_post_install.py" "$DB" "$ODOO_CONF"
+    if ! "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --stop-after-init \
+        || ! "$PY" "$ROOT/scripts/demo_post_install.py" "$DB" "$ODOO_CONF"; then
+        dropdb --if-exists --force "$DB"
+        die "creating $DB failed (dropped it so the next run starts clean): see var/log/odoo.log"
+    fi
 fi
+echo "$addons_hash" >"$stamp"
 cat <<MSG
 
   The demo clinic is served at  http://127.0.0.1:$ODOO_PORT
