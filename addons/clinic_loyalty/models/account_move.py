@@ -14,11 +14,12 @@ class AccountMove(models.Model):
             move.loyalty_synced = move.move_type != "out_invoice"
 
     def init(self):
-        super().init()
+        res = super().init()
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS account_move_loyalty_pending_idx
                 ON account_move (company_id, id) WHERE NOT loyalty_synced
         """)
+        return res
 
     @api.model
     def _loyalty_rows(self, company, after_id, limit):
