@@ -121,3 +121,47 @@ def clone_invoices(env, template_move, partner_ids):
 def make_partners(env, count, prefix):
     partners = env["res.partner"].create([{"name": f"{prefix}{n}"} for n in range(count)])
     return partners.ids
+
+
+def make_portal_clients(env, company, count, prefix, password="portal-pass-1"):
+    """``count`` portal users (one password hash for all: hashing is slow by design)."""
+    portal = env.ref("base.group_portal")
+    users = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            [
+                {
+                    "name": f"{prefix} {n}",
+                    "login": f"{prefix.lower().replace(' ', '-')}-{n}",
+                    "email": f"{prefix.lower().replace(' ', '.')}.{n}@example.com",
+                    "groups_id": [Command.set(portal.ids)],
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                }
+                for n in range(count)
+            ]
+        )
+    )
+    hashed = users[:1]._crypt_context().hash(password)
+    env.cr.execute("UPDATE res_users SET password = %s WHERE id = ANY(%s)", [hashed, users.ids])
+    users.invalidate_recordset(["password"])
+    return users, password
+
+
+def give_points(env, company, partners, points):
+    """Accounts with ``points`` each, through an adjustment entry (the ledger's only door)."""
+    account_of = env["clinic.loyalty.account"]._get_or_create((p.id, company.id) for p in partners)
+    env["clinic.loyalty.account"]._post_entries(
+        [
+            {
+                "account_id": a,
+                "points": points,
+                "kind": "adjustment",
+                "key": f"seed:{a}:{uuid.uuid4().hex}",
+                "reason": "test seed",
+            }
+            for a in account_of.values()
+        ]
+    )
+    return env["clinic.loyalty.account"].browse([account_of[(p.id, company.id)] for p in partners])
