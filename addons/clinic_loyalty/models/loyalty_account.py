@@ -162,7 +162,10 @@ class ClinicLoyaltyAccount(models.Model):
               FROM (VALUES %s) AS v
             ON CONFLICT (company_id, key) DO NOTHING
             RETURNING account_id, points, key
-        """, rows, page_size=1000, fetch=True) if rows else []
+        """, rows, page_size=1000, fetch=True,
+            # Typed: a column that is NULL on every row must not become text.
+            template="(%s, %s, %s, %s, %s::numeric, %s, %s::timestamp, %s, %s, %s, %s::int, %s, %s, %s, %s)",
+        ) if rows else []
         deltas = {}
         for account_id, points, _key in inserted:
             deltas[account_id] = deltas.get(account_id, 0) + points
