@@ -1,0 +1,26 @@
+{
+    "name": "Clinic Loyalty OTP",
+    "summary": "Points are spent only after the client reads back a one-time code sent by SMS",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Loyalty",
+    "license": "LGPL-3",
+    "author": "Clinic Loyalty contributors",
+    "website": "https://github.com/clinic-loyalty/clinic-loyalty",
+    "depends": ["clinic_loyalty", "point_of_sale", "sms", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/clinic_loyalty_otp_security.xml",
+        "security/ir.model.access.csv",
+        "views/loyalty_otp_challenge_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "clinic_loyalty_otp/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "clinic_loyalty_otp/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+}

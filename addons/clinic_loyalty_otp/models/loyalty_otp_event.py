@@ -1,0 +1,26 @@
+from odoo import fields, models
+
+
+class ClinicLoyaltyOtpEvent(models.Model):
+    """What the per-account limits count: SMS sent and wrong codes entered.
+
+    One row per event, kept apart from the challenges so that requesting a new
+    code (a new challenge) never resets the account's counters.
+    """
+
+    _name = "clinic.loyalty.otp.event"
+    _description = "Loyalty one-time code event"
+    _order = "date desc, id desc"
+
+    account_id = fields.Many2one(
+        "clinic.loyalty.account", required=True, readonly=True, index=True, ondelete="cascade")
+    challenge_id = fields.Many2one("clinic.loyalty.otp.challenge", readonly=True, ondelete="set null")
+    company_id = fields.Many2one(related="account_id.company_id", store=True)
+    kind = fields.Selection([("sms", "Code sent"), ("failure", "Wrong code")], required=True, readonly=True)
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+
+    def init(self):
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS clinic_loyalty_otp_event_account_kind_date_idx
+                ON clinic_loyalty_otp_event (account_id, kind, date)
+        """)

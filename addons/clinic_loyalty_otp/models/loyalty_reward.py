@@ -1,0 +1,15 @@
+from odoo import api, models
+
+
+class ClinicLoyaltyReward(models.Model):
+    _name = "clinic.loyalty.reward"
+    _inherit = ["clinic.loyalty.reward", "pos.load.mixin"]
+
+    @api.model
+    def _load_pos_data_domain(self, data):
+        company_id = data["pos.config"]["data"][0]["company_id"]
+        return [("company_id", "=", company_id), ("active", "=", True)]
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        return ["id", "name", "points_cost", "value", "company_id"]

@@ -1,0 +1,333 @@
+import logging
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from odoo.addons.sms.tests.common import SMSCase
+
+from .common import CODE, OtpCommonMixin
+
+T0 = "2026-03-02 09:00:00"
+
+
+@tagged("post_install", "-at_install")
+class TestOtpChallenge(OtpCommonMixin, SMSCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_otp_clinic()
+
+    def redeem(self, challenge_id, account=None, points=40, key="otp-redeem-1", user=None, **binding):
+        account = (account or self.account).with_user(user or self.cashier)
+        challenge = self.Challenge.browse(challenge_id)
+        return account._redeem(points, "counter", key, consent="staff", challenge=challenge,
+                               otp_binding=binding or None)
+
+    def challenge(self, data):
+        return self.Challenge.sudo().browse(data["id"])
+
+    # ------------------------------------------------------------------
+    def test_happy_path_sms_and_redeem(self):
+        data = self.send_code()
+        self.assertEqual(data["state"], "pending", "the SMS goes out after commit")
+        challenge = self.challenge(data)
+        self.assertEqual(challenge.state, "sent")
+        self.assertEqual(challenge.phone, "+32470123456", "normalised to E.164 with the client's country")
+        self.assertSMSIapSent(["+32470123456"])
+        body = self._sms[0]["body"]
+        self.assertIn(self.company.name, body)
+        self.assertIn("40", body)
+        self.assertIn("12.00", body)
+        self.assertIn(CODE, body)
+        kept = self.env["sms.sms"].sudo().search([("id", "in", self._new_sms.ids)])
+        self.assertEqual(kept.state, "pending", "delivery is tracked")
+        self.assertIn("••••••", kept.body)
+        self.assertNotIn(CODE, kept.body)
+        self.assertNotIn(CODE, repr(data))
+        result = self.verify(data["id"])
+        self.assertEqual(result["state"], "verified")
+        self.assertNotIn(CODE, repr(result))
+        self.redeem(data["id"])
+        self.assertEqual(self.account.balance, 60)
+        self.assertEqual(challenge.state, "used")
+        with self.assertRaises(UserError, msg="a used code is never spent again"):
+            self.redeem(data["id"], key="otp-redeem-2")
+        self.assertEqual(self.account.balance, 60)
+
+    def test_staff_redemption_without_code_refused(self):
+        with self.assertRaisesRegex(UserError, "one-time code"):
+            self.account.with_user(self.cashier)._redeem(40, "counter", "no-code", consent="staff")
+        self.assertEqual(self.account.balance, 100)
+        # the setting off: staff redeem without a code; portal consent never needs one
+        self.company.loyalty_otp_required = False
+        self.account.with_user(self.cashier)._redeem(40, "counter", "no-code", consent="staff")
+        self.company.loyalty_otp_required = True
+        self.account._redeem(10, "portal", "portal-1", consent="portal")
+        self.assertEqual(self.account.balance, 50)
+
+    def test_setting_default_on(self):
+        company = self.env["res.company"].create({"name": "New clinic"})
+        self.assertTrue(company.loyalty_otp_required)
+        settings = self.env["res.config.settings"].create({})
+        self.assertTrue(settings.loyalty_otp_sms_provider)
+
+    def test_code_absent_from_database_and_logs(self):
+        with self.assertLogs("odoo", level="DEBUG") as logs:
+            data = self.send_code()
+            self.verify(data["id"], code="000000")
+            self.verify(data["id"])
+            self.redeem(data["id"])
+            _logger = logging.getLogger("odoo.addons.clinic_loyalty_otp")
+            _logger.debug("end of scenario")
+        self.assertTrue(self._sms and CODE in self._sms[0]["body"], "the code really went out")
+        self.assertFalse([line for line in logs.output if CODE in line])
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT c.table_name, c.column_name FROM information_schema.columns c
+              JOIN information_schema.tables t
+                ON t.table_name = c.table_name AND t.table_schema = c.table_schema
+             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+               AND c.data_type IN ('text', 'character varying', 'jsonb')
+               AND c.table_name IN ('sms_sms', 'mail_message', 'mail_tracking_value', 'mail_notification',
+                                    'clinic_loyalty_otp_challenge', 'clinic_loyalty_otp_event',
+                                    'clinic_loyalty_entry', 'clinic_loyalty_account', 'ir_logging',
+                                    'bus_bus', 'sms_tracker', 'res_partner')
+        """)
+        columns = self.env.cr.fetchall()
+        self.assertGreater(len(columns), 20)
+        for table, column in columns:
+            self.env.cr.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}"::text LIKE %s',
+                                [f"%{CODE}%"])
+            self.assertEqual(self.env.cr.fetchone()[0], 0, f"code found in {table}.{column}")
+
+    def test_five_wrong_codes_kill_the_challenge(self):
+        data = self.send_code()
+        for attempt in range(4):
+            result = self.verify(data["id"], code="111111")
+            self.assertEqual(result["state"], "sent")
+            self.assertEqual(result["attempts_left"], 4 - attempt)
+            self.assertIn("Wrong code", result["message"])
+        result = self.verify(data["id"], code="111111")
+        self.assertEqual(result["state"], "dead")
+        self.assertEqual(self.verify(data["id"])["state"], "dead", "the right code no longer works")
+        with self.assertRaises(UserError):
+            self.redeem(data["id"])
+
+    def test_expires_after_five_minutes(self):
+        with freeze_time(T0) as frozen:
+            data = self.send_code()
+            frozen.tick(timedelta(minutes=4, seconds=59))
+            self.assertEqual(self.verify(data["id"], code="000000")["state"], "sent")
+            frozen.tick(timedelta(seconds=2))
+            result = self.verify(data["id"])
+            self.assertEqual(result["state"], "expired")
+            self.assertIn("expired", result["message"])
+
+    def test_verified_code_must_be_spent_soon(self):
+        with freeze_time(T0) as frozen:
+            data = self.send_code()
+            self.verify(data["id"])
+            frozen.tick(timedelta(minutes=31))
+            with self.assertRaisesRegex(UserError, "too old"):
+                self.redeem(data["id"])
+
+    def test_resend_delay_and_three_sms_per_challenge(self):
+        with freeze_time(T0) as frozen:
+            data = self.send_code(code="111111")
+            frozen.tick(timedelta(seconds=59))
+            with self.assertRaisesRegex(UserError, "Wait"):
+                self.resend(data["id"])
+            frozen.tick(timedelta(seconds=2))
+            self.resend(data["id"], code="222222")
+            self.assertSMSIapSent(["+32470123456"], content="222222")
+            frozen.tick(timedelta(seconds=61))
+            self.resend(data["id"], code=CODE)
+            self.assertEqual(self.challenge(data).sms_count, 3)
+            frozen.tick(timedelta(seconds=61))
+            with self.assertRaisesRegex(UserError, "3 times"):
+                self.resend(data["id"])
+            self.assertIn("Wrong", self.verify(data["id"], code="222222")["message"],
+                          "a resend replaces the code")
+            self.assertEqual(self.verify(data["id"])["state"], "verified")
+
+    def test_five_sms_per_account_per_hour(self):
+        with freeze_time(T0) as frozen:
+            for _i in range(5):
+                self.send_code()
+                frozen.tick(timedelta(minutes=5))
+            with self.assertRaisesRegex(UserError, "Five codes"):
+                self.send_code()
+            self.assertEqual(self.send_code(partner=self.other_client)["state"], "pending",
+                             "the limit is per account")
+            frozen.tick(timedelta(minutes=36))
+            self.send_code()
+
+    def test_one_live_challenge_per_account(self):
+        first = self.send_code(code="111111")
+        second = self.send_code(code="222222")
+        self.assertEqual(self.challenge(first).state, "cancelled")
+        self.assertEqual(self.verify(first["id"], code="111111")["state"], "cancelled")
+        self.assertEqual(self.verify(second["id"], code="222222")["state"], "verified")
+
+    def test_ten_failures_lock_account_until_manager_unlocks(self):
+        with freeze_time(T0) as frozen:
+            for _i in range(2):
+                data = self.send_code()
+                for _j in range(5):
+                    result = self.verify(data["id"], code="000000")
+                frozen.tick(timedelta(minutes=2))
+            self.assertTrue(self.account.otp_locked)
+            self.assertIn("locked", result["message"])
+            self.assertIn("locked", self.account.message_ids[0].body)
+            with self.assertRaisesRegex(UserError, "locked"):
+                self.send_code()
+            with self.assertRaises(AccessError):
+                self.account.with_user(self.cashier).action_otp_unlock()
+            self.account.with_user(self.manager).action_otp_unlock()
+            self.assertFalse(self.account.otp_locked)
+            self.assertIn("unlocked", self.account.message_ids[0].body)
+            data = self.send_code()
+            self.assertEqual(self.verify(data["id"])["state"], "verified")
+
+    def test_new_code_never_resets_the_account_count(self):
+        with freeze_time(T0) as frozen:
+            for _i in range(9):
+                data = self.send_code()
+                self.verify(data["id"], code="000000")
+                frozen.tick(timedelta(minutes=13))
+            self.assertFalse(self.account.otp_locked)
+            data = self.send_code()
+            result = self.verify(data["id"], code="000000")
+            self.assertTrue(self.account.otp_locked, "10 failures in 24 h over ten challenges")
+            self.assertTrue(result["locked"])
+            # failures older than 24 h no longer count
+            self.account.with_user(self.manager).action_otp_unlock()
+            frozen.tick(timedelta(hours=25))
+            data = self.send_code()
+            self.verify(data["id"], code="000000")
+            self.assertFalse(self.account.otp_locked)
+
+    def test_failures_survive_the_request(self):
+        """A wrong code over real JSON-RPC: the request must not roll the
+        failure back."""
+        data = self.send_code()
+        self.authenticate("otp_cashier", "otp_cashier")
+        result = self.make_jsonrpc_request("/web/dataset/call_kw", {
+            "model": "clinic.loyalty.otp.challenge", "method": "otp_verify",
+            "args": [data["id"], "000000"], "kwargs": {},
+        })
+        self.assertEqual(result["attempts_left"], 4)
+        self.env.invalidate_all()
+        self.assertEqual(self.challenge(data).attempts, 1)
+        self.assertEqual(self.env["clinic.loyalty.otp.event"].sudo().search_count(
+            [("account_id", "=", self.account.id), ("kind", "=", "failure")]), 1)
+
+    def test_another_cashier_cannot_drive_the_challenge(self):
+        data = self.send_code()
+        with self.assertRaises(AccessError):
+            self.verify(data["id"], user=self.cashier2)
+        self.verify(data["id"])
+        with self.assertRaises(UserError):
+            self.redeem(data["id"], user=self.cashier2)
+
+    def test_binding(self):
+        data = self.send_code()
+        self.verify(data["id"])
+        with self.assertRaisesRegex(UserError, "does not match"):
+            self.redeem(data["id"], account=self.other_account)
+        with self.assertRaisesRegex(UserError, "does not match"):
+            self.redeem(data["id"], points=30)
+        with self.assertRaisesRegex(UserError, "does not match"):
+            self.redeem(data["id"], value=20.0)
+        with self.assertRaisesRegex(UserError, "does not match"):
+            self.redeem(data["id"], pos_order_uid="other-order")
+        self.assertEqual(self.challenge(data).state, "verified")
+        self.redeem(data["id"], value=12.0)
+        self.assertEqual(self.account.balance, 60)
+
+    def test_send_failures_consume_nothing(self):
+        for error, expected in (("credit", "credits"), ("server_error", "provider"),
+                                ("jsonrpc_exception", "provider"), ("wrong_number_format", "cannot receive")):
+            data = self.send_code(sim_error=error)
+            challenge = self.challenge(data)
+            self.assertEqual(challenge.state, "send_failed", error)
+            status = self.Challenge.with_user(self.cashier).otp_status(data["id"])
+            self.assertIn(expected, status["message"])
+            self.assertEqual(self.verify(data["id"])["state"], "send_failed")
+            self.assertEqual(self.account.balance, 100)
+        self.assertFalse(self.env["clinic.loyalty.otp.event"].sudo().search_count(
+            [("account_id", "=", self.account.id), ("kind", "=", "sms")]),
+            "undelivered codes do not count against the hourly limit")
+        self.assertEqual(set(self.env["sms.sms"].sudo().search([("partner_id", "=", self.client.id)])
+                             .mapped("state")), {"error"})
+
+    def test_invalid_or_missing_number(self):
+        self.client.mobile = "12"
+        with self.assertRaisesRegex(UserError, "not a valid mobile number"):
+            self.send_code()
+        self.client.write({"mobile": False, "phone": "+32 2 555 12 12"})
+        self.assertEqual(self.challenge(self.send_code()).phone, "+3225551212", "falls back to phone")
+
+    def test_not_enough_points_or_programme_off(self):
+        self.account._redeem(70, "portal", "portal-drain", consent="portal")
+        with self.assertRaisesRegex(UserError, "needs 40"):
+            self.send_code()
+        self.company.loyalty_status = "off"
+        with self.assertRaisesRegex(UserError, "off"):
+            self.send_code(partner=self.other_client)
+
+    def test_phone_change_by_manager_only_logged_and_held(self):
+        with self.assertRaises(AccessError):
+            self.account.with_user(self.cashier).action_otp_change_phone("+32 470 00 00 01")
+        with self.assertRaises(AccessError):
+            self.account.with_user(self.manager).write({"otp_phone": "+32470000001"})
+        with freeze_time(T0) as frozen:
+            with self.mockSMSGateway():
+                self.account.with_user(self.manager).action_otp_change_phone("0470 00 00 01")
+                self.run_postcommit()
+            self.assertSMSIapSent(["+32470123456"], content="changed")
+            self.assertNotIn("+32470000001", [sms["number"] for sms in self._sms])
+            self.assertEqual(self.account.otp_phone, "+32470000001")
+            self.assertIn("+32470000001", self.account.message_ids[0].body)
+            with self.assertRaisesRegex(UserError, "held"):
+                self.send_code()
+            frozen.tick(timedelta(hours=24, seconds=1))
+            data = self.send_code()
+            self.assertSMSIapSent(["+32470000001"], content=CODE)
+            self.verify(data["id"])
+            self.redeem(data["id"])
+        with self.assertRaisesRegex(UserError, "not a valid"):
+            self.account.with_user(self.manager).action_otp_change_phone("123")
+
+    def test_client_mobile_change_does_not_redirect_codes(self):
+        """The number is frozen on the account at the first code: editing the
+        client's mobile (any user may) does not send codes elsewhere."""
+        data = self.send_code()
+        self.assertEqual(self.account.otp_phone, "+32470123456")
+        self.verify(data["id"])
+        self.client.mobile = "+32 470 55 55 55"
+        self.redeem(data["id"])
+        self.send_code(partner=self.client, reward=self.reward)
+        self.assertSMSIapSent(["+32470123456"])
+
+    def test_verification_query_budget(self):
+        data = self.send_code()
+        self.verify(data["id"], code="000000")
+        self.env.invalidate_all()
+        with self.assertQueryCount(8):
+            self.verify(data["id"], code="000001")
+        self.env.invalidate_all()
+        with self.assertQueryCount(6):
+            self.verify(data["id"])
+
+    def test_rpc_requires_staff(self):
+        portal = self.env["res.users"].create({
+            "name": "Portal", "login": "otp_portal",
+            "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+        })
+        with self.assertRaises(AccessError):
+            self.send_code(user=portal)
+        self.assertFalse(self.Challenge.sudo().search([("partner_id", "=", self.client.id)]))
