@@ -1,0 +1,260 @@
+import phonenumbers
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+PHONE_SUFFIX = 7  # digits compared in SQL before phonenumbers decides
+
+
+def normalize_phone(number, region):
+    """E.164 form of ``number`` read in ``region`` (ISO code), or None."""
+    if not number or sum(c.isdigit() for c in number) < PHONE_SUFFIX:
+        return None
+    try:
+        parsed = phonenumbers.parse(number, region or None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ClinicLoyaltyPmsClientRef(models.Model):
+    """A PMS client id, per import profile, and the Odoo partner it is.
+
+    Without a partner it sits in the "Unmatched clients" queue: its staged
+    invoices wait (nothing is dropped) and accrue on the run after staff
+    link it to a partner or create one.
+    """
+
+    _name = "clinic.loyalty.pms.client.ref"
+    _description = "PMS client"
+    _order = "partner_id desc, name, id"
+    _rec_name = "name"
+
+    profile_id = fields.Many2one(
+        "clinic.loyalty.pms.profile", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", string="Clinic", required=True, readonly=True, index=True)
+    external_id = fields.Char(string="PMS client id", required=True, readonly=True)
+    name = fields.Char(string="Name in the PMS", readonly=True)
+    phone = fields.Char(string="Phone in the PMS", readonly=True)
+    email = fields.Char(string="Email in the PMS", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        index=True,
+        ondelete="restrict",
+        domain="[('company_id', 'in', (company_id, False))]",
+    )
+    match_method = fields.Selection(
+        [("phone", "Phone"), ("email", "Email"), ("manual", "Linked by staff")], readonly=True
+    )
+    match_note = fields.Char(readonly=True, help="Why the client could not be matched automatically.")
+    invoice_ids = fields.One2many("clinic.loyalty.pms.invoice", "client_ref_id", string="Invoices")
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+
+    _sql_constraints = [
+        (
+            "profile_external_uniq",
+            "unique(profile_id, external_id)",
+            "A PMS client id appears once per import profile.",
+        ),
+    ]
+
+    def _compute_invoice_count(self):
+        counts = dict(
+            self.env["clinic.loyalty.pms.invoice"]._read_group(
+                [("client_ref_id", "in", self.ids)], ["client_ref_id"], ["__count"]
+            )
+        )
+        for ref in self:
+            ref.invoice_count = counts.get(ref, 0)
+
+    def write(self, vals):
+        if set(vals) - {"partner_id"} and not self.env.su:
+            raise AccessError(_("Only the client a PMS id belongs to can be changed."))
+        if "partner_id" in vals:
+            if any(ref.partner_id and ref.partner_id.id != vals["partner_id"] for ref in self):
+                raise UserError(
+                    _(
+                        "This PMS client is already linked to a client: its points were earned there. "
+                        "Correct "
+                        "the points with a manual adjustment instead."
+                    )
+                )
+            if not vals["partner_id"]:
+                raise UserError(_("Choose the client this PMS client is."))
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            if any(partner.company_id and partner.company_id != ref.company_id for ref in self):
+                raise UserError(_("Choose a client of the same clinic."))
+            vals = dict(vals, match_method="manual", match_note=False)
+        res = super().write(vals)
+        if "partner_id" in vals:
+            invoices = (
+                self.env["clinic.loyalty.pms.invoice"].sudo().search([("client_ref_id", "in", self.ids)])
+            )
+            for ref in self:
+                invoices.filtered(lambda i, r=ref: i.client_ref_id == r).write(
+                    {"partner_id": ref.partner_id.id}
+                )
+        return res
+
+    def action_create_partner(self):
+        """Create a client from what the PMS says and link it."""
+        for ref in self.filtered(lambda r: not r.partner_id):
+            partner = self.env["res.partner"].create(
+                {
+                    "name": ref.name or ref.external_id,
+                    "phone": ref.phone,
+                    "email": ref.email,
+                    "company_id": ref.company_id.id,
+                }
+            )
+            ref.partner_id = partner
+
+    def action_open_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_loyalty_pms_import.pms_invoice_action")
+        action["domain"] = [("client_ref_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------
+    # Matching (importer, set-based: a few queries per batch)
+    # ------------------------------------------------------------------
+    @api.model
+    def _resolve(self, profile, clients):
+        """{external id: (name, phone, email)} -> {external id: (ref id, partner id or None)}.
+
+        Known ids keep their partner; new and still unmatched ones are matched
+        by phone, then email, when exactly one client of the clinic fits."""
+        cr = self.env.cr
+        uid = self.env.uid
+        execute_values(
+            cr._obj,
+            """
+            INSERT INTO clinic_loyalty_pms_client_ref
+                (profile_id, company_id, external_id, name, phone, email, create_uid, write_uid,
+                 create_date, write_date)
+            SELECT v.*, v.uid, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM (VALUES %s) AS v(profile_id, company_id, external_id, name, phone, email, uid)
+            ON CONFLICT (profile_id, external_id) DO NOTHING
+        """,
+            [(profile.id, profile.company_id.id, ext, n, p, e, uid) for ext, (n, p, e) in clients.items()],
+            page_size=len(clients),
+        )
+        cr.execute(
+            SQL(
+                """
+            SELECT external_id, id, partner_id FROM clinic_loyalty_pms_client_ref
+             WHERE profile_id = %s AND external_id = ANY(%s)
+        """,
+                profile.id,
+                list(clients),
+            )
+        )
+        refs = {ext: (ref_id, partner_id) for ext, ref_id, partner_id in cr.fetchall()}
+        pending = {ext: clients[ext] for ext, (_r, partner_id) in refs.items() if not partner_id}
+        if pending:
+            matches = self._match(profile.company_id, pending)
+            execute_values(
+                cr._obj,
+                """
+                UPDATE clinic_loyalty_pms_client_ref r
+                   SET partner_id = v.partner_id, match_method = v.method, match_note = v.note,
+                       name = v.name, phone = v.phone, email = v.email
+                  FROM (VALUES %s) AS v(id, partner_id, method, note, name, phone, email)
+                 WHERE r.id = v.id AND r.partner_id IS NULL
+            """,
+                [(refs[ext][0], *matches[ext], *pending[ext]) for ext in pending],
+                template="(%s, %s::int, %s, %s, %s, %s, %s)",
+                page_size=len(pending),
+            )
+            for ext in pending:
+                refs[ext] = (refs[ext][0], matches[ext][0])
+            matched = [refs[ext][0] for ext in pending if matches[ext][0]]
+            if matched:  # invoices staged while the client was unknown now accrue too
+                cr.execute(
+                    SQL(
+                        """
+                    UPDATE clinic_loyalty_pms_invoice i SET partner_id = r.partner_id, loyalty_synced = FALSE
+                      FROM clinic_loyalty_pms_client_ref r
+                     WHERE r.id = ANY(%s) AND i.client_ref_id = r.id AND i.partner_id IS NULL
+                """,
+                        matched,
+                    )
+                )
+                self.env["clinic.loyalty.pms.invoice"].invalidate_model(["partner_id", "loyalty_synced"])
+            self.invalidate_model()
+        return refs
+
+    @api.model
+    def _match(self, company, pending):
+        """{ext: (name, phone, email)} -> {ext: (partner id or None, method, note)}."""
+        region = company.country_id.code
+        phones = {ext: normalize_phone(p, region) for ext, (_n, p, _e) in pending.items()}
+        emails = {ext: (e or "").strip().lower() or None for ext, (_n, _p, e) in pending.items()}
+        by_phone, by_email = {}, {}
+        suffixes = list({p[-PHONE_SUFFIX:] for p in phones.values() if p})
+        scope = SQL(
+            """p.active AND (p.company_id = %s OR p.company_id IS NULL)
+                       AND p.id NOT IN (SELECT partner_id FROM res_company)""",
+            company.id,
+        )
+        if suffixes:
+            self.env.cr.execute(
+                SQL(
+                    """
+                SELECT p.commercial_partner_id, n.number
+                  FROM res_partner p
+                  CROSS JOIN LATERAL (VALUES (p.phone), (p.mobile)) AS n(number)
+                 WHERE %s AND n.number IS NOT NULL
+                   AND right(regexp_replace(n.number, '[^0-9]', '', 'g'), %s) = ANY(%s)
+            """,
+                    scope,
+                    PHONE_SUFFIX,
+                    suffixes,
+                )
+            )
+            for partner_id, number in self.env.cr.fetchall():
+                e164 = normalize_phone(number, region)
+                if e164:
+                    by_phone.setdefault(e164, set()).add(partner_id)
+        wanted = list({e for e in emails.values() if e})
+        if wanted:
+            self.env.cr.execute(
+                SQL(
+                    """
+                SELECT p.commercial_partner_id, lower(trim(p.email)) FROM res_partner p
+                 WHERE %s AND lower(trim(p.email)) = ANY(%s)
+            """,
+                    scope,
+                    wanted,
+                )
+            )
+            for partner_id, email in self.env.cr.fetchall():
+                by_email.setdefault(email, set()).add(partner_id)
+        result = {}
+        for ext in pending:
+            phone_hits = by_phone.get(phones[ext], set()) if phones[ext] else set()
+            email_hits = by_email.get(emails[ext], set()) if emails[ext] else set()
+            if len(phone_hits) == 1:
+                result[ext] = (next(iter(phone_hits)), "phone", None)
+            elif not phone_hits and len(email_hits) == 1:
+                result[ext] = (next(iter(email_hits)), "email", None)
+            elif len(phone_hits & email_hits) == 1:
+                result[ext] = (next(iter(phone_hits & email_hits)), "phone", None)
+            elif phone_hits or email_hits:
+                result[ext] = (
+                    None,
+                    None,
+                    _(
+                        "%(count)s clients share this phone or email: choose one.",
+                        count=len(phone_hits | email_hits),
+                    ),
+                )
+            else:
+                result[ext] = (None, None, _("No client has this phone or email."))
+        return result

@@ -1,0 +1,300 @@
+import logging
+
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from ..tools import pms_parser
+
+_logger = logging.getLogger(__name__)
+
+BATCH_ROWS = 5000
+STATE_RANK = "CASE %s WHEN 'void' THEN 3 WHEN 'open' THEN 2 ELSE 1 END"
+
+
+class ClinicLoyaltyPmsImport(models.Model):
+    """One file imported (or rejected) for a profile: the result and its report.
+
+    Importing = validate the whole file in a first streaming pass (a bad file
+    is rejected whole, nothing staged), then stage it in a second streaming
+    pass, by batches, inside a savepoint. Points are not computed here: the
+    staged invoices are a source of the core accrual engine.
+    """
+
+    _name = "clinic.loyalty.pms.import"
+    _description = "PMS import"
+    _order = "id desc"
+    _rec_name = "file_name"
+
+    profile_id = fields.Many2one(
+        "clinic.loyalty.pms.profile", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="profile_id.company_id", store=True, index=True)
+    file_name = fields.Char(readonly=True)
+    origin = fields.Selection([("upload", "Upload"), ("folder", "Drop folder")], readonly=True)
+    user_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
+    state = fields.Selection([("done", "Imported"), ("failed", "Rejected")], readonly=True, required=True)
+    row_count = fields.Integer(string="Lines", readonly=True)
+    invoice_count = fields.Integer(string="Invoices", readonly=True)
+    product_count = fields.Integer(string="New billing codes", readonly=True)
+    unmatched_count = fields.Integer(string="Unmatched clients", readonly=True)
+    report = fields.Text(readonly=True)
+
+    @api.model
+    def _log_failure(self, profile, file_name, origin, report):
+        return self.sudo().create(
+            {
+                "profile_id": profile.id,
+                "file_name": file_name,
+                "origin": origin,
+                "state": "failed",
+                "report": report,
+            }
+        )
+
+    @api.model
+    def _import_file(self, profile, fileobj, file_name, origin="upload"):
+        """Import ``fileobj`` (binary, seekable) for ``profile``: all of it or
+        nothing. Returns the import log (state done or failed)."""
+        profile = profile.sudo()
+        try:
+            with self.env.cr.savepoint():
+                fmt = profile._pms_format()
+                total = pms_parser.validate(fileobj, fmt)
+                log = self.sudo().create(
+                    {
+                        "profile_id": profile.id,
+                        "file_name": file_name,
+                        "origin": origin,
+                        "state": "done",
+                    }
+                )
+                log._stage(fileobj, fmt, total)
+        except pms_parser.PmsImportError as e:
+            _logger.info("PMS import of %s rejected: %s problems", file_name, e.total)
+            return self._log_failure(profile, file_name, origin, e.report(self.env))
+        _logger.info("PMS import of %s: %s lines, %s invoices", file_name, log.row_count, log.invoice_count)
+        return log
+
+    def _stage(self, fileobj, fmt, total):
+        self.ensure_one()
+        stats = {"rows": 0, "invoices": 0, "products": 0}
+        products = {}  # billing code -> product id, for this file
+        batch = []
+        errors = pms_parser.ErrorLog()
+        for row in pms_parser.iter_rows(fileobj, fmt, errors):
+            batch.append(row)
+            if len(batch) >= BATCH_ROWS:
+                self._stage_batch(batch, products, stats)
+                self.env["ir.cron"]._notify_progress(done=stats["rows"], remaining=total - stats["rows"])
+                batch = []
+        if batch:
+            self._stage_batch(batch, products, stats)
+        if errors or stats["rows"] != total:  # the file changed between the two passes
+            raise pms_parser.PmsImportError(
+                [(0, _("The file changed while it was being imported: import it again."))]
+            )
+        self.env.cr.execute(
+            SQL("SELECT count(*) FROM clinic_loyalty_pms_invoice WHERE import_id = %s", self.id)
+        )
+        invoices = self.env.cr.fetchone()[0]
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(DISTINCT client_ref_id) FROM clinic_loyalty_pms_invoice
+                WHERE import_id = %s AND partner_id IS NULL""",
+                self.id,
+            )
+        )
+        unmatched = self.env.cr.fetchone()[0]
+        self.write(
+            {
+                "row_count": stats["rows"],
+                "invoice_count": invoices,
+                "product_count": stats["products"],
+                "unmatched_count": unmatched,
+                "report": _(
+                    "%(rows)s invoice lines of %(invoices)s invoices imported; %(products)s new billing "
+                    "codes (not eligible until you enable them); %(unmatched)s clients to match in "
+                    "Unmatched clients. "
+                    "Points accrue with the next accrual run.",
+                    rows=stats["rows"],
+                    invoices=invoices,
+                    products=stats["products"],
+                    unmatched=unmatched,
+                ),
+            }
+        )
+
+    def _stage_batch(self, batch, products, stats):
+        """Stage one batch of parsed rows: 1 upsert of invoices, 1 delete of
+        their lines from older imports, 1 insert of lines, 1 total update
+        (plus the look-ups of billing codes and clients)."""
+        profile = self.profile_id
+        cr = self.env.cr
+        codes = {}
+        clients = {}
+        invoices = {}
+        for row_no, v in batch:
+            if v[7] not in products:
+                codes.setdefault(v[7], v[8])
+            clients.setdefault(v[3], (v[4], v[5], v[6]))
+            head = invoices.get(v[0])
+            if head is None:
+                invoices[v[0]] = [v[1], v[2], v[3], v[4], v[5], v[6], row_no]
+            elif v[2] == "void" or (v[2] == "open" and head[1] == "paid"):
+                head[1] = v[2]
+        if codes:
+            stats["products"] += self._billing_products(codes, products)
+        refs = self.env["clinic.loyalty.pms.client.ref"]._resolve(profile, clients)
+        uid = self.env.uid
+        header_rows = [
+            (
+                profile.id,
+                profile.company_id.id,
+                number,
+                h[0],
+                h[1],
+                refs[h[2]][0],
+                refs[h[2]][1],
+                h[2],
+                h[3],
+                h[4],
+                h[5],
+                self.id,
+                h[6],
+                uid,
+            )
+            for number, h in invoices.items()
+        ]
+        ids = dict(
+            (name, id_)
+            for id_, name in execute_values(
+                cr._obj,
+                f"""
+            INSERT INTO clinic_loyalty_pms_invoice AS i
+                (profile_id, company_id, name, date, state, client_ref_id, partner_id, pms_client_ref,
+                 pms_client_name, pms_phone, pms_email, import_id, row_number, create_uid, write_uid,
+                 amount_total, loyalty_synced, loyalty_counted_amount, loyalty_points, loyalty_seq,
+                 create_date, write_date)
+            SELECT v.*, v.uid, 0, FALSE, 0, 0, 0, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM (VALUES %s) AS v(profile_id, company_id, name, date, state, client_ref_id, partner_id,
+                                    pms_client_ref, pms_client_name, pms_phone, pms_email, import_id,
+                                    row_number, uid)
+            ON CONFLICT (profile_id, name) DO UPDATE SET
+                date = EXCLUDED.date,
+                state = CASE WHEN i.import_id = EXCLUDED.import_id
+                              AND {STATE_RANK % 'i.state'} > {STATE_RANK % 'EXCLUDED.state'}
+                             THEN i.state ELSE EXCLUDED.state END,
+                client_ref_id = EXCLUDED.client_ref_id, partner_id = EXCLUDED.partner_id,
+                pms_client_ref = EXCLUDED.pms_client_ref, pms_client_name = EXCLUDED.pms_client_name,
+                pms_phone = EXCLUDED.pms_phone, pms_email = EXCLUDED.pms_email,
+                row_number = CASE WHEN i.import_id = EXCLUDED.import_id THEN i.row_number
+                                  ELSE EXCLUDED.row_number END,
+                import_id = EXCLUDED.import_id, loyalty_synced = FALSE,
+                write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+            RETURNING id, name
+        """,
+                header_rows,
+                template="(%s, %s, %s, %s::date, %s, %s::int, %s::int, %s, %s, %s, %s, %s, %s, %s)",
+                page_size=len(header_rows),
+                fetch=True,
+            )
+        )
+        invoice_ids = list(ids.values())
+        # A re-imported invoice is replaced by its lines in this file.
+        cr.execute(
+            SQL(
+                """DELETE FROM clinic_loyalty_pms_invoice_line
+                    WHERE invoice_id = ANY(%s) AND import_id IS DISTINCT FROM %s""",
+                invoice_ids,
+                self.id,
+            )
+        )
+        line_rows = [
+            (
+                ids[v[0]],
+                profile.company_id.id,
+                self.id,
+                row_no,
+                products[v[7]],
+                v[7],
+                v[8],
+                v[9],
+                v[10],
+                v[11],
+                uid,
+            )
+            for row_no, v in batch
+        ]
+        execute_values(
+            cr._obj,
+            """
+            INSERT INTO clinic_loyalty_pms_invoice_line
+                (invoice_id, company_id, import_id, row_number, product_id, code, description, quantity,
+                 amount, patient, create_uid, write_uid, create_date, write_date)
+            SELECT v.*, v.uid, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM (VALUES %s) AS v(invoice_id, company_id, import_id, row_number, product_id, code,
+                                    description, quantity, amount, patient, uid)
+        """,
+            line_rows,
+            template="(%s, %s, %s, %s, %s, %s, %s, %s::numeric, %s::numeric, %s, %s)",
+            page_size=len(line_rows),
+        )
+        cr.execute(
+            SQL(
+                """
+            UPDATE clinic_loyalty_pms_invoice i SET amount_total = s.total
+              FROM (SELECT invoice_id, SUM(amount) AS total FROM clinic_loyalty_pms_invoice_line
+                     WHERE invoice_id = ANY(%(ids)s) GROUP BY invoice_id) s
+             WHERE i.id = s.invoice_id
+        """,
+                ids=invoice_ids,
+            )
+        )
+        self.env["clinic.loyalty.pms.invoice"].invalidate_model()
+        self.env["clinic.loyalty.pms.invoice.line"].invalidate_model()
+        stats["rows"] += len(batch)
+
+    def _billing_products(self, codes, products):
+        """Fill ``products`` {code: product id} for ``codes`` {code: description};
+        a code the clinic does not know becomes a service that earns nothing
+        until a manager enables it. Returns the number of products created."""
+        company = self.profile_id.company_id
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT DISTINCT ON (pp.default_code) pp.default_code, pp.id
+              FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.default_code = ANY(%(codes)s) AND pp.active
+               AND (pt.company_id = %(company)s OR pt.company_id IS NULL)
+             ORDER BY pp.default_code, pt.company_id NULLS LAST, pp.id
+        """,
+                codes=list(codes),
+                company=company.id,
+            )
+        )
+        products.update(self.env.cr.fetchall())
+        missing = [code for code in codes if code not in products]
+        if missing:
+            created = (
+                self.env["product.product"]
+                .sudo()
+                .with_company(company)
+                .create(
+                    [
+                        {
+                            "name": codes[code] or code,
+                            "default_code": code,
+                            "type": "service",
+                            "company_id": company.id,
+                            "sale_ok": True,
+                            "purchase_ok": False,
+                            "loyalty_eligible": False,
+                        }
+                        for code in missing
+                    ]
+                )
+            )
+            products.update(zip(missing, created.ids, strict=False))
+        return len(missing)

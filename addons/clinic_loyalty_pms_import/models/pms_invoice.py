@@ -1,0 +1,163 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class ClinicLoyaltyPmsInvoice(models.Model):
+    """An invoice exported by a PMS, staged for the accrual engine.
+
+    A second source of ``clinic.loyalty.accrual``: paid invoices of a matched
+    client earn points like Odoo invoices; a re-import with another amount
+    earns or takes back the difference; a voided one is reversed. Staged
+    only by the importer, in SQL (see ``clinic.loyalty.pms.import``).
+    """
+
+    _name = "clinic.loyalty.pms.invoice"
+    _inherit = ["clinic.loyalty.spend.source"]
+    _description = "PMS invoice"
+    _order = "date desc, id desc"
+
+    name = fields.Char(string="PMS invoice number", required=True, readonly=True)
+    profile_id = fields.Many2one(
+        "clinic.loyalty.pms.profile", required=True, readonly=True, index=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one("res.company", string="Clinic", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(required=True, readonly=True)
+    state = fields.Selection(
+        [("paid", "Paid"), ("open", "Not paid"), ("void", "Voided")],
+        required=True,
+        readonly=True,
+        default="paid",
+    )
+    client_ref_id = fields.Many2one(
+        "clinic.loyalty.pms.client.ref",
+        string="PMS client",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Client",
+        readonly=True,
+        index=True,
+        help="Empty until the PMS client is matched: the invoice waits, then accrues.",
+    )
+    pms_client_ref = fields.Char(string="PMS client id", readonly=True)
+    pms_client_name = fields.Char(string="Client name in the PMS", readonly=True)
+    pms_phone = fields.Char(string="Phone in the PMS", readonly=True)
+    pms_email = fields.Char(string="Email in the PMS", readonly=True)
+    amount_total = fields.Monetary(string="Total", readonly=True)
+    line_ids = fields.One2many("clinic.loyalty.pms.invoice.line", "invoice_id", string="Lines", readonly=True)
+    import_id = fields.Many2one(
+        "clinic.loyalty.pms.import", string="Last imported by", readonly=True, index=True, ondelete="set null"
+    )
+    row_number = fields.Integer(string="Row in the file", readonly=True)
+
+    _sql_constraints = [
+        ("profile_name_uniq", "unique(profile_id, name)", "A PMS invoice is staged once per profile."),
+    ]
+
+    def init(self):
+        super().init()
+        self.env.cr.execute("""
+            CREATE INDEX IF NOT EXISTS clinic_loyalty_pms_invoice_pending_idx
+                ON clinic_loyalty_pms_invoice (company_id, id) WHERE NOT loyalty_synced
+        """)
+
+    @api.depends("state", "partner_id", "amount_total", "line_ids.amount", "line_ids.product_id")
+    def _compute_loyalty_synced(self):
+        self.loyalty_synced = False
+
+    @api.model
+    def _loyalty_entry_kind(self):
+        return "import"
+
+    @api.model
+    def _loyalty_pending_count(self, companies):
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT count(*) FROM clinic_loyalty_pms_invoice
+             WHERE NOT loyalty_synced AND partner_id IS NOT NULL AND company_id = ANY(%s)
+        """,
+                companies.ids,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _loyalty_rows(self, company, after_id, limit):
+        # Eligible amount = sum of the lines whose billing code earns points,
+        # in company currency; a voided or unpaid invoice counts for 0.
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH eligible AS (
+                SELECT l.invoice_id, SUM(l.amount) AS amount
+                  FROM clinic_loyalty_pms_invoice_line l
+                  JOIN product_product pp ON pp.id = l.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pt.loyalty_eligible AND l.invoice_id = ANY(%(ids)s)
+                 GROUP BY l.invoice_id
+            )
+            SELECT i.id, p.commercial_partner_id, i.name, GREATEST(COALESCE(e.amount, 0), 0),
+                   CASE WHEN i.state = 'paid' THEN GREATEST(COALESCE(e.amount, 0), 0) ELSE 0 END,
+                   i.loyalty_counted_amount, i.loyalty_points, i.loyalty_seq
+              FROM clinic_loyalty_pms_invoice i
+              JOIN res_partner p ON p.id = i.partner_id
+              LEFT JOIN eligible e ON e.invoice_id = i.id
+             WHERE i.id = ANY(%(ids)s)
+             ORDER BY i.id
+        """,
+                ids=self._loyalty_lock_batch(company, after_id, limit),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _loyalty_lock_batch(self, company, after_id, limit):
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT id FROM clinic_loyalty_pms_invoice
+             WHERE company_id = %(company)s AND NOT loyalty_synced AND id > %(after)s
+               AND partner_id IS NOT NULL
+               AND (%(start)s::date IS NULL OR date >= %(start)s::date)
+             ORDER BY id
+             LIMIT %(limit)s
+               FOR NO KEY UPDATE SKIP LOCKED
+        """,
+                company=company.id,
+                after=after_id,
+                limit=limit,
+                start=company.loyalty_start_date or None,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+
+class ClinicLoyaltyPmsInvoiceLine(models.Model):
+    _name = "clinic.loyalty.pms.invoice.line"
+    _description = "PMS invoice line"
+    _order = "invoice_id, row_number, id"
+
+    invoice_id = fields.Many2one(
+        "clinic.loyalty.pms.invoice", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", string="Clinic", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    import_id = fields.Many2one(
+        "clinic.loyalty.pms.import", string="File", readonly=True, index=True, ondelete="set null"
+    )
+    row_number = fields.Integer(string="Row in the file", readonly=True)
+    product_id = fields.Many2one(
+        "product.product", string="Billing code", required=True, readonly=True, ondelete="restrict"
+    )
+    loyalty_eligible = fields.Boolean(related="product_id.product_tmpl_id.loyalty_eligible")
+    code = fields.Char(string="Code in the PMS", readonly=True)
+    description = fields.Char(readonly=True)
+    quantity = fields.Float(readonly=True, digits=(16, 3))
+    amount = fields.Monetary(readonly=True)
+    patient = fields.Char(readonly=True)

@@ -1,0 +1,235 @@
+import logging
+import os
+import time
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools.pms_parser import PmsImportError
+
+_logger = logging.getLogger(__name__)
+
+SETTLE_SECONDS = 60  # a file younger than this may still be being written by the PMS
+
+
+class ClinicLoyaltyPmsProfile(models.Model):
+    """One clinic's PMS export: its format, and where its files arrive."""
+
+    _name = "clinic.loyalty.pms.profile"
+    _inherit = ["clinic.loyalty.pms.format"]
+    _description = "PMS import profile"
+    _order = "company_id, name"
+
+    name = fields.Char(required=True)
+    company_id = fields.Many2one(
+        "res.company", string="Clinic", required=True, index=True, default=lambda self: self.env.company
+    )
+    preset_id = fields.Many2one(
+        "clinic.loyalty.pms.preset",
+        string="Preset",
+        help="Choosing a preset copies its format; adjust it to your export.",
+    )
+    active = fields.Boolean(default=True)
+    drop_folder = fields.Char(
+        groups="clinic_loyalty.group_loyalty_manager",
+        help="Absolute path of a server folder where the PMS drops its exports. The nightly job imports "
+        "every file in it, then moves it to processed/ or failed/ (with a report beside it). Only an "
+        "administrator can set it.",
+    )
+    max_file_size_mb = fields.Integer(string="Maximum file size (MB)", default=200, required=True)
+    import_ids = fields.One2many("clinic.loyalty.pms.import", "profile_id", string="Imports")
+    unmatched_count = fields.Integer(compute="_compute_unmatched_count")
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(name, company_id)", "A clinic's import profiles need distinct names."),
+        ("max_size_positive", "check(max_file_size_mb > 0)", "The maximum file size must be positive."),
+    ]
+
+    def _compute_unmatched_count(self):
+        counts = dict(
+            self.env["clinic.loyalty.pms.client.ref"]._read_group(
+                [("profile_id", "in", self.ids), ("partner_id", "=", False)], ["profile_id"], ["__count"]
+            )
+        )
+        for profile in self:
+            profile.unmatched_count = counts.get(profile, 0)
+
+    @api.constrains(
+        "delimiter",
+        "encoding",
+        "date_format",
+        "decimal_separator",
+        "col_invoice",
+        "col_date",
+        "col_client_ref",
+        "col_code",
+        "col_amount",
+    )
+    def _check_format(self):
+        for profile in self:
+            try:
+                profile._pms_format().check()
+            except PmsImportError as e:
+                raise ValidationError("\n".join(self.env._(reason) for _row, reason in e.errors)) from None
+
+    @api.constrains("drop_folder")
+    def _check_drop_folder_path(self):
+        for profile in self.sudo().filtered("drop_folder"):
+            path = profile.drop_folder
+            if not os.path.isabs(path) or os.path.normpath(path) != path.rstrip("/") or path == "/":
+                raise ValidationError(
+                    _("The drop folder must be an absolute path without '..', such as /srv/pms/clinic-a.")
+                )
+
+    @api.onchange("preset_id")
+    def _onchange_preset_id(self):
+        if self.preset_id:
+            self.update(self.preset_id._format_values())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_drop_folder_rights(vals)
+            if vals.get("preset_id"):
+                preset = self.env["clinic.loyalty.pms.preset"].browse(vals["preset_id"])
+                for field, value in preset._format_values().items():
+                    vals.setdefault(field, value)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_drop_folder_rights(vals)
+        return super().write(vals)
+
+    def _check_drop_folder_rights(self, vals):
+        # A drop folder makes the server read files: only administrators choose which.
+        if vals.get("drop_folder") and not (self.env.su or self.env.user.has_group("base.group_system")):
+            raise AccessError(_("Only an administrator can set the drop folder of an import profile."))
+
+    def action_open_upload(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "clinic.loyalty.pms.upload",
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Import a PMS export"),
+            "context": {"default_profile_id": self.id},
+        }
+
+    def action_scan_drop_folder(self):
+        self.ensure_one()
+        if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
+            raise AccessError(_("Only a Loyalty Manager can import PMS exports."))
+        logs = self.sudo()._import_drop_folder()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if all(log.state == "done" for log in logs) else "warning",
+                "message": _(
+                    "%(done)s files imported, %(failed)s rejected.",
+                    done=len(logs.filtered(lambda log: log.state == "done")),
+                    failed=len(logs.filtered(lambda log: log.state == "failed")),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_open_unmatched(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "clinic_loyalty_pms_import.pms_client_ref_action_unmatched"
+        )
+        action["domain"] = [("profile_id", "=", self.id), ("partner_id", "=", False)]
+        return action
+
+    # ------------------------------------------------------------------
+    # Drop folder
+    # ------------------------------------------------------------------
+    def _drop_folder_path(self):
+        self.ensure_one()
+        path = self.sudo().drop_folder
+        if not path or not os.path.isabs(path):
+            raise UserError(_("Set an absolute drop folder on the profile %(name)s first.", name=self.name))
+        path = os.path.realpath(path)
+        if not os.path.isdir(path):
+            raise UserError(_("The drop folder %(path)s does not exist: create it on the server.", path=path))
+        return path
+
+    def _drop_folder_files(self, folder):
+        """Regular, settled, non-hidden files directly in ``folder`` (never a
+        symlink, never a sub-folder), by name."""
+        now = time.time()
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
+                continue
+            stat = entry.stat(follow_symlinks=False)
+            if now - stat.st_mtime < SETTLE_SECONDS:
+                continue
+            yield entry.name, entry.path, stat.st_size
+
+    def _import_drop_folder(self, commit=False):
+        """Import every file of the drop folder; move each to processed/ or
+        failed/ with a report beside it. Returns the import logs."""
+        self.ensure_one()
+        folder = self._drop_folder_path()
+        Import = self.env["clinic.loyalty.pms.import"]
+        logs = Import
+        for sub in ("processed", "failed"):
+            os.makedirs(os.path.join(folder, sub), mode=0o750, exist_ok=True)
+        for name, path, size in self._drop_folder_files(folder):
+            if size > self.max_file_size_mb * 1024 * 1024:
+                log = Import._log_failure(
+                    self,
+                    name,
+                    "folder",
+                    _(
+                        "The file is larger than the profile's limit of %(size)s MB.",
+                        size=self.max_file_size_mb,
+                    ),
+                )
+            else:
+                try:
+                    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+                except OSError as e:
+                    _logger.warning("PMS import: cannot open %s: %s", path, e)
+                    continue
+                with os.fdopen(fd, "rb") as fileobj:
+                    if os.fstat(fileobj.fileno()).st_size > self.max_file_size_mb * 1024 * 1024:
+                        log = Import._log_failure(
+                            self,
+                            name,
+                            "folder",
+                            _(
+                                "The file is larger than the profile's limit of %(size)s MB.",
+                                size=self.max_file_size_mb,
+                            ),
+                        )
+                    else:
+                        log = Import._import_file(self, fileobj, name, origin="folder")
+            logs |= log
+            if commit:
+                self.env.cr.commit()  # the import is safe in the database before the file moves
+            dest = os.path.join(
+                folder,
+                "processed" if log.state == "done" else "failed",
+                f"{fields.Datetime.now():%Y%m%d-%H%M%S}-{log.id}-{name}",
+            )
+            try:
+                os.replace(path, dest)
+                with open(dest + ".report.txt", "w", encoding="utf-8") as report:
+                    report.write(log.report or "")
+            except OSError as e:
+                _logger.error("PMS import: cannot move %s to %s: %s", path, dest, e)
+        return logs
+
+    @api.model
+    def _cron_import_drop_folders(self):
+        profiles = self.sudo().search([("drop_folder", "!=", False)])
+        for index, profile in enumerate(profiles):
+            try:
+                profile._import_drop_folder(commit=True)
+            except UserError as e:
+                _logger.error("PMS import %s: %s", profile.display_name, e)
+            self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(profiles) - index - 1)
+            self.env.cr.commit()

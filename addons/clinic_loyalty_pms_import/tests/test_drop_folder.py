@@ -1,0 +1,107 @@
+import os
+import tempfile
+import time
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import PmsCommon
+
+HEADER = (
+    "invoice_number,date,status,client_id,client_name,phone,email,code,description,quantity,amount,patient\n"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestDropFolder(PmsCommon):
+    def setUp(self):
+        super().setUp()
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.folder = tmp.name
+        self.generic.drop_folder = self.folder
+        # Cron commits are not wanted inside a test transaction.
+        self.patch(self.env.cr, "commit", lambda: None)
+
+    def drop(self, name, content, age=3600):
+        path = os.path.join(self.folder, name)
+        with open(path, "wb") as f:
+            f.write(content)
+        old = time.time() - age
+        os.utime(path, (old, old))
+        return path
+
+    def test_nightly_job_end_to_end(self):
+        self.drop("a-good.csv", (HEADER + "D1,2026-03-01,,P-1,A,,alice@example.com,EXAM,,1,40,\n").encode())
+        self.drop("b-bad.csv", (HEADER + "D2,someday,,P-1,A,,,EXAM,,1,40,\n").encode())
+        self.drop("c-fresh.csv", (HEADER + "D3,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode(), age=0)
+        self.drop(".hidden.csv", b"whatever")
+        os.mkdir(os.path.join(self.folder, "subdir"))
+        os.symlink("/etc/passwd", os.path.join(self.folder, "link.csv"))
+        self.env["clinic.loyalty.pms.profile"]._cron_import_drop_folders()
+        processed = os.listdir(os.path.join(self.folder, "processed"))
+        failed = os.listdir(os.path.join(self.folder, "failed"))
+        self.assertEqual(
+            sorted(n.split("-", 3)[-1] for n in processed), ["a-good.csv", "a-good.csv.report.txt"]
+        )
+        self.assertEqual(sorted(n.split("-", 3)[-1] for n in failed), ["b-bad.csv", "b-bad.csv.report.txt"])
+        report = next(n for n in failed if n.endswith(".report.txt"))
+        with open(os.path.join(self.folder, "failed", report), encoding="utf-8") as f:
+            self.assertIn("Row 2: Cannot read the date 'someday'", f.read())
+        # Still being written, hidden, a folder or a symlink: left alone.
+        self.assertTrue({"c-fresh.csv", ".hidden.csv", "subdir", "link.csv"} <= set(os.listdir(self.folder)))
+        self.assertTrue(self.Invoice.search([("name", "=", "D1")]))
+        self.assertFalse(self.Invoice.search([("name", "in", ("D2", "D3"))]))
+        logs = self.generic.import_ids
+        self.assertEqual(sorted(logs.mapped("state")), ["done", "failed"])
+        self.assertEqual(set(logs.mapped("origin")), {"folder"})
+        self.env["clinic.loyalty.accrual"]._run_accrual()
+        self.assertEqual(self.balance(self.alice), 4)
+
+    def test_file_over_size_limit(self):
+        self.generic.max_file_size_mb = 1
+        self.drop("big.csv", HEADER.encode() + b"x" * (1024 * 1024 + 1))
+        logs = self.generic._import_drop_folder()
+        self.assertEqual(logs.state, "failed")
+        self.assertIn("larger than", logs.report)
+        self.assertEqual(len(os.listdir(os.path.join(self.folder, "failed"))), 2)
+
+    def test_manual_scan_button(self):
+        self.drop("x.csv", (HEADER + "D1,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode())
+        action = self.generic.action_scan_drop_folder()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(self.generic.import_ids.state, "done")
+
+    def test_path_must_be_absolute_and_clean(self):
+        for bad in ("relative/dir", "/srv/../etc", "/"):
+            with self.assertRaises(ValidationError):
+                self.generic.drop_folder = bad
+
+    def test_missing_folder_is_reported(self):
+        self.generic.drop_folder = os.path.join(self.folder, "nope")
+        with self.assertRaisesRegex(Exception, "does not exist"):
+            self.generic._import_drop_folder()
+
+    def test_only_administrators_set_the_folder(self):
+        from odoo.tests import new_test_user
+
+        manager = new_test_user(
+            self.env,
+            "pms_mgr",
+            groups="clinic_loyalty.group_loyalty_manager",
+            company_id=self.clinic.id,
+            company_ids=[self.clinic.id],
+        )
+        with self.assertRaises(AccessError):
+            self.generic.with_user(manager).drop_folder = "/tmp"
+        # The manager reads the path; a front-desk user does not.
+        self.assertEqual(self.generic.with_user(manager).drop_folder, self.folder)
+        user = new_test_user(
+            self.env,
+            "pms_usr",
+            groups="clinic_loyalty.group_loyalty_user",
+            company_id=self.clinic.id,
+            company_ids=[self.clinic.id],
+        )
+        with self.assertRaises(AccessError):
+            self.generic.with_user(user).read(["drop_folder"])

@@ -1,0 +1,34 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(TransactionCase):
+    def test_presets_menus_cron(self):
+        presets = self.env["clinic.loyalty.pms.preset"].search([])
+        self.assertTrue({"cornerstone", "avimark", "impromed", "generic"} <= set(presets.mapped("pms")))
+        for xmlid in (
+            "pms_client_ref_menu_unmatched",
+            "pms_profile_menu",
+            "pms_upload_menu",
+            "pms_invoice_menu",
+        ):
+            self.assertTrue(self.env.ref(f"clinic_loyalty_pms_import.{xmlid}").parent_id)
+        cron = self.env.ref("clinic_loyalty_pms_import.ir_cron_pms_import")
+        accrual = self.env.ref("clinic_loyalty.ir_cron_loyalty_accrual")
+        self.assertTrue(cron.active)
+        self.assertLess(cron.nextcall.time(), accrual.nextcall.time(), "import must run before the accrual")
+        self.assertIn("clinic.loyalty.pms.invoice", self.env["clinic.loyalty.accrual"]._accrual_sources())
+        self.assertIn("account.move", self.env["clinic.loyalty.accrual"]._accrual_sources())
+
+    def test_preset_fills_profile(self):
+        preset = self.env.ref("clinic_loyalty_pms_import.pms_preset_impromed")
+        profile = self.env["clinic.loyalty.pms.profile"].create({"name": "P", "preset_id": preset.id})
+        self.assertEqual(
+            (profile.pms, profile.delimiter, profile.col_amount), ("impromed", "\\t", "ExtPrice")
+        )
+        # Presets are editable data: a clinic adjusting one keeps its change on upgrade (noupdate).
+        self.assertTrue(
+            self.env["ir.model.data"]
+            .search([("module", "=", "clinic_loyalty_pms_import"), ("name", "=", "pms_preset_impromed")])
+            .noupdate
+        )

@@ -1,0 +1,113 @@
+import base64
+
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import PmsCommon
+
+CSV = (
+    b"invoice_number,date,status,client_id,client_name,phone,email,code,description,quantity,amount,patient\n"
+    b"S1,2026-03-01,,P-1,Nobody,,nobody@example.com,EXAM,,1,40,\n"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(PmsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        kw = {"company_id": cls.clinic.id, "company_ids": [cls.clinic.id]}
+        cls.manager = new_test_user(
+            cls.env, "pms_manager", groups="clinic_loyalty.group_loyalty_manager", **kw
+        )
+        cls.user = new_test_user(
+            cls.env,
+            "pms_user",
+            groups="clinic_loyalty.group_loyalty_user," "base.group_partner_manager",
+            **kw,
+        )
+        cls.other = cls.env["res.company"].create({"name": "Other clinic"})
+        cls.other_user = new_test_user(
+            cls.env,
+            "pms_other",
+            groups="clinic_loyalty.group_loyalty_manager",
+            company_id=cls.other.id,
+            company_ids=[cls.other.id],
+        )
+
+    def upload(self, user):
+        wizard = (
+            self.env["clinic.loyalty.pms.upload"]
+            .with_user(user)
+            .create({"profile_id": self.generic.id, "file": base64.b64encode(CSV), "file_name": "up.csv"})
+        )
+        wizard.action_import()
+        return wizard
+
+    def test_manager_uploads_and_sees_result(self):
+        wizard = self.upload(self.manager)
+        self.assertEqual(wizard.state, "done")
+        self.assertIn("1 invoice lines of 1 invoices imported", wizard.report)
+        self.assertFalse(wizard.file, "the upload is not kept in the wizard")
+
+    def test_upload_rejection_shown(self):
+        wizard = (
+            self.env["clinic.loyalty.pms.upload"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "profile_id": self.generic.id,
+                    "file": base64.b64encode(b"\x00\x01binary"),
+                    "file_name": "x.csv",
+                }
+            )
+        )
+        wizard.action_import()
+        self.assertEqual(wizard.state, "failed")
+        self.assertIn("binary", wizard.report)
+
+    def test_front_desk_cannot_upload_or_configure(self):
+        with self.assertRaises(AccessError):
+            self.upload(self.user)
+        with self.assertRaises(AccessError):
+            self.generic.with_user(self.user).write({"delimiter": ";"})
+        with self.assertRaises(AccessError):
+            self.env["clinic.loyalty.pms.import"].with_user(self.user).search([])
+
+    def test_front_desk_works_the_unmatched_queue(self):
+        self.upload(self.manager)
+        ref = self.Ref.with_user(self.user).search([("partner_id", "=", False)])
+        self.assertEqual(ref.external_id, "P-1")
+        with self.assertRaises(AccessError):
+            ref.write({"external_id": "hijack"})
+        ref.action_create_partner()
+        self.assertEqual(ref.partner_id.name, "Nobody")
+        self.assertEqual(self.Invoice.search([("name", "=", "S1")]).partner_id, ref.partner_id)
+        with self.assertRaises(AccessError):
+            self.Invoice.with_user(self.user).search([("name", "=", "S1")]).write({"state": "void"})
+
+    def test_linked_client_cannot_be_moved(self):
+        self.upload(self.manager)
+        ref = self.Ref.search([("external_id", "=", "P-1")])
+        ref.partner_id = self.bob
+        with self.assertRaisesRegex(Exception, "already linked"):
+            ref.with_user(self.user).partner_id = self.carol
+
+    def test_other_clinic_sees_nothing(self):
+        self.upload(self.manager)
+        for model in (
+            "clinic.loyalty.pms.profile",
+            "clinic.loyalty.pms.invoice",
+            "clinic.loyalty.pms.invoice.line",
+            "clinic.loyalty.pms.client.ref",
+            "clinic.loyalty.pms.import",
+        ):
+            self.assertFalse(self.env[model].with_user(self.other_user).search([]), model)
+            self.assertTrue(self.env[model].with_user(self.manager).search([]), model)
+
+    def test_cannot_link_partner_of_another_clinic(self):
+        self.upload(self.manager)
+        stranger = self.env["res.partner"].create({"name": "Stranger", "company_id": self.other.id})
+        ref = self.Ref.search([("external_id", "=", "P-1")])
+        with self.assertRaisesRegex(Exception, "same clinic"):
+            ref.partner_id = stranger

@@ -1,0 +1,347 @@
+"""Streaming parser of PMS invoice-line exports (CSV).
+
+Pure Python, no ORM: :func:`iter_rows` reads a binary file object through a
+text wrapper and a ``csv.reader``, one row at a time, so memory stays flat
+whatever the size of the file. Every problem is reported as a
+:class:`PmsImportError` (a ``UserError``) with the row numbers and reasons;
+nothing else may escape (the property-based tests hold it to that).
+"""
+
+import codecs
+import csv
+import io
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
+
+# Messages are lazy: the importer renders them in the user's language
+# (``format_report(..., env)``); without an environment they read in English.
+_ = LazyTranslate(__name__, default_lang="en_US")
+
+# Mapped columns: (field, required). Order = order of the parsed row tuple.
+FIELDS = [
+    ("invoice", True),
+    ("date", True),
+    ("status", False),
+    ("client_ref", True),
+    ("client_name", False),
+    ("phone", False),
+    ("email", False),
+    ("code", True),
+    ("description", False),
+    ("quantity", False),
+    ("amount", True),
+    ("patient", False),
+]
+MAX_ERRORS = 100
+MAX_TEXT = 256
+MAX_AMOUNT = Decimal("1000000000")
+SNIFF_BYTES = 8192
+_AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$")
+_TIME_SUFFIXES = ("", " %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", "T%H:%M:%S")
+
+
+class PmsImportError(UserError):
+    """The file is rejected whole. ``errors`` is [(row number or 0, reason)]."""
+
+    def __init__(self, errors, total=None):
+        self.errors = errors
+        self.total = total if total is not None else len(errors)
+        super().__init__(format_report(errors, self.total))
+
+    def report(self, env):
+        return format_report(self.errors, self.total, env)
+
+
+def format_report(errors, total=None, env=None):
+    """The rejection report, translated with ``env`` when given."""
+
+    def tr(text):
+        return env._(text) if env is not None and not isinstance(text, str) else str(text)
+
+    total = total if total is not None else len(errors)
+    lines = [
+        tr(
+            _(
+                "The file was rejected: nothing from it was imported. Fix these problems and import it "
+                "again."
+            )
+        )
+    ]
+    for row, reason in errors:
+        lines.append(tr(_("Row %(row)s: %(reason)s", row=row, reason=tr(reason))) if row else tr(reason))
+    if total > len(errors):
+        lines.append(tr(_("... and %(count)s more problems.", count=total - len(errors))))
+    return "\n".join(lines)
+
+
+class Format:
+    """How to read one PMS's export (built from a profile's settings)."""
+
+    def __init__(
+        self,
+        columns,
+        delimiter=",",
+        encoding="utf-8",
+        date_format="%m/%d/%Y",
+        decimal=".",
+        void_statuses="",
+        open_statuses="",
+    ):
+        self.columns = {f: (columns.get(f) or "").strip().lower() for f, _req in FIELDS}
+        self.delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
+        self.encoding = encoding or "utf-8"
+        self.date_format = date_format
+        self.decimal = decimal
+        self.void_statuses = _status_set(void_statuses)
+        self.open_statuses = _status_set(open_statuses)
+
+    def check(self):
+        problems = []
+        if len(self.delimiter or "") != 1 or self.delimiter in '\r\n"':
+            problems.append(_("The delimiter must be a single character (use \\t for a tab)."))
+        if self.decimal not in (".", ","):
+            problems.append(_("The decimal separator must be '.' or ','."))
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            problems.append(_("Unknown encoding %(encoding)s.", encoding=self.encoding))
+        if not self.date_format or "%" not in self.date_format:
+            problems.append(_("The date format needs strftime codes such as %m/%d/%Y."))
+        missing = [f for f, req in FIELDS if req and not self.columns[f]]
+        if missing:
+            problems.append(_("The profile maps no column for: %(fields)s.", fields=", ".join(missing)))
+        if problems:
+            raise PmsImportError([(0, p) for p in problems])
+
+
+class ErrorLog:
+    """Problems found in a file: the first MAX_ERRORS kept, the rest counted
+    (memory stays flat however broken the file is)."""
+
+    def __init__(self):
+        self.items, self.count = [], 0
+
+    def append(self, item):
+        self.count += 1
+        if len(self.items) < MAX_ERRORS:
+            self.items.append(item)
+
+    def __len__(self):
+        return self.count
+
+    def fail(self, item=None):
+        if item:
+            self.append(item)
+        raise PmsImportError(self.items, self.count)
+
+
+def _status_set(text):
+    return {s.strip().lower() for s in (text or "").split(",") if s.strip()}
+
+
+def _text(value, row, name, errors):
+    value = value.strip()
+    if "\x00" in value or any(ord(c) < 32 and c not in "\t\r\n" for c in value):
+        errors.append((row, _("%(column)s contains control characters: is this a binary file?", column=name)))
+        return ""
+    return " ".join(value.split())[:MAX_TEXT]
+
+
+def parse_amount(value, decimal):
+    """Decimal with 2 digits from '1,234.50', '(12.00)', '$ -3', '1.234,50'; None when unparsable."""
+    value = value.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
+    negative = False
+    if value.startswith("(") and value.endswith(")"):
+        negative, value = True, value[1:-1]
+    for symbol in ("$", "€", "£", "USD", "EUR", "GBP", "CAD", "AUD"):
+        value = value.replace(symbol, "")
+    if value.startswith("-"):
+        negative, value = not negative, value[1:]
+    elif value.endswith("-"):
+        negative, value = not negative, value[:-1]
+    thousands = "," if decimal == "." else "."
+    value = value.replace(thousands, "")
+    if decimal == ",":
+        value = value.replace(",", ".")
+    if not _AMOUNT_RE.match(value):
+        return None
+    try:
+        amount = Decimal(value).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+    if amount >= MAX_AMOUNT:
+        return None
+    return -amount if negative else amount
+
+
+def parse_date(value, date_format):
+    value = value.strip()
+    for suffix in _TIME_SUFFIXES:
+        try:
+            parsed = datetime.strptime(value, date_format + suffix)
+        except ValueError:
+            continue
+        if 1900 <= parsed.year <= 2200:
+            return parsed.date()
+    return None
+
+
+def open_text(fileobj, fmt):
+    """Text view of a binary file object; refuses binary content up front."""
+    head = fileobj.read(SNIFF_BYTES)
+    fileobj.seek(0)
+    if not head.strip():
+        raise PmsImportError([(0, _("The file is empty."))])
+    if b"\x00" in head:
+        raise PmsImportError([(0, _("This is a binary file, not a CSV export."))])
+    encoding = fmt.encoding
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"
+    return io.TextIOWrapper(fileobj, encoding=encoding, errors="strict", newline="")
+
+
+def iter_rows(fileobj, fmt, errors):
+    """Yield ``(row number, tuple in FIELDS order + state)`` for every valid
+    data row; append (row, reason) to ``errors`` for the others. Raises
+    :class:`PmsImportError` when reading cannot go on (header, encoding,
+    malformed CSV). Row numbers count physical CSV records, header = 1."""
+    fmt.check()
+    text = open_text(fileobj, fmt)
+    try:
+        reader = csv.reader(text, delimiter=fmt.delimiter, strict=True)
+        row_no = 1
+        try:
+            header = next(reader, None)
+        except (csv.Error, UnicodeError) as e:
+            raise PmsImportError([(1, _describe(e, fmt))]) from None
+        if not header:
+            raise PmsImportError([(0, _("The file has no header row."))])
+        names = [h.strip().lstrip("\ufeff").lower() for h in header]
+        index, missing = {}, []
+        for field, _required in FIELDS:
+            column = fmt.columns[field]
+            if not column:
+                continue
+            if column in names:
+                index[field] = names.index(column)
+            else:
+                missing.append(column)
+        if missing:
+            raise PmsImportError(
+                [
+                    (
+                        1,
+                        _(
+                            "Missing columns: %(missing)s. The file has: %(found)s. Check the delimiter "
+                            "and the column mapping of the profile.",
+                            missing=", ".join(missing),
+                            found=", ".join(n[:40] for n in names[:30]),
+                        ),
+                    )
+                ]
+            )
+        width = max(index.values()) + 1
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except (csv.Error, UnicodeError) as e:
+                errors.fail((row_no + 1, _describe(e, fmt)))
+            row_no += 1
+            if not any(c.strip() for c in record):
+                continue
+            if len(record) < width:
+                errors.append(
+                    (
+                        row_no,
+                        _(
+                            "%(found)s fields where %(expected)s are needed.",
+                            found=len(record),
+                            expected=width,
+                        ),
+                    )
+                )
+                continue
+            parsed = _parse_record(record, index, fmt, row_no, errors)
+            if parsed:
+                yield row_no, parsed
+    finally:
+        text.detach()
+
+
+def _describe(error, fmt):
+    if isinstance(error, UnicodeError):
+        return _(
+            "The file is not valid %(encoding)s text: choose the right encoding on the profile.",
+            encoding=fmt.encoding,
+        )
+    return _("Malformed CSV (%(error)s).", error=str(error)[:120])
+
+
+def _parse_record(record, index, fmt, row, errors):
+    before = len(errors)
+    values = {f: _text(record[i], row, fmt.columns[f], errors) for f, i in index.items()}
+    invoice = values["invoice"]
+    if not invoice:
+        errors.append((row, _("The invoice number is empty.")))
+    if not values["client_ref"]:
+        errors.append((row, _("The client id is empty.")))
+    if not values["code"]:
+        errors.append((row, _("The billing code is empty.")))
+    date = parse_date(values["date"], fmt.date_format)
+    if date is None:
+        errors.append(
+            (
+                row,
+                _(
+                    "Cannot read the date %(value)r with the format %(format)s.",
+                    value=values["date"][:40],
+                    format=fmt.date_format,
+                ),
+            )
+        )
+    amount = parse_amount(values["amount"], fmt.decimal)
+    if amount is None:
+        errors.append((row, _("Cannot read the amount %(value)r.", value=values["amount"][:40])))
+    quantity = Decimal(1)
+    if values.get("quantity"):
+        quantity = parse_amount(values["quantity"], fmt.decimal)
+        if quantity is None:
+            errors.append((row, _("Cannot read the quantity %(value)r.", value=values["quantity"][:40])))
+    if len(errors) > before:
+        return None
+    status = values.get("status", "").lower()
+    state = "void" if status in fmt.void_statuses else "open" if status in fmt.open_statuses else "paid"
+    return (
+        invoice[:64],
+        date,
+        state,
+        values["client_ref"][:64],
+        values.get("client_name", ""),
+        values.get("phone", "")[:64],
+        values.get("email", "")[:128].lower(),
+        values["code"][:64],
+        values.get("description", ""),
+        quantity,
+        amount,
+        values.get("patient", ""),
+    )
+
+
+def validate(fileobj, fmt):
+    """First pass: read the whole file; raise :class:`PmsImportError` with
+    every problem (up to MAX_ERRORS listed), else return the number of rows."""
+    errors, count = ErrorLog(), 0
+    for _row, _values in iter_rows(fileobj, fmt, errors):
+        count += 1
+    fileobj.seek(0)
+    if errors:
+        errors.fail()
+    if not count:
+        raise PmsImportError([(0, _("The file has a header but no invoice lines."))])
+    return count

@@ -1,0 +1,1 @@
+from . import pms_upload_wizard
