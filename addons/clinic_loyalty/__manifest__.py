@@ -12,8 +12,17 @@
         "security/clinic_loyalty_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron.xml",
+        "data/mail_templates.xml",
+        "wizards/loyalty_request_refuse_wizard_views.xml",
+        "wizards/loyalty_redeem_wizard_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "clinic_loyalty/static/src/js/tours/portal_loyalty_tour.js",
+        ],
+    },
     "installable": True,
     "application": True,
 }

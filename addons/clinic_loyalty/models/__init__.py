@@ -6,3 +6,4 @@ from . import loyalty_reward
 from . import res_company
 from . import product_template
 from . import account_move
+from . import loyalty_reward_request

@@ -1,0 +1,156 @@
+"""Portal reward requests racing on separate, committed connections.
+
+Two (or more) clients' sessions ask for rewards on the same account at the
+same moment: together they exceed the balance, so exactly one may win, the
+balance never goes below zero and always equals the sum of its entries.
+Each test commits its own clinic, client and account under unique names and
+leaves them (ledger entries cannot be deleted), switching the clinic Off.
+"""
+
+import functools
+import threading
+import uuid
+
+import pytest
+
+from odoo import api
+from odoo.exceptions import UserError
+from odoo.service.model import retrying
+
+WORKERS = 4
+
+
+@pytest.fixture
+def race_data(new_env):
+    tag = uuid.uuid4().hex[:10]
+    with new_env() as env:
+        company = env["res.company"].create({"name": f"Race clinic {tag}"})
+        env["product.template"].create(
+            {
+                "name": f"Race consultation {tag}",
+                "type": "service",
+                "loyalty_eligible": True,
+                "company_id": company.id,
+            }
+        )
+        reward = env["clinic.loyalty.reward"].create(
+            {"name": f"Race reward {tag}", "points_cost": 60, "company_id": company.id}
+        )
+        company.loyalty_status = "on"
+        partner = env["res.partner"].create(
+            {"name": f"Race client {tag}", "email": f"race-{tag}@example.com"}
+        )
+        user = env["res.users"].create(
+            {
+                "name": partner.name,
+                "login": f"race-{tag}",
+                "partner_id": partner.id,
+                "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
+                "company_id": company.id,
+                "company_ids": [(6, 0, [company.id])],
+            }
+        )
+        Account = env["clinic.loyalty.account"]
+        account_id = Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)]
+        Account._post_entries(
+            [
+                {
+                    "account_id": account_id,
+                    "points": 100,
+                    "kind": "adjustment",
+                    "key": f"race:{tag}:seed",
+                    "reason": "race test",
+                }
+            ]
+        )
+        data = {"company": company.id, "reward": reward.id, "account": account_id, "uid": user.id}
+    yield data
+    with new_env() as env:
+        env["res.company"].browse(data["company"]).loyalty_status = "off"
+
+
+def _run_concurrently(registry, uid, action, n):
+    """Run ``action(env)`` in ``n`` threads, each on its own connection and
+    transaction (retried on serialization failures, as Odoo's HTTP layer
+    does). All transactions take their snapshot before any of them acts.
+    Returns the list of outcomes: "ok" or the UserError message."""
+    ready = threading.Barrier(n)
+    outcomes = [None] * n
+
+    def worker(i):
+        try:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, uid, {})
+                env.cr.execute("SELECT 1")  # start the transaction (snapshot) before the others act
+                ready.wait(timeout=30)
+                retrying(functools.partial(action, env), env)
+            outcomes[i] = "ok"
+        except UserError as e:
+            outcomes[i] = e.args[0]
+        except Exception as e:  # noqa: BLE001 - reported by the assertion below
+            outcomes[i] = f"unexpected {type(e).__name__}: {e}"
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a racing transaction hung"
+    return outcomes
+
+
+def _books(env, account_id):
+    env.cr.execute("SELECT balance FROM clinic_loyalty_account WHERE id = %s", [account_id])
+    balance = env.cr.fetchone()[0]
+    env.cr.execute(
+        "SELECT COALESCE(SUM(points), 0) FROM clinic_loyalty_entry WHERE account_id = %s", [account_id]
+    )
+    return balance, env.cr.fetchone()[0]
+
+
+def test_simultaneous_requests_exceeding_the_balance(registry, new_env, race_data):
+    def request_reward(env):
+        account = env["clinic.loyalty.account"].sudo().browse(race_data["account"])
+        reward = env["clinic.loyalty.reward"].sudo().browse(race_data["reward"])
+        env["clinic.loyalty.reward.request"]._create_request(account, reward, "portal")
+
+    outcomes = _run_concurrently(registry, race_data["uid"], request_reward, WORKERS)
+
+    assert outcomes.count("ok") == 1, outcomes
+    assert all(o == "ok" or o.startswith("Not enough points") for o in outcomes), outcomes
+    with new_env() as env:
+        balance, total = _books(env, race_data["account"])
+        assert balance == total == 40
+        requests = env["clinic.loyalty.reward.request"].search([("account_id", "=", race_data["account"])])
+        assert requests.mapped("state") == ["pending"]
+        assert (
+            env["clinic.loyalty.entry"].search_count(
+                [("account_id", "=", race_data["account"]), ("kind", "=", "redemption")]
+            )
+            == 1
+        )
+
+
+def test_simultaneous_cancels_give_back_once(registry, new_env, race_data):
+    with new_env(uid=race_data["uid"]) as env:
+        account = env["clinic.loyalty.account"].sudo().browse(race_data["account"])
+        reward = env["clinic.loyalty.reward"].sudo().browse(race_data["reward"])
+        request_id = env["clinic.loyalty.reward.request"]._create_request(account, reward, "portal").id
+
+    def cancel(env):
+        env["clinic.loyalty.reward.request"].sudo().browse(request_id)._cancel()
+
+    outcomes = _run_concurrently(registry, race_data["uid"], cancel, WORKERS)
+
+    assert outcomes.count("ok") == 1, outcomes
+    assert all(o == "ok" or "no longer pending" in o for o in outcomes), outcomes
+    with new_env() as env:
+        balance, total = _books(env, race_data["account"])
+        assert balance == total == 100
+        assert (
+            env["clinic.loyalty.entry"].search_count(
+                [("account_id", "=", race_data["account"]), ("kind", "=", "refund")]
+            )
+            == 1
+        )
+        assert env["clinic.loyalty.reward.request"].browse(request_id).state == "cancelled"
