@@ -138,6 +138,21 @@ class ClinicLoyaltyAccount(models.Model):
             tuple(account_ids),
         ))
         owner = {a: (p, c) for a, p, c in self.env.cr.fetchall()}
+        if any(e["kind"] == "redemption" for e in entries):
+            # Entries already posted (a replayed key) are skipped by the INSERT:
+            # they must not count towards the balance a redemption is checked on.
+            keys = {(owner[e["account_id"]][1], e["key"]) for e in entries}
+            self.env.cr.execute(SQL(
+                "SELECT company_id, key FROM clinic_loyalty_entry WHERE (company_id, key) IN %s",
+                tuple(keys),
+            ))
+            seen = set(self.env.cr.fetchall())
+            fresh = []
+            for e in entries:
+                if (owner[e["account_id"]][1], e["key"]) not in seen:
+                    seen.add((owner[e["account_id"]][1], e["key"]))
+                    fresh.append(e)
+            entries = fresh
         projected = dict(balances)
         for e in entries:
             projected[e["account_id"]] += e["points"]
