@@ -6,4 +6,6 @@ from . import loyalty_reward
 from . import res_company
 from . import product_template
 from . import account_move
+from . import res_config_settings
+from . import res_partner
 from . import loyalty_reward_request

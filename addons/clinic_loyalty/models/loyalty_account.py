@@ -1,8 +1,12 @@
+import logging
+
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 
 class ClinicLoyaltyAccount(models.Model):
@@ -240,3 +244,79 @@ class ClinicLoyaltyAccount(models.Model):
              WHERE a.balance <> COALESCE(s.total, 0)
         """)
         return self.env.cr.fetchall()
+
+    def action_check_balance(self):
+        """Compare the balance of the selected accounts (all visible accounts
+        when called on none) with the sum of their ledger entries."""
+        drift = {account_id: (balance, total) for account_id, balance, total in self._check_drift()}
+        scope = self or self.search([])
+        drifting = scope.filtered(lambda a: a.id in drift)
+        if not drifting:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "success",
+                    "message": _(
+                        "%(count)s account(s) checked: balances match the ledger.",
+                        count=len(scope),
+                    ),
+                },
+            }
+        lines = [
+            self.env._(
+                "%(account)s: balance %(balance)s, ledger %(total)s",
+                account=a.display_name,
+                balance=drift[a.id][0],
+                total=drift[a.id][1],
+            )
+            for a in drifting
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "danger",
+                "sticky": True,
+                "message": _(
+                    "Balances that do not match the ledger: %(accounts)s",
+                    accounts="; ".join(lines),
+                ),
+            },
+        }
+
+    @api.model
+    def _cron_check_balances(self):
+        """Weekly proof that balance == sum(entries): logs each drifting
+        account and posts a note on it for the Loyalty Managers of its clinic.
+        Returns the drift list [(account id, balance, sum of entries)]."""
+        drift = self._check_drift()
+        if not drift:
+            _logger.info("Loyalty balance check: every balance matches the ledger")
+            return drift
+        managers = (
+            self.env.ref("clinic_loyalty.group_loyalty_manager")
+            .sudo()
+            .users.filtered(lambda u: u.active and not u.share and u.id != self.env.ref("base.user_root").id)
+        )
+        for account_id, balance, total in drift:
+            account = self.sudo().browse(account_id)
+            _logger.warning(
+                "Loyalty balance drift on account %s (%s): balance %s, ledger %s",
+                account_id,
+                account.display_name,
+                balance,
+                total,
+            )
+            partners = managers.filtered(lambda u, a=account: a.company_id in u.company_ids).partner_id
+            account.message_post(
+                body=_(
+                    "Balance check: the balance (%(balance)s) does not match the sum of the ledger "
+                    "entries (%(total)s). Investigate before the client redeems points.",
+                    balance=balance,
+                    total=total,
+                ),
+                partner_ids=partners.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+        return drift

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+LOYALTY_FIELDS = {"loyalty_eligible", "loyalty_sensitive"}
+
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
@@ -23,6 +25,13 @@ class ProductTemplate(models.Model):
             and not self.env.su
         ):
             raise AccessError(_("Only a Loyalty Manager can choose which items earn points."))
+        if set(vals) <= LOYALTY_FIELDS and not self.env.su:
+            # Loyalty Managers tick "earns points" on the eligible items screen
+            # without product rights: only these fields, only on items they see.
+            if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
+                raise AccessError(_("Only a Loyalty Manager can change an item's loyalty settings."))
+            self.check_access("read")
+            return super(ProductTemplate, self.sudo()).write(vals)
         return super().write(vals)
 
     @api.model

@@ -1,0 +1,135 @@
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(TransactionCase):
+    """Menus, groups, crons and back-office views the app ships with."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user = new_test_user(
+            cls.env, "loyalty_desk", groups="base.group_user,clinic_loyalty.group_loyalty_user"
+        )
+        cls.manager = new_test_user(
+            cls.env, "loyalty_boss", groups="base.group_user,clinic_loyalty.group_loyalty_manager"
+        )
+        cls.clerk = new_test_user(cls.env, "plain_clerk", groups="base.group_user")
+
+    def _visible(self, user, xmlid):
+        menu = self.env.ref(xmlid)
+        return menu.id in self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+
+    def test_groups(self):
+        manager_group = self.env.ref("clinic_loyalty.group_loyalty_manager")
+        user_group = self.env.ref("clinic_loyalty.group_loyalty_user")
+        self.assertIn(user_group, manager_group.implied_ids)
+        self.assertTrue(self.manager.has_group("clinic_loyalty.group_loyalty_user"))
+        self.assertFalse(self.user.has_group("clinic_loyalty.group_loyalty_manager"))
+
+    def test_menus_by_group(self):
+        for xmlid in ("loyalty_root_menu", "loyalty_account_menu", "loyalty_entry_menu"):
+            self.assertTrue(self._visible(self.user, f"clinic_loyalty.{xmlid}"), xmlid)
+            self.assertFalse(self._visible(self.clerk, f"clinic_loyalty.{xmlid}"), xmlid)
+        for xmlid in ("loyalty_reward_menu", "loyalty_eligible_items_menu"):
+            self.assertTrue(self._visible(self.manager, f"clinic_loyalty.{xmlid}"), xmlid)
+            self.assertFalse(self._visible(self.user, f"clinic_loyalty.{xmlid}"), xmlid)
+        # Settings need the Settings right as well (res.config.settings is admin-only).
+        self.assertFalse(self._visible(self.manager, "clinic_loyalty.loyalty_settings_menu"))
+        self.assertTrue(
+            self._visible(self.env.ref("base.user_admin"), "clinic_loyalty.loyalty_settings_menu")
+        )
+        root = self.env.ref("clinic_loyalty.loyalty_root_menu")
+        self.assertEqual(root.web_icon, "clinic_loyalty,static/description/icon.png")
+        self.assertTrue(root.web_icon_data, "the app icon file is missing")
+
+    def test_crons_active(self):
+        accrual = self.env.ref("clinic_loyalty.ir_cron_loyalty_accrual")
+        check = self.env.ref("clinic_loyalty.ir_cron_loyalty_check_balances")
+        self.assertTrue(accrual.active)
+        self.assertTrue(check.active)
+        self.assertEqual((accrual.interval_number, accrual.interval_type), (1, "days"))
+        self.assertEqual((check.interval_number, check.interval_type), (1, "weeks"))
+        self.assertEqual(check.code.strip(), "model._cron_check_balances()")
+        self.assertTrue(hasattr(self.env[check.model_id.model], "_cron_check_balances"))
+
+    def test_ledger_views_read_only(self):
+        views = self.env["clinic.loyalty.entry"].get_views(
+            [(False, "list"), (False, "form"), (False, "pivot"), (False, "graph"), (False, "search")]
+        )["views"]
+        for view_type in ("list", "form"):
+            arch = views[view_type]["arch"]
+            for attribute in ('create="0"', 'edit="0"', 'delete="0"'):
+                self.assertIn(attribute, arch, f"{view_type}: {attribute}")
+        self.assertIn('interval="month"', views["pivot"]["arch"])
+        self.assertIn('name="kind"', views["graph"]["arch"])
+        for name in (
+            "filter_accrual",
+            "filter_redemption",
+            "filter_adjustment",
+            'name="partner_id"',
+        ):
+            self.assertIn(name, views["search"]["arch"])
+        action = self.env.ref("clinic_loyalty.loyalty_entry_action")
+        self.assertEqual(action.view_mode, "list,pivot,graph,form")
+
+    def test_account_form_buttons_by_group(self):
+        arch_user = (
+            self.env["clinic.loyalty.account"]
+            .with_user(self.user)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        arch_manager = (
+            self.env["clinic.loyalty.account"]
+            .with_user(self.manager)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn("action_check_balance", arch_user)
+        self.assertNotIn("Adjust points", arch_user)
+        self.assertIn("Adjust points", arch_manager)
+        self.assertIn("<chatter", arch_manager)
+
+    def test_reward_list_toggle(self):
+        arch = self.env["clinic.loyalty.reward"].get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('editable="bottom"', arch)
+        self.assertRegex(arch, r'name="active"[^>]*widget="boolean_toggle"')
+
+    def test_partner_smart_button_shows_current_clinic(self):
+        Account = self.env["clinic.loyalty.account"]
+        other = self.env["res.company"].create({"name": "Second clinic"})
+        client = self.env["res.partner"].create({"name": "Smart Button Client"})
+        contact = self.env["res.partner"].create({"name": "Her husband", "parent_id": client.id})
+        here, there = self.env.company, other
+        ids = Account._get_or_create([(client.id, here.id), (client.id, there.id)])
+        Account._post_entries(
+            [
+                {"account_id": ids[(client.id, here.id)], "points": 7, "kind": "adjustment", "key": "sb-1"},
+                {"account_id": ids[(client.id, there.id)], "points": 40, "kind": "adjustment", "key": "sb-2"},
+            ]
+        )
+        self.manager.write({"company_ids": [(4, other.id)]})
+        as_manager = client.with_user(self.manager)
+        self.assertEqual(as_manager.with_company(here).loyalty_balance, 7)
+        self.assertEqual(as_manager.with_company(there).loyalty_balance, 40)
+        self.assertEqual(contact.with_user(self.manager).with_company(there).loyalty_balance, 40)
+        action = as_manager.with_company(there).action_open_loyalty_account()
+        self.assertEqual(action["res_id"], ids[(client.id, there.id)])
+        arch = (
+            self.env["res.partner"].with_user(self.user).get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn("loyalty_balance", arch)
+        arch = (
+            self.env["res.partner"]
+            .with_user(self.clerk)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertNotIn("loyalty_balance", arch)
+
+    def test_partner_without_account(self):
+        client = self.env["res.partner"].create({"name": "No Points Yet"})
+        self.assertEqual(client.with_user(self.user).loyalty_balance, 0)
+        action = client.with_user(self.user).action_open_loyalty_account()
+        self.assertEqual(action["tag"], "display_notification")
+        action = client.with_user(self.manager).action_open_loyalty_account()
+        self.assertEqual(action["res_model"], "clinic.loyalty.adjustment.wizard")
+        self.assertEqual(action["context"]["default_partner_id"], client.id)
