@@ -94,8 +94,11 @@ class ClinicLoyaltyRewardRequest(models.Model):
         self.check_access("read")
 
     @api.model
-    def _create_request(self, account, reward, requested_by):
+    def _create_request(self, account, reward, requested_by, **redeem_kwargs):
         """Hold the reward's cost on ``account`` and record the request.
+
+        ``redeem_kwargs`` go to ``_redeem`` untouched (e.g. the OTP addon's
+        verified challenge for a staff redemption).
 
         Every check is made here, on the server: the reward must be enabled
         and belong to the account's clinic; ``_redeem`` checks the clinic is
@@ -138,6 +141,7 @@ class ClinicLoyaltyRewardRequest(models.Model):
                 res_model=self._name,
                 res_id=req.id,
                 source_name=reward.name,
+                **redeem_kwargs,
             )
             req.entry_key = key
             if not reward.redeemed:

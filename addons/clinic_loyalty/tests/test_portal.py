@@ -110,6 +110,14 @@ class TestLoyaltyPortal(RewardRequestCommon, HttpCase):
 
     def test_staff_preview_in_test(self):
         self.clinic.loyalty_status = "test"
+        preview = self.env.ref("clinic_loyalty.loyalty_account_action_portal_preview")
+        ctx = {
+            "active_model": self.account._name,
+            "active_id": self.account.id,
+            "active_ids": self.account.ids,
+        }
+        action = preview.with_user(self.frontdesk).with_context(**ctx).run()
+        self.assertEqual(action["url"], self.url)
         self._login("loyalty_frontdesk")
         page = self.url_open(self.url)
         self.assertEqual(page.status_code, 200)

@@ -41,6 +41,10 @@ class RewardRequestCommon:
         )
         cls.reward_b = Reward.create({"name": "Bath", "points_cost": 20, "company_id": cls.clinic_b.id})
         (cls.clinic | cls.clinic_b).write({"loyalty_status": "on"})
+        if "loyalty_otp_required" in cls.clinic._fields:
+            # With clinic_loyalty_otp installed too: these tests cover the base
+            # flows; the OTP addon tests its own gate in front of _redeem.
+            (cls.clinic | cls.clinic_b).loyalty_otp_required = False
         cls.client = env["res.partner"].create({"name": "Jane Client", "email": "jane@client.example.com"})
         cls.other_client = env["res.partner"].create(
             {"name": "Otto Other", "email": "otto@client.example.com"}
@@ -152,10 +156,14 @@ class TestRewardRequest(RewardRequestCommon, MailCase, TransactionCase):
         original = Account._redeem
 
         def spy(account, points, reason, key, **kw):
-            calls.append((account.id, points, kw["consent"]))
+            calls.append((account.id, points, kw["consent"], kw.pop("otp_marker", None)))
             return original(account, points, reason, key, **kw)
 
-        with patch.object(Account, "_redeem", spy):
+        Wizard = type(self.env["clinic.loyalty.redeem.wizard"])
+        with (
+            patch.object(Account, "_redeem", spy),
+            patch.object(Wizard, "_redeem_kwargs", lambda wizard: {"otp_marker": wizard.id}),
+        ):
             self._portal_request(self.reward)
             wizard = (
                 self.env["clinic.loyalty.redeem.wizard"]
@@ -163,7 +171,9 @@ class TestRewardRequest(RewardRequestCommon, MailCase, TransactionCase):
                 .create({"account_id": self.account.id, "reward_id": self.reward.id})
             )
             wizard.action_redeem()
-        self.assertEqual(calls, [(self.account.id, 30, "portal"), (self.account.id, 30, "staff")])
+        self.assertEqual(
+            calls, [(self.account.id, 30, "portal", None), (self.account.id, 30, "staff", wizard.id)]
+        )
 
     def test_request_larger_than_balance_refused(self):
         with self.assertRaisesRegex(UserError, "Not enough points"):

@@ -47,7 +47,12 @@ class ClinicLoyaltyRedeemWizard(models.TransientModel):
                 )
             )
         req = self.env["clinic.loyalty.reward.request"]._create_request(
-            self.account_id, self.reward_id, "staff"
+            self.account_id, self.reward_id, "staff", **self._redeem_kwargs()
         )
         req._fulfil()
         return {"type": "ir.actions.act_window_close"}
+
+    def _redeem_kwargs(self):
+        """Extra arguments for ``clinic.loyalty.account._redeem`` (extension
+        point: the OTP addon passes the client's verified one-time code)."""
+        return {}
