@@ -60,11 +60,12 @@ class ClinicLoyaltyPmsInvoice(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS clinic_loyalty_pms_invoice_pending_idx
                 ON clinic_loyalty_pms_invoice (company_id, id) WHERE NOT loyalty_synced
         """)
+        return res
 
     @api.depends("state", "partner_id", "amount_total", "line_ids.amount", "line_ids.product_id")
     def _compute_loyalty_synced(self):

@@ -206,10 +206,12 @@ class ClinicLoyaltyPmsProfile(models.Model):
                             ),
                         )
                     else:
-                        log = Import._import_file(self, fileobj, name, origin="folder")
+                        log = self._import_dropped_file(fileobj, name)
             logs |= log
             if commit:
-                self.env.cr.commit()  # the import is safe in the database before the file moves
+                # The import is safe in the database before the file moves: a crash in
+                # between re-imports the file next time, which is idempotent.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             dest = os.path.join(
                 folder,
                 "processed" if log.state == "done" else "failed",
@@ -223,6 +225,24 @@ class ClinicLoyaltyPmsProfile(models.Model):
                 _logger.error("PMS import: cannot move %s to %s: %s", path, dest, e)
         return logs
 
+    def _import_dropped_file(self, fileobj, name):
+        """Import one dropped file; an unexpected error rejects it (moved to
+        failed/) instead of blocking the folder night after night."""
+        Import = self.env["clinic.loyalty.pms.import"]
+        try:
+            return Import._import_file(self, fileobj, name, origin="folder")
+        except Exception:
+            _logger.exception("PMS import of %s failed unexpectedly", name)
+            return Import._log_failure(
+                self,
+                name,
+                "folder",
+                _(
+                    "The import failed unexpectedly and nothing from the file was imported. Ask your "
+                    "administrator to check the server log, then drop the file again."
+                ),
+            )
+
     @api.model
     def _cron_import_drop_folders(self):
         profiles = self.sudo().search([("drop_folder", "!=", False)])
@@ -232,4 +252,4 @@ class ClinicLoyaltyPmsProfile(models.Model):
             except UserError as e:
                 _logger.error("PMS import %s: %s", profile.display_name, e)
             self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(profiles) - index - 1)
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -6,3 +6,4 @@ from . import test_bad_input
 from . import test_parser
 from . import test_drop_folder
 from . import test_security
+from . import test_performance

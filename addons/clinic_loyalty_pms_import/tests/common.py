@@ -6,6 +6,7 @@ import io
 import os
 
 from odoo.tests import TransactionCase
+from odoo.tools import SQL
 
 SAMPLES = os.path.join(os.path.dirname(__file__), "samples")
 STAGING_TABLES = [
@@ -117,7 +118,9 @@ class PmsCommon(TransactionCase):
         self.env.flush_all()
         counts = {}
         for table in STAGING_TABLES:
-            self.env.cr.execute(f"SELECT count(*), COALESCE(max(write_date), '1970-01-01') FROM {table}")  # noqa: S608
+            self.env.cr.execute(
+                SQL("SELECT count(*), COALESCE(max(write_date), '1970-01-01') FROM %s", SQL.identifier(table))
+            )
             counts[table] = self.env.cr.fetchone()
         return counts
 

@@ -58,6 +58,25 @@ class TestDropFolder(PmsCommon):
         self.env["clinic.loyalty.accrual"]._run_accrual()
         self.assertEqual(self.balance(self.alice), 4)
 
+    def test_unexpected_error_rejects_the_file_and_goes_on(self):
+        Import = self.registry["clinic.loyalty.pms.import"]
+        original = Import._stage_batch
+
+        def flaky(self, batch, *args):
+            if any(values[0] == "BOOM" for _row, values in batch):
+                raise RuntimeError("unexpected")
+            return original(self, batch, *args)
+
+        self.patch(Import, "_stage_batch", flaky)
+        self.drop("1.csv", (HEADER + "BOOM,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode())
+        self.drop("2.csv", (HEADER + "D2,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode())
+        with self.assertLogs("odoo.addons.clinic_loyalty_pms_import.models.pms_profile", "ERROR"):
+            logs = self.generic._import_drop_folder()
+        self.assertEqual(logs.mapped("state"), ["failed", "done"])
+        self.assertIn("server log", logs[0].report)
+        self.assertFalse(self.Invoice.search([("name", "=", "BOOM")]))
+        self.assertEqual(len(os.listdir(os.path.join(self.folder, "failed"))), 2)
+
     def test_file_over_size_limit(self):
         self.generic.max_file_size_mb = 1
         self.drop("big.csv", HEADER.encode() + b"x" * (1024 * 1024 + 1))

@@ -9,6 +9,7 @@ nothing else may escape (the property-based tests hold it to that).
 
 import codecs
 import csv
+import functools
 import io
 import re
 from datetime import datetime
@@ -40,7 +41,9 @@ MAX_ERRORS = 100
 MAX_TEXT = 256
 MAX_AMOUNT = Decimal("1000000000")
 SNIFF_BYTES = 8192
-_AMOUNT_RE = re.compile(r"^\d+(\.\d+)?$")
+_AMOUNT_RE = re.compile(r"^\d+(\.\d{1,4})?$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES_RE = re.compile(r"[\t\r\n]|\s{2,}")
 _TIME_SUFFIXES = ("", " %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", "T%H:%M:%S")
 
 
@@ -110,7 +113,9 @@ class Format:
         except LookupError:
             problems.append(_("Unknown encoding %(encoding)s.", encoding=self.encoding))
         if not self.date_format or "%" not in self.date_format:
-            problems.append(_("The date format needs strftime codes such as %m/%d/%Y."))
+            problems.append(
+                _("The date format needs strftime codes such as %(example)s.", example="%m/%d/%Y")
+            )
         missing = [f for f, req in FIELDS if req and not self.columns[f]]
         if missing:
             problems.append(_("The profile maps no column for: %(fields)s.", fields=", ".join(missing)))
@@ -145,10 +150,12 @@ def _status_set(text):
 
 def _text(value, row, name, errors):
     value = value.strip()
-    if "\x00" in value or any(ord(c) < 32 and c not in "\t\r\n" for c in value):
+    if _CONTROL_RE.search(value):
         errors.append((row, _("%(column)s contains control characters: is this a binary file?", column=name)))
         return ""
-    return " ".join(value.split())[:MAX_TEXT]
+    if _SPACES_RE.search(value):
+        value = " ".join(value.split())
+    return value[:MAX_TEXT]
 
 
 def parse_amount(value, decimal):
@@ -178,6 +185,7 @@ def parse_amount(value, decimal):
     return -amount if negative else amount
 
 
+@functools.lru_cache(maxsize=4096)  # exports repeat a few hundred dates: parse each once
 def parse_date(value, date_format):
     value = value.strip()
     for suffix in _TIME_SUFFIXES:
