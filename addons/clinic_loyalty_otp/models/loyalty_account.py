@@ -62,13 +62,15 @@ class ClinicLoyaltyAccount(models.Model):
             body = account.with_context(lang=account.partner_id.lang or self.env.lang)._otp_change_body()
             registry, partner_id, company_id = self.env.registry, account.partner_id.id, account.company_id.id
 
-            @self.env.cr.postcommit.add
             def _notify_old_number():
                 with registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     env["clinic.loyalty.otp.challenge"].new({
                         "partner_id": partner_id, "company_id": company_id,
                     })._sms_send(old_e164, body)
+
+            _notify_old_number.clinic_loyalty_otp_sms = True
+            self.env.cr.postcommit.add(_notify_old_number)
         return True
 
     def _otp_change_body(self):

@@ -7,8 +7,8 @@ class ClinicLoyaltyReward(models.Model):
 
     @api.model
     def _load_pos_data_domain(self, data):
-        company_id = data["pos.config"]["data"][0]["company_id"]
-        return [("company_id", "=", company_id), ("active", "=", True)]
+        session = self.env["pos.session"].browse(data["pos.session"]["data"][0]["id"])
+        return [("company_id", "=", session.config_id.company_id.id), ("active", "=", True)]
 
     @api.model
     def _load_pos_data_fields(self, config_id):

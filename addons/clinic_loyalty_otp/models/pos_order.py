@@ -96,6 +96,9 @@ class PosOrder(models.Model):
             raise UserError(_("At most %(value)s can be paid back in loyalty points for %(order)s.",
                               value=value, order=original.name))
         points = min(spent - already, int(float_round(spent * amount / value, 0))) if value else 0
+        if points <= 0 and spent:
+            raise UserError(_("The points spent on %(order)s were already given back: choose another "
+                              "payment method for this refund.", order=original.name))
         if points > 0:
             account._post_entries([{
                 "account_id": account.id, "points": points, "kind": "refund",

@@ -1,1 +1,3 @@
 from . import test_otp_challenge
+from . import test_pos_order
+from . import test_pos_tour

@@ -1,0 +1,62 @@
+from unittest.mock import patch
+
+from odoo.sql_db import TestCursor
+from odoo.tests import tagged
+
+from .common_pos import OtpPosCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPosTour(OtpPosCommon):
+    def start_otp_tour(self, name):
+        commit = TestCursor.commit
+
+        def commit_and_run_hooks(cr):
+            # A real commit runs the post-commit hooks (the SMS); a TestCursor drops them.
+            hooks = [f for f in cr.postcommit._funcs if getattr(f, "clinic_loyalty_otp_sms", False)]
+            commit(cr)
+            for hook in hooks:
+                hook()
+
+        with self.fixed_code(), self.mockSMSGateway(), \
+                patch.object(TestCursor, "commit", commit_and_run_hooks):
+            self.start_pos_tour(name, login="pos_user")
+        self.env.invalidate_all()
+
+    def last_order(self):
+        return self.env["pos.order"].search([("partner_id", "in", (self.client.id, False))], limit=1,
+                                            order="id desc")
+
+    def test_happy_path(self):
+        self.start_otp_tour("clinic_loyalty_otp_happy_path")
+        order = self.last_order()
+        self.assertEqual(order.state, "paid")
+        loyalty = order.payment_ids.filtered(lambda p: p.payment_method_id == self.loyalty_method)
+        self.assertEqual(loyalty.amount, 12.0)
+        self.assertEqual(self.account.balance, 60)
+        challenge = self.Challenge.sudo().search([("pos_order_id", "=", order.id)])
+        self.assertEqual((challenge.state, challenge.pos_order_uid), ("used", order.uuid))
+        self.assertSMSIapSent(["+32470123456"], content="493817")
+
+    def test_wrong_code_then_right(self):
+        self.start_otp_tour("clinic_loyalty_otp_wrong_then_right")
+        challenge = self.Challenge.sudo().search([("account_id", "=", self.account.id)])
+        self.assertEqual((challenge.state, challenge.attempts), ("used", 1))
+        self.assertEqual(self.account.balance, 60)
+
+    def test_cannot_receive_then_cash(self):
+        self.start_otp_tour("clinic_loyalty_otp_cannot_receive")
+        order = self.last_order()
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(order.payment_ids.payment_method_id, self.cash_method)
+        self.assertEqual(self.Challenge.sudo().search([("account_id", "=", self.account.id)]).state,
+                         "cancelled")
+        self.assertEqual(self.account.balance, 100)
+
+    def test_no_client(self):
+        self.start_otp_tour("clinic_loyalty_otp_no_client")
+        order = self.last_order()
+        self.assertEqual(order.state, "paid")
+        self.assertFalse(order.partner_id)
+        self.assertFalse(self.Challenge.sudo().search([]))
+        self.assertEqual(self.account.balance, 100)
