@@ -1,3 +1,4 @@
 from . import test_otp_challenge
 from . import test_pos_order
 from . import test_pos_tour
+from . import test_redeem_wizard

@@ -1,0 +1,2 @@
+from . import loyalty_redeem_wizard
+from . import loyalty_otp_phone_wizard
