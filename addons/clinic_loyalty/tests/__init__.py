@@ -5,3 +5,6 @@ from . import test_eligible_items
 from . import test_settings
 from . import test_reward_request
 from . import test_portal
+from . import test_ledger
+from . import test_rights
+from . import test_multicompany

@@ -49,34 +49,57 @@ class ClinicLoyaltyCommon(AccountTestInvoicingCommon):
         cls.clinic = cls.company_data["company"]
         # The test user (an accountant of the clinic) also manages the programme.
         cls.env.user.groups_id += cls.env.ref("clinic_loyalty.group_loyalty_manager")
-        cls.clinic.write({
-            "loyalty_status": "test",
-            "loyalty_earning_mode": "per_transaction",
-            "loyalty_spend_per_point": 10.0,
-            "loyalty_min_transaction_amount": 0.0,
-        })
+        cls.clinic.write(
+            {
+                "loyalty_status": "test",
+                "loyalty_earning_mode": "per_transaction",
+                "loyalty_spend_per_point": 10.0,
+                "loyalty_min_transaction_amount": 0.0,
+            }
+        )
         cls.Account = cls.env["clinic.loyalty.account"]
         cls.Entry = cls.env["clinic.loyalty.entry"]
         cls.Accrual = cls.env["clinic.loyalty.accrual"]
-        cls.tax_15 = cls.env["account.tax"].create({
-            "name": "VAT 15% (loyalty tests)", "amount": 15.0, "amount_type": "percent",
-            "type_tax_use": "sale", "company_id": cls.clinic.id,
-        })
+        cls.tax_15 = cls.env["account.tax"].create(
+            {
+                "name": "VAT 15% (loyalty tests)",
+                "amount": 15.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.clinic.id,
+            }
+        )
         cls.consultation = cls._create_product(
-            name="Consultation", default_code="CONS", list_price=15.0, type="service",
-            loyalty_eligible=True, taxes_id=[Command.set(cls.tax_15.ids)],
+            name="Consultation",
+            default_code="CONS",
+            list_price=15.0,
+            type="service",
+            loyalty_eligible=True,
+            taxes_id=[Command.set(cls.tax_15.ids)],
         )
         cls.vaccine = cls._create_product(
-            name="Vaccination", default_code="VACC", list_price=40.0, type="service",
-            loyalty_eligible=True, taxes_id=[Command.set(cls.tax_15.ids)],
+            name="Vaccination",
+            default_code="VACC",
+            list_price=40.0,
+            type="service",
+            loyalty_eligible=True,
+            taxes_id=[Command.set(cls.tax_15.ids)],
         )
         cls.pet_food = cls._create_product(
-            name="Pet food", default_code="FOOD", list_price=25.0,
-            loyalty_eligible=False, taxes_id=[Command.set(cls.tax_15.ids)],
+            name="Pet food",
+            default_code="FOOD",
+            list_price=25.0,
+            loyalty_eligible=False,
+            taxes_id=[Command.set(cls.tax_15.ids)],
         )
         cls.euthanasia = cls._create_product(
-            name="Euthanasia", default_code="EUTH", list_price=90.0, type="service",
-            loyalty_sensitive=True, loyalty_eligible=False, taxes_id=[Command.set(cls.tax_15.ids)],
+            name="Euthanasia",
+            default_code="EUTH",
+            list_price=90.0,
+            type="service",
+            loyalty_sensitive=True,
+            loyalty_eligible=False,
+            taxes_id=[Command.set(cls.tax_15.ids)],
         )
         cls.client_a = cls.env["res.partner"].create({"name": "Alice Owner", "email": "alice@example.com"})
         cls.client_b = cls.env["res.partner"].create({"name": "Bob Owner", "email": "bob@example.com"})
@@ -93,21 +116,33 @@ class ClinicLoyaltyCommon(AccountTestInvoicingCommon):
     # Helpers
     # ------------------------------------------------------------------
     @classmethod
-    def _invoice(cls, partner, lines, *, currency=None, date=None, company=None, post=True,
-                 move_type="out_invoice"):
+    def _invoice(
+        cls, partner, lines, *, currency=None, date=None, company=None, post=True, move_type="out_invoice"
+    ):
         """An invoice of ``lines``: [(product, price_unit[, quantity])]."""
         company = company or cls.clinic
-        invoice = cls.env["account.move"].with_company(company).create({
-            "move_type": move_type,
-            "partner_id": partner.id,
-            "invoice_date": date or fields.Date.today(),
-            "currency_id": (currency or company.currency_id).id,
-            "invoice_line_ids": [Command.create({
-                "product_id": line[0].id,
-                "price_unit": line[1],
-                "quantity": line[2] if len(line) > 2 else 1.0,
-            }) for line in lines],
-        })
+        invoice = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": date or fields.Date.today(),
+                    "currency_id": (currency or company.currency_id).id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": line[0].id,
+                                "price_unit": line[1],
+                                "quantity": line[2] if len(line) > 2 else 1.0,
+                            }
+                        )
+                        for line in lines
+                    ],
+                }
+            )
+        )
         if post:
             invoice.action_post()
         return invoice
@@ -115,12 +150,20 @@ class ClinicLoyaltyCommon(AccountTestInvoicingCommon):
     @classmethod
     def _pay(cls, invoices, date=None):
         """Register a full payment for each of ``invoices``."""
-        return cls.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoices.ids,
-        ).create({
-            "payment_date": date or fields.Date.today(),
-            "group_payment": False,
-        })._create_payments()
+        return (
+            cls.env["account.payment.register"]
+            .with_context(
+                active_model="account.move",
+                active_ids=invoices.ids,
+            )
+            .create(
+                {
+                    "payment_date": date or fields.Date.today(),
+                    "group_payment": False,
+                }
+            )
+            ._create_payments()
+        )
 
     @classmethod
     def _paid_invoice(cls, partner, lines, **kwargs):
@@ -136,13 +179,21 @@ class ClinicLoyaltyCommon(AccountTestInvoicingCommon):
         refund = invoice._reverse_moves([{"invoice_date": invoice.invoice_date, "date": invoice.date}])
         if amount is not None:
             first = refund.invoice_line_ids[0]
-            refund.write({"invoice_line_ids": [Command.update(first.id, {"price_unit": amount})]
-                          + [Command.delete(line.id) for line in refund.invoice_line_ids - first]})
+            refund.write(
+                {
+                    "invoice_line_ids": [Command.update(first.id, {"price_unit": amount})]
+                    + [Command.delete(line.id) for line in refund.invoice_line_ids - first]
+                }
+            )
         elif ratio != 1.0:
-            refund.write({"invoice_line_ids": [
-                Command.update(line.id, {"price_unit": line.price_unit * ratio})
-                for line in refund.invoice_line_ids
-            ]})
+            refund.write(
+                {
+                    "invoice_line_ids": [
+                        Command.update(line.id, {"price_unit": line.price_unit * ratio})
+                        for line in refund.invoice_line_ids
+                    ]
+                }
+            )
         refund.action_post()
         return refund
 
@@ -157,10 +208,12 @@ class ClinicLoyaltyCommon(AccountTestInvoicingCommon):
         return self.Accrual._run_accrual(**kwargs)
 
     def _account(self, partner, company=None):
-        return self.Account.search([
-            ("partner_id", "=", partner.commercial_partner_id.id),
-            ("company_id", "=", (company or self.clinic).id),
-        ])
+        return self.Account.search(
+            [
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("company_id", "=", (company or self.clinic).id),
+            ]
+        )
 
     def _balance(self, partner, company=None):
         return self._account(partner, company).balance
@@ -171,5 +224,6 @@ class ClinicLoyaltyCommon(AccountTestInvoicingCommon):
     def _post(self, account, points, kind="adjustment", key=None, **values):
         """Post one ledger entry through the one posting method."""
         key = key or f"test:{kind}:{account.id}:{len(account.entry_ids) + 1}:{points}"
-        return self.Account._post_entries([{"account_id": account.id, "points": points, "kind": kind,
-                                            "key": key, **values}])
+        return self.Account._post_entries(
+            [{"account_id": account.id, "points": points, "kind": kind, "key": key, **values}]
+        )

@@ -1,10 +1,17 @@
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.clinic_loyalty.models.loyalty_accrual import ClinicLoyaltyAccrual
 
-from .common import ClinicLoyaltyCommon
+from .common import ClinicLoyaltyCommon, count_queries
+
+# A whole run of one batch (5 or 50 invoices here, up to 2,000 in production)
+# plus the empty batch that ends it: through the ORM cursor, and in all
+# (execute_values goes straight to psycopg2).
+ORM_QUERIES = 10
+ALL_QUERIES = 14
 
 
 class Killed(Exception):
@@ -75,12 +82,15 @@ class TestAccrual(ClinicLoyaltyCommon):
         self.assertEqual(self._balance(self.client_b), 2)
 
     def test_eligible_amount_is_untaxed_subtotal_of_eligible_lines(self):
-        invoice = self._paid_invoice(self.client_a, [
-            (self.consultation, 95.0),  # 109.25 with tax: 10 points if tax counted
-            (self.vaccine, 20.0, 2),  # quantity counts
-            (self.pet_food, 100.0),  # not eligible
-            (self.euthanasia, 90.0),  # sensitive, not eligible
-        ])
+        invoice = self._paid_invoice(
+            self.client_a,
+            [
+                (self.consultation, 95.0),  # 109.25 with tax: 10 points if tax counted
+                (self.vaccine, 20.0, 2),  # quantity counts
+                (self.pet_food, 100.0),  # not eligible
+                (self.euthanasia, 90.0),  # sensitive, not eligible
+            ],
+        )
         self.assertAlmostEqual(invoice.amount_untaxed, 325.0)
         self._accrue()
         self.assertEqual(self._balance(self.client_a), 13)  # floor(135 / 10)
@@ -130,9 +140,13 @@ class TestAccrual(ClinicLoyaltyCommon):
         self._accrue()
         self.assertEqual(self._balance(self.client_a), 3)
 
-        self.env["clinic.loyalty.reward"].create({
-            "name": "Free nail trim", "points_cost": 5, "company_id": self.clinic.id,
-        })
+        self.env["clinic.loyalty.reward"].create(
+            {
+                "name": "Free nail trim",
+                "points_cost": 5,
+                "company_id": self.clinic.id,
+            }
+        )
         self.clinic.loyalty_status = "on"
         self._paid_invoice(self.client_a, [(self.consultation, 20.0)])
         self._accrue()
@@ -263,12 +277,12 @@ class TestAccrual(ClinicLoyaltyCommon):
 
         # (not assertRaises: it would roll back the first batch with it)
         with patch.object(ClinicLoyaltyAccrual, "_accrue_batch", crashing_batch):
+            killed = False
             try:
                 self._accrue(batch_size=2)
             except Killed:
-                pass
-            else:
-                self.fail("the run should have been killed")
+                killed = True
+        self.assertTrue(killed, "the run should have been killed")
         self.assertEqual(len(calls), 2)
         self.assertEqual(len(self.Entry.search([("partner_id", "in", clients.ids)])), 2)
         self.assertEqual(self.Accrual._pending_count(), 3)
@@ -285,20 +299,25 @@ class TestAccrual(ClinicLoyaltyCommon):
         for client in clients:
             invoices |= self._invoice(client, [(self.consultation, 30.0)])
         self._pay(invoices)
-        with patch.object(self.env.cr, "commit") as commit, \
-                patch.object(type(self.env["ir.cron"]), "_notify_progress") as progress:
+        with (
+            patch.object(self.env.cr, "commit") as commit,
+            patch.object(type(self.env["ir.cron"]), "_notify_progress") as progress,
+        ):
             self.assertEqual(self._accrue(batch_size=2, commit=True, progress=True), 3)
         self.assertEqual(commit.call_count, 2)
-        self.assertEqual([c.kwargs for c in progress.call_args_list],
-                         [{"done": 2, "remaining": 1}, {"done": 3, "remaining": 0}])
+        self.assertEqual(
+            [c.kwargs for c in progress.call_args_list],
+            [{"done": 2, "remaining": 1}, {"done": 3, "remaining": 0}],
+        )
 
     def test_idempotency_key_collision_is_skipped(self):
         invoice = self._paid_invoice(self.client_a, [(self.consultation, 30.0)])
         account = self.Account._get_or_create([(self.client_a.id, self.clinic.id)])
         account = self.Account.browse(account[(self.client_a.id, self.clinic.id)])
         # Something already posted the key the accrual is about to use.
-        self.assertEqual(self._post(account, 7, key=f"account.move:{invoice.id}:1"),
-                         [f"account.move:{invoice.id}:1"])
+        self.assertEqual(
+            self._post(account, 7, key=f"account.move:{invoice.id}:1"), [f"account.move:{invoice.id}:1"]
+        )
         self._accrue()
         self.assertEqual(self._entries(self.client_a).mapped("points"), [7])
         self.assertEqual(account.balance, 7)
@@ -324,3 +343,48 @@ class TestAccrual(ClinicLoyaltyCommon):
         self._credit_note(old)
         self._accrue()
         self.assertEqual(self._balance(self.client_a), 6)
+
+    # ------------------------------------------------------------------
+    # Set-based: the query count does not grow with the batch
+    # ------------------------------------------------------------------
+    def _pending_invoices(self, count):
+        clients = self.env["res.partner"].create([{"name": f"Client {i}"} for i in range(count)])
+        invoices = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": client.id,
+                    "invoice_date": "2024-03-01",
+                    "invoice_line_ids": [
+                        Command.create({"product_id": self.consultation.id, "price_unit": 30.0}),
+                        Command.create({"product_id": self.pet_food.id, "price_unit": 20.0}),
+                    ],
+                }
+                for client in clients
+            ]
+        )
+        invoices.action_post()
+        self._pay(invoices)
+        return invoices
+
+    def test_query_count_does_not_grow_with_invoices(self):
+        counts = []
+        for count, mode in (
+            (5, "per_transaction"),
+            (50, "per_transaction"),
+            (5, "total_spend"),
+            (50, "total_spend"),
+        ):
+            self.clinic.loyalty_earning_mode = mode
+            invoices = self._pending_invoices(count)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            # ORM-level budget, and every statement including the ones sent
+            # straight to psycopg2 (execute_values).
+            with self.assertQueryCount(ORM_QUERIES), count_queries(self.env.cr) as counter:
+                self.assertEqual(self._accrue(), count)
+            counts.append(counter.count)
+            self.assertEqual(set(invoices.mapped("loyalty_points")), {3})
+        self.assertEqual(counts[0], counts[1], "per transaction: more invoices, more queries")
+        self.assertEqual(counts[2], counts[3], "total spend: more invoices, more queries")
+        self.assertLessEqual(max(counts), ALL_QUERIES)
