@@ -1,4 +1,4 @@
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -133,3 +133,84 @@ class TestInstall(TransactionCase):
         action = client.with_user(self.manager).action_open_loyalty_account()
         self.assertEqual(action["res_model"], "clinic.loyalty.adjustment.wizard")
         self.assertEqual(action["context"]["default_partner_id"], client.id)
+
+
+@tagged("post_install", "-at_install")
+class TestBackOfficeScreens(HttpCase):
+    """The back-office screens render in a real browser (no client error)."""
+
+    WAIT = """
+        const wait = (selector) => new Promise((resolve, reject) => {
+            let tries = 0;
+            const timer = setInterval(() => {
+                if (document.querySelector(selector)) {
+                    clearInterval(timer);
+                    resolve();
+                } else if (++tries > 150) {
+                    clearInterval(timer);
+                    reject(new Error("not rendered: " + selector));
+                }
+            }, 100);
+        });
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Account = cls.env["clinic.loyalty.account"]
+        cls.client = cls.env["res.partner"].create({"name": "Screen Client"})
+        pair = (cls.client.id, cls.env.company.id)
+        cls.account = Account.browse(Account._get_or_create([pair])[pair])
+        Account._post_entries(
+            [{"account_id": cls.account.id, "points": 15, "kind": "adjustment", "key": "screen-1"}]
+        )
+        cls.env["product.template"].create({"name": "Screen vaccine", "default_code": "SCR-V"})
+
+    def _check(self, url, *selectors):
+        code = (
+            self.WAIT
+            + f"Promise.all([{', '.join(f'wait({s!r})' for s in selectors)}])"
+            + ".then(() => console.log('test successful'))"
+            + ".catch((error) => console.error(error.message));"
+        )
+        self.browser_js(url, code, login="admin", timeout=90)
+
+    def test_eligible_items_screen(self):
+        self._check(
+            "/odoo/action-clinic_loyalty.product_template_action_loyalty_items",
+            "button[name='action_loyalty_enable_all']",
+            ".o_data_row td[name='loyalty_eligible']",
+        )
+
+    def test_account_form(self):
+        self._check(
+            f"/odoo/action-clinic_loyalty.loyalty_account_action/{self.account.id}",
+            "button[name='action_check_balance']",
+            ".o_field_widget[name='balance']",
+            ".o_field_widget[name='entry_ids'] .o_data_row",
+            ".o-mail-Chatter",
+        )
+
+    def test_ledger_pivot_and_graph(self):
+        self._check("/odoo/action-clinic_loyalty.loyalty_entry_action?view_type=pivot", ".o_pivot")
+        self._check("/odoo/action-clinic_loyalty.loyalty_entry_action?view_type=graph", ".o_graph_renderer")
+
+    def test_rewards_list(self):
+        self.env["clinic.loyalty.reward"].create({"name": "Screen reward", "points_cost": 5})
+        self._check(
+            "/odoo/action-clinic_loyalty.loyalty_reward_action",
+            ".o_data_row .o_field_boolean_toggle",
+        )
+
+    def test_settings_section(self):
+        self._check(
+            "/odoo/action-clinic_loyalty.res_config_settings_action",
+            ".o_field_widget[name='loyalty_status']",
+            ".o_field_widget[name='loyalty_spend_per_point']",
+        )
+
+    def test_partner_smart_button(self):
+        self._check(
+            f"/odoo/res.partner/{self.client.id}",
+            "button[name='action_open_loyalty_account'] .o_stat_value",
+        )
