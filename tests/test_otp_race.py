@@ -1,0 +1,174 @@
+"""Spending a client's points from two terminals at once (clinic_loyalty_otp).
+
+Each test commits its own clinic, client, cashier and account under unique
+names (ledger entries cannot be deleted) and switches the clinic Off at the
+end. The transactions run on separate connections, all opened before any of
+them acts, so the row locks (account, challenge) are what decide.
+"""
+
+import functools
+import threading
+import uuid
+from unittest.mock import patch
+
+import pytest
+
+from odoo import api, fields
+from odoo.exceptions import UserError
+from odoo.service.model import retrying
+
+pytest.importorskip("odoo.addons.clinic_loyalty_otp")
+
+from odoo.addons.clinic_loyalty_otp.models.loyalty_otp_challenge import (  # noqa: E402
+    ClinicLoyaltyOtpChallenge,
+)
+from odoo.addons.sms.tools.sms_api import SmsApi  # noqa: E402
+
+WORKERS = 4
+CODE = "271828"
+
+
+@pytest.fixture
+def otp_data(new_env):
+    tag = uuid.uuid4().hex[:10]
+    with new_env() as env:
+        if "loyalty_otp_required" not in env["res.company"]._fields:
+            pytest.skip("clinic_loyalty_otp is not installed in the test database")
+        be = env.ref("base.be")
+        company = env["res.company"].create({"name": f"OTP race clinic {tag}", "country_id": be.id})
+        env["product.template"].create({
+            "name": f"OTP race consultation {tag}", "type": "service", "loyalty_eligible": True,
+            "company_id": company.id,
+        })
+        reward = env["clinic.loyalty.reward"].create({
+            "name": f"OTP race reward {tag}", "points_cost": 60, "value": 15.0, "company_id": company.id,
+        })
+        company.loyalty_status = "on"
+        partner = env["res.partner"].create({
+            "name": f"OTP race client {tag}", "mobile": "+32 470 12 34 56", "country_id": be.id,
+        })
+        cashier = env["res.users"].create({
+            "name": f"OTP race cashier {tag}", "login": f"otp-race-{tag}",
+            "groups_id": [(6, 0, [env.ref("base.group_user").id,
+                                  env.ref("clinic_loyalty.group_loyalty_user").id])],
+            "company_id": company.id, "company_ids": [(6, 0, [company.id])],
+        })
+        Account = env["clinic.loyalty.account"]
+        account_id = Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)]
+        Account._post_entries([{
+            "account_id": account_id, "points": 100, "kind": "adjustment", "key": f"otp-race:{tag}:seed",
+            "reason": "race test",
+        }])
+        data = {"tag": tag, "company": company.id, "reward": reward.id, "partner": partner.id,
+                "account": account_id, "uid": cashier.id}
+    yield data
+    with new_env() as env:
+        env["res.company"].browse(data["company"]).loyalty_status = "off"
+
+
+def _run_concurrently(registry, uid, action, n):
+    """``action(env, i)`` in ``n`` threads, each on its own connection,
+    retried on serialization failures as the HTTP layer does. Returns the
+    outcomes: "ok" or the UserError message."""
+    ready = threading.Barrier(n)
+    outcomes = [None] * n
+
+    def worker(i):
+        try:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, uid, {})
+                env.cr.execute("SELECT 1")  # snapshot taken before the others act
+                ready.wait(timeout=30)
+                retrying(functools.partial(action, env, i), env)
+            outcomes[i] = "ok"
+        except UserError as e:
+            outcomes[i] = e.args[0]
+        except Exception as e:  # noqa: BLE001 - reported by the assertions
+            outcomes[i] = f"unexpected {type(e).__name__}: {e}"
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a racing transaction hung"
+    return outcomes
+
+
+def _books(env, account_id):
+    env.cr.execute("SELECT balance FROM clinic_loyalty_account WHERE id = %s", [account_id])
+    balance = env.cr.fetchone()[0]
+    env.cr.execute("SELECT COALESCE(SUM(points), 0) FROM clinic_loyalty_entry WHERE account_id = %s",
+                   [account_id])
+    return balance, env.cr.fetchone()[0]
+
+
+def _fake_provider(sent):
+    def _send_sms_batch(self, messages, delivery_reports_url=False):
+        results = []
+        for message in messages:
+            for number in message["numbers"]:
+                sent.append((number["number"], message["content"]))
+                results.append({"uuid": number["uuid"], "state": "success", "credit": 1})
+        return results
+    return _send_sms_batch
+
+
+def test_one_verified_code_spent_once_from_two_terminals(registry, new_env, otp_data):
+    """The real flow on committed connections: the SMS leaves after COMMIT,
+    then several terminals replay the same verified code at once."""
+    sent = []
+    with patch.object(ClinicLoyaltyOtpChallenge, "_generate_code", return_value=CODE), \
+            patch.object(SmsApi, "_send_sms_batch", _fake_provider(sent)):
+        with new_env(uid=otp_data["uid"]) as env:
+            data = env["clinic.loyalty.otp.challenge"].otp_request(otp_data["partner"], otp_data["reward"])
+            assert not sent, "nothing is sent before the transaction commits"
+        assert [number for number, _body in sent] == ["+32470123456"]
+        assert CODE in sent[0][1]
+        with new_env(uid=otp_data["uid"]) as env:
+            assert env["clinic.loyalty.otp.challenge"].otp_verify(data["id"], CODE)["state"] == "verified"
+
+    def spend(env, i):
+        account = env["clinic.loyalty.account"].browse(otp_data["account"])
+        challenge = env["clinic.loyalty.otp.challenge"].sudo().browse(data["id"])
+        account._redeem(60, "race", f"otp-race:{otp_data['tag']}:{i}", consent="staff", challenge=challenge)
+
+    outcomes = _run_concurrently(registry, otp_data["uid"], spend, WORKERS)
+
+    assert outcomes.count("ok") == 1, outcomes
+    assert all(o == "ok" or "already used" in o for o in outcomes), outcomes
+    with new_env() as env:
+        assert _books(env, otp_data["account"]) == (40, 40)
+        assert env["clinic.loyalty.otp.challenge"].browse(data["id"]).state == "used"
+        env.cr.execute("SELECT count(*) FROM sms_sms WHERE body LIKE %s", [f"%{CODE}%"])
+        assert env.cr.fetchone()[0] == 0, "the code is not kept in sms_sms"
+
+
+def test_two_verified_codes_cannot_overspend_the_balance(registry, new_env, otp_data):
+    """Two verified codes (two terminals, 60 points each) on a 100-point
+    balance: the account row lock lets exactly one through."""
+    with new_env() as env:
+        account = env["clinic.loyalty.account"].browse(otp_data["account"])
+        phone = account._otp_phone_e164()
+        now = fields.Datetime.now()
+        challenges = env["clinic.loyalty.otp.challenge"].create([{
+            "company_id": otp_data["company"], "account_id": otp_data["account"],
+            "partner_id": otp_data["partner"], "phone": phone, "points": 60, "value": 15.0,
+            "reward_id": otp_data["reward"], "user_id": otp_data["uid"], "state": "verified",
+            "verified_at": now, "expires_at": now,
+        } for _i in range(2)])
+        ids = challenges.ids
+
+    def spend(env, i):
+        account = env["clinic.loyalty.account"].browse(otp_data["account"])
+        challenge = env["clinic.loyalty.otp.challenge"].sudo().browse(ids[i])
+        account._redeem(60, "race", f"otp-race:{otp_data['tag']}:b{i}", consent="staff", challenge=challenge)
+
+    outcomes = _run_concurrently(registry, otp_data["uid"], spend, 2)
+
+    assert outcomes.count("ok") == 1, outcomes
+    assert any(o.startswith("Not enough points") for o in outcomes), outcomes
+    with new_env() as env:
+        assert _books(env, otp_data["account"]) == (40, 40)
+        states = sorted(env["clinic.loyalty.otp.challenge"].browse(ids).mapped("state"))
+        assert states == ["used", "verified"], "the refused code was not consumed"
