@@ -70,7 +70,7 @@ def race_data(new_env):
 
 
 def _run_concurrently(registry, uid, action, n):
-    """Run ``action(env)`` in ``n`` threads, each on its own connection and
+    """Run ``action(env, i)`` in ``n`` threads, each on its own connection and
     transaction (retried on serialization failures, as Odoo's HTTP layer
     does). All transactions take their snapshot before any of them acts.
     Returns the list of outcomes: "ok" or the UserError message."""
@@ -83,7 +83,7 @@ def _run_concurrently(registry, uid, action, n):
                 env = api.Environment(cr, uid, {})
                 env.cr.execute("SELECT 1")  # start the transaction (snapshot) before the others act
                 ready.wait(timeout=30)
-                retrying(functools.partial(action, env), env)
+                retrying(functools.partial(action, env, i), env)
             outcomes[i] = "ok"
         except UserError as e:
             outcomes[i] = e.args[0]
@@ -109,7 +109,7 @@ def _books(env, account_id):
 
 
 def test_simultaneous_requests_exceeding_the_balance(registry, new_env, race_data):
-    def request_reward(env):
+    def request_reward(env, _i):
         account = env["clinic.loyalty.account"].sudo().browse(race_data["account"])
         reward = env["clinic.loyalty.reward"].sudo().browse(race_data["reward"])
         env["clinic.loyalty.reward.request"]._create_request(account, reward, "portal")
@@ -131,16 +131,22 @@ def test_simultaneous_requests_exceeding_the_balance(registry, new_env, race_dat
         )
 
 
-def test_simultaneous_cancels_give_back_once(registry, new_env, race_data):
+def test_simultaneous_cancels_and_refusals_give_back_once(registry, new_env, race_data):
+    """The client cancels (twice, double click) while the front desk refuses
+    (twice): one of them wins, the points come back once."""
     with new_env(uid=race_data["uid"]) as env:
         account = env["clinic.loyalty.account"].sudo().browse(race_data["account"])
         reward = env["clinic.loyalty.reward"].sudo().browse(race_data["reward"])
         request_id = env["clinic.loyalty.reward.request"]._create_request(account, reward, "portal").id
 
-    def cancel(env):
-        env["clinic.loyalty.reward.request"].sudo().browse(request_id)._cancel()
+    def cancel_or_refuse(env, i):
+        req = env["clinic.loyalty.reward.request"].sudo().browse(request_id)
+        if i % 2:
+            req._refuse("Out of stock")
+        else:
+            req._cancel()
 
-    outcomes = _run_concurrently(registry, race_data["uid"], cancel, WORKERS)
+    outcomes = _run_concurrently(registry, race_data["uid"], cancel_or_refuse, WORKERS)
 
     assert outcomes.count("ok") == 1, outcomes
     assert all(o == "ok" or "no longer pending" in o for o in outcomes), outcomes
@@ -153,4 +159,4 @@ def test_simultaneous_cancels_give_back_once(registry, new_env, race_data):
             )
             == 1
         )
-        assert env["clinic.loyalty.reward.request"].browse(request_id).state == "cancelled"
+        assert env["clinic.loyalty.reward.request"].browse(request_id).state in ("cancelled", "refused")
