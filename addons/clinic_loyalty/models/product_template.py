@@ -19,19 +19,15 @@ class ProductTemplate(models.Model):
     )
 
     def write(self, vals):
-        if (
-            "loyalty_eligible" in vals
-            and not self.env.user.has_group("clinic_loyalty.group_loyalty_manager")
-            and not self.env.su
-        ):
-            raise AccessError(_("Only a Loyalty Manager can choose which items earn points."))
-        if set(vals) <= LOYALTY_FIELDS and not self.env.su:
-            # Loyalty Managers tick "earns points" on the eligible items screen
-            # without product rights: only these fields, only on items they see.
+        if LOYALTY_FIELDS & set(vals) and not self.env.su:
             if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
-                raise AccessError(_("Only a Loyalty Manager can change an item's loyalty settings."))
-            self.check_access("read")
-            return super(ProductTemplate, self.sudo()).write(vals)
+                raise AccessError(_("Only a Loyalty Manager can choose which items earn points."))
+            if set(vals) <= LOYALTY_FIELDS:
+                # Loyalty Managers tick "earns points" on the eligible items
+                # screen without product rights: only these fields, only on
+                # the items they may see.
+                self.check_access("read")
+                return super(ProductTemplate, self.sudo()).write(vals)
         return super().write(vals)
 
     @api.model

@@ -101,3 +101,31 @@ class TestEligibleItems(TransactionCase):
         eligible_domain = [("loyalty_eligible", "=", True), ("company_id", "=", self.clinic.id)]
         self.consultation.with_user(self.manager).write({"loyalty_eligible": True})
         self.assertEqual(self.env["product.template"].search(eligible_domain), self.consultation)
+
+    def test_manager_without_product_rights_only_loyalty_flags(self):
+        self.assertFalse(self.manager.has_group("product.group_product_manager"))
+        self.vaccine.with_user(self.manager).write({"loyalty_eligible": True, "loyalty_sensitive": True})
+        self.assertTrue(self.vaccine.loyalty_eligible and self.vaccine.loyalty_sensitive)
+        # The shortcut covers the loyalty flags only, never the rest of the item.
+        with self.assertRaises(AccessError):
+            self.vaccine.with_user(self.manager).write({"loyalty_eligible": False, "list_price": 0.0})
+        # ...and only items of the clinics the manager works for.
+        with self.assertRaises(AccessError):
+            self.elsewhere.with_user(self.manager).write({"loyalty_eligible": True})
+        self.assertFalse(self.elsewhere.loyalty_eligible)
+
+    def test_product_manager_needs_loyalty_rights_for_flags(self):
+        catalogue = new_test_user(
+            self.env,
+            "items_catalogue",
+            groups="base.group_user,product.group_product_manager",
+            company_id=self.clinic.id,
+            company_ids=[self.clinic.id],
+        )
+        self.consultation.with_user(catalogue).write({"name": "General consultation"})
+        self.consultation.with_user(catalogue).write({})
+        self.assertEqual(self.consultation.name, "General consultation")
+        for flag in ("loyalty_eligible", "loyalty_sensitive"):
+            with self.assertRaises(AccessError):
+                self.consultation.with_user(catalogue).write({flag: True})
+        self.assertFalse(self.consultation.loyalty_eligible or self.consultation.loyalty_sensitive)
