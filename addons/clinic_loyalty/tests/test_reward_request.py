@@ -347,3 +347,16 @@ class TestRewardRequest(RewardRequestCommon, MailCase, TransactionCase):
             ).action_redeem()
         self.assertEqual(self.account.balance, 70)
         self.assertBooksHold()
+
+    def test_pending_requests_listed_first(self):
+        first = self._portal_request(self.reward)
+        second = self._portal_request(self.reward)
+        second.with_user(self.frontdesk).action_fulfil()
+        third = self._portal_request(self.reward)
+        listed = self.Request.with_user(self.frontdesk).search([("account_id", "=", self.account.id)])
+        self.assertEqual(listed.mapped("state"), ["pending", "pending", "fulfilled"])
+        self.assertEqual(set(listed[:2].ids), {first.id, third.id})
+        self.assertEqual(self.account.balance, 10)
+        with self.assertRaisesRegex(UserError, "Not enough points"):
+            self._portal_request(self.reward)
+        self.assertBooksHold()
