@@ -1,4 +1,3 @@
-
 from . import loyalty_adjustment_wizard
 from . import loyalty_redeem_wizard
 from . import loyalty_request_refuse_wizard
