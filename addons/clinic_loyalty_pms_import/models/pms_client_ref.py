@@ -125,14 +125,14 @@ class ClinicLoyaltyPmsClientRef(models.Model):
     # Matching (importer, set-based: a few queries per batch)
     # ------------------------------------------------------------------
     @api.model
-    def _resolve(self, profile, clients):
+    def _resolve(self, profile, clients, tried=None):
         """{external id: (name, phone, email)} -> {external id: (ref id, partner id or None)}.
 
         Known ids keep their partner; new and still unmatched ones are matched
         by phone, then email, when exactly one client of the clinic fits."""
         cr = self.env.cr
         uid = self.env.uid
-        execute_values(
+        new = execute_values(
             cr._obj,
             """
             INSERT INTO clinic_loyalty_pms_client_ref
@@ -141,9 +141,11 @@ class ClinicLoyaltyPmsClientRef(models.Model):
             SELECT v.*, v.uid, now() at time zone 'UTC', now() at time zone 'UTC'
               FROM (VALUES %s) AS v(profile_id, company_id, external_id, name, phone, email, uid)
             ON CONFLICT (profile_id, external_id) DO NOTHING
+            RETURNING external_id
         """,
             [(profile.id, profile.company_id.id, ext, n, p, e, uid) for ext, (n, p, e) in clients.items()],
             page_size=len(clients),
+            fetch=True,
         )
         cr.execute(
             SQL(
@@ -156,7 +158,12 @@ class ClinicLoyaltyPmsClientRef(models.Model):
             )
         )
         refs = {ext: (ref_id, partner_id) for ext, ref_id, partner_id in cr.fetchall()}
-        pending = {ext: clients[ext] for ext, (_r, partner_id) in refs.items() if not partner_id}
+        # Each unmatched client is tried once per file (``tried``), not once per batch.
+        tried = set() if tried is None else tried
+        pending = {
+            ext: clients[ext] for ext, (_r, partner_id) in refs.items() if not partner_id and ext not in tried
+        }
+        tried.update(pending)
         if pending:
             matches = self._match(profile.company_id, pending)
             execute_values(
@@ -174,7 +181,8 @@ class ClinicLoyaltyPmsClientRef(models.Model):
             )
             for ext in pending:
                 refs[ext] = (refs[ext][0], matches[ext][0])
-            matched = [refs[ext][0] for ext in pending if matches[ext][0]]
+            new = {ext for (ext,) in new}
+            matched = [refs[ext][0] for ext in pending if matches[ext][0] and ext not in new]
             if matched:  # invoices staged while the client was unknown now accrue too
                 cr.execute(
                     SQL(
@@ -210,12 +218,13 @@ class ClinicLoyaltyPmsClientRef(models.Model):
                 SELECT p.commercial_partner_id, n.number
                   FROM res_partner p
                   CROSS JOIN LATERAL (VALUES (p.phone), (p.mobile)) AS n(number)
+                  JOIN unnest(%s::text[]) AS w(suffix)
+                    ON w.suffix = right(regexp_replace(n.number, '[^0-9]', '', 'g'), %s)
                  WHERE %s AND n.number IS NOT NULL
-                   AND right(regexp_replace(n.number, '[^0-9]', '', 'g'), %s) = ANY(%s)
             """,
-                    scope,
-                    PHONE_SUFFIX,
                     suffixes,
+                    PHONE_SUFFIX,
+                    scope,
                 )
             )
             for partner_id, number in self.env.cr.fetchall():
@@ -227,11 +236,13 @@ class ClinicLoyaltyPmsClientRef(models.Model):
             self.env.cr.execute(
                 SQL(
                     """
-                SELECT p.commercial_partner_id, lower(trim(p.email)) FROM res_partner p
-                 WHERE %s AND lower(trim(p.email)) = ANY(%s)
+                SELECT p.commercial_partner_id, w.email
+                  FROM res_partner p
+                  JOIN unnest(%s::text[]) AS w(email) ON w.email = lower(trim(p.email))
+                 WHERE %s
             """,
-                    scope,
                     wanted,
+                    scope,
                 )
             )
             for partner_id, email in self.env.cr.fetchall():

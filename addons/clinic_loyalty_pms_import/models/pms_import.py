@@ -11,6 +11,10 @@ _logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 5000
 STATE_RANK = "CASE %s WHEN 'void' THEN 3 WHEN 'open' THEN 2 ELSE 1 END"
+# An invoice that already earned points stays with its client (the ledger
+# would otherwise leave them on the old account): a re-import naming another
+# client changes amounts and status only. Void it in the PMS and re-issue.
+KEEP = "CASE WHEN i.loyalty_points <> 0 OR i.loyalty_counted_amount <> 0 THEN %s ELSE %s END"
 
 
 class ClinicLoyaltyPmsImport(models.Model):
@@ -79,7 +83,7 @@ class ClinicLoyaltyPmsImport(models.Model):
 
     def _stage(self, fileobj, fmt, total):
         self.ensure_one()
-        stats = {"rows": 0, "invoices": 0, "products": 0}
+        stats = {"rows": 0, "invoices": 0, "products": 0, "tried": set()}
         products = {}  # billing code -> product id, for this file
         batch = []
         errors = pms_parser.ErrorLog()
@@ -127,8 +131,8 @@ class ClinicLoyaltyPmsImport(models.Model):
         )
 
     def _stage_batch(self, batch, products, stats):
-        """Stage one batch of parsed rows: 1 upsert of invoices, 1 delete of
-        their lines from older imports, 1 insert of lines, 1 total update
+        """Stage one batch of parsed rows: 1 upsert of invoices (with their
+        totals), 1 delete of their lines from older imports, 1 insert of lines
         (plus the look-ups of billing codes and clients)."""
         profile = self.profile_id
         cr = self.env.cr
@@ -141,12 +145,13 @@ class ClinicLoyaltyPmsImport(models.Model):
             clients.setdefault(v[3], (v[4], v[5], v[6]))
             head = invoices.get(v[0])
             if head is None:
-                invoices[v[0]] = [v[1], v[2], v[3], v[4], v[5], v[6], row_no]
+                invoices[v[0]] = head = [v[1], v[2], v[3], v[4], v[5], v[6], row_no, 0]
             elif v[2] == "void" or (v[2] == "open" and head[1] == "paid"):
                 head[1] = v[2]
+            head[7] += v[10]
         if codes:
             stats["products"] += self._billing_products(codes, products)
-        refs = self.env["clinic.loyalty.pms.client.ref"]._resolve(profile, clients)
+        refs = self.env["clinic.loyalty.pms.client.ref"]._resolve(profile, clients, stats["tried"])
         uid = self.env.uid
         header_rows = [
             (
@@ -163,6 +168,7 @@ class ClinicLoyaltyPmsImport(models.Model):
                 h[5],
                 self.id,
                 h[6],
+                h[7],
                 uid,
             )
             for number, h in invoices.items()
@@ -174,29 +180,36 @@ class ClinicLoyaltyPmsImport(models.Model):
                 f"""
             INSERT INTO clinic_loyalty_pms_invoice AS i
                 (profile_id, company_id, name, date, state, client_ref_id, partner_id, pms_client_ref,
-                 pms_client_name, pms_phone, pms_email, import_id, row_number, create_uid, write_uid,
-                 amount_total, loyalty_synced, loyalty_counted_amount, loyalty_points, loyalty_seq,
+                 pms_client_name, pms_phone, pms_email, import_id, row_number, amount_total, create_uid,
+                 write_uid, loyalty_synced, loyalty_counted_amount, loyalty_points, loyalty_seq,
                  create_date, write_date)
-            SELECT v.*, v.uid, 0, FALSE, 0, 0, 0, now() at time zone 'UTC', now() at time zone 'UTC'
+            SELECT v.*, v.uid, FALSE, 0, 0, 0, now() at time zone 'UTC', now() at time zone 'UTC'
               FROM (VALUES %s) AS v(profile_id, company_id, name, date, state, client_ref_id, partner_id,
                                     pms_client_ref, pms_client_name, pms_phone, pms_email, import_id,
-                                    row_number, uid)
+                                    row_number, amount_total, uid)
             ON CONFLICT (profile_id, name) DO UPDATE SET
                 date = EXCLUDED.date,
                 state = CASE WHEN i.import_id = EXCLUDED.import_id
                               AND {STATE_RANK % 'i.state'} > {STATE_RANK % 'EXCLUDED.state'}
                              THEN i.state ELSE EXCLUDED.state END,
-                client_ref_id = EXCLUDED.client_ref_id, partner_id = EXCLUDED.partner_id,
-                pms_client_ref = EXCLUDED.pms_client_ref, pms_client_name = EXCLUDED.pms_client_name,
-                pms_phone = EXCLUDED.pms_phone, pms_email = EXCLUDED.pms_email,
+                client_ref_id = {KEEP % ('i.client_ref_id', 'EXCLUDED.client_ref_id')},
+                partner_id = {KEEP % ('i.partner_id', 'EXCLUDED.partner_id')},
+                pms_client_ref = {KEEP % ('i.pms_client_ref', 'EXCLUDED.pms_client_ref')},
+                pms_client_name = {KEEP % ('i.pms_client_name', 'EXCLUDED.pms_client_name')},
+                pms_phone = {KEEP % ('i.pms_phone', 'EXCLUDED.pms_phone')},
+                pms_email = {KEEP % ('i.pms_email', 'EXCLUDED.pms_email')},
                 row_number = CASE WHEN i.import_id = EXCLUDED.import_id THEN i.row_number
                                   ELSE EXCLUDED.row_number END,
+                amount_total = CASE WHEN i.import_id = EXCLUDED.import_id
+                                    THEN i.amount_total + EXCLUDED.amount_total
+                                    ELSE EXCLUDED.amount_total END,
                 import_id = EXCLUDED.import_id, loyalty_synced = FALSE,
                 write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
             RETURNING id, name
         """,
                 header_rows,
-                template="(%s, %s, %s, %s::date, %s, %s::int, %s::int, %s, %s, %s, %s, %s, %s, %s)",
+                template="(%s, %s, %s, %s::date, %s, %s::int, %s::int, %s, %s, %s, %s, %s, %s, %s::numeric, "
+                "%s)",
                 page_size=len(header_rows),
                 fetch=True,
             )
@@ -240,17 +253,6 @@ class ClinicLoyaltyPmsImport(models.Model):
             line_rows,
             template="(%s, %s, %s, %s, %s, %s, %s, %s::numeric, %s::numeric, %s, %s)",
             page_size=len(line_rows),
-        )
-        cr.execute(
-            SQL(
-                """
-            UPDATE clinic_loyalty_pms_invoice i SET amount_total = s.total
-              FROM (SELECT invoice_id, SUM(amount) AS total FROM clinic_loyalty_pms_invoice_line
-                     WHERE invoice_id = ANY(%(ids)s) GROUP BY invoice_id) s
-             WHERE i.id = s.invoice_id
-        """,
-                ids=invoice_ids,
-            )
         )
         self.env["clinic.loyalty.pms.invoice"].invalidate_model()
         self.env["clinic.loyalty.pms.invoice.line"].invalidate_model()

@@ -17,10 +17,12 @@ class ClinicLoyaltyPmsInvoice(models.Model):
     _order = "date desc, id desc"
 
     name = fields.Char(string="PMS invoice number", required=True, readonly=True)
+    # Not indexed: unique(profile_id, name) and the pending index serve the
+    # look-ups, and each index slows the importer's and the engine's writes.
     profile_id = fields.Many2one(
-        "clinic.loyalty.pms.profile", required=True, readonly=True, index=True, ondelete="restrict"
+        "clinic.loyalty.pms.profile", required=True, readonly=True, ondelete="restrict"
     )
-    company_id = fields.Many2one("res.company", string="Clinic", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", string="Clinic", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, readonly=True)
     state = fields.Selection(
@@ -147,7 +149,7 @@ class ClinicLoyaltyPmsInvoiceLine(models.Model):
     invoice_id = fields.Many2one(
         "clinic.loyalty.pms.invoice", required=True, readonly=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one("res.company", string="Clinic", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", string="Clinic", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     import_id = fields.Many2one(
         "clinic.loyalty.pms.import", string="File", readonly=True, index=True, ondelete="set null"

@@ -2,6 +2,8 @@ import logging
 import os
 import time
 
+from psycopg2.errors import LockNotAvailable
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -163,72 +165,75 @@ class ClinicLoyaltyPmsProfile(models.Model):
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
                 continue
-            stat = entry.stat(follow_symlinks=False)
-            if now - stat.st_mtime < SETTLE_SECONDS:
+            if now - entry.stat(follow_symlinks=False).st_mtime < SETTLE_SECONDS:
                 continue
-            yield entry.name, entry.path, stat.st_size
+            yield entry.name, entry.path
 
     def _import_drop_folder(self, commit=False):
         """Import every file of the drop folder; move each to processed/ or
         failed/ with a report beside it. Returns the import logs."""
         self.ensure_one()
         folder = self._drop_folder_path()
-        Import = self.env["clinic.loyalty.pms.import"]
-        logs = Import
+        logs = self.env["clinic.loyalty.pms.import"]
         for sub in ("processed", "failed"):
             os.makedirs(os.path.join(folder, sub), mode=0o750, exist_ok=True)
-        for name, path, size in self._drop_folder_files(folder):
-            if size > self.max_file_size_mb * 1024 * 1024:
-                log = Import._log_failure(
-                    self,
-                    name,
-                    "folder",
-                    _(
-                        "The file is larger than the profile's limit of %(size)s MB.",
-                        size=self.max_file_size_mb,
-                    ),
-                )
-            else:
-                try:
-                    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-                except OSError as e:
-                    _logger.warning("PMS import: cannot open %s: %s", path, e)
-                    continue
-                with os.fdopen(fd, "rb") as fileobj:
-                    if os.fstat(fileobj.fileno()).st_size > self.max_file_size_mb * 1024 * 1024:
-                        log = Import._log_failure(
-                            self,
-                            name,
-                            "folder",
-                            _(
-                                "The file is larger than the profile's limit of %(size)s MB.",
-                                size=self.max_file_size_mb,
-                            ),
-                        )
-                    else:
-                        log = self._import_dropped_file(fileobj, name)
+        self._lock_for_import()
+        for name, path in self._drop_folder_files(folder):
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+            except OSError as e:  # gone (another scan took it) or unreadable
+                _logger.warning("PMS import: cannot open %s: %s", path, e)
+                continue
+            with os.fdopen(fd, "rb") as fileobj:
+                log = self._import_dropped_file(fileobj, name)
             logs |= log
             if commit:
                 # The import is safe in the database before the file moves: a crash in
                 # between re-imports the file next time, which is idempotent.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            dest = os.path.join(
-                folder,
-                "processed" if log.state == "done" else "failed",
-                f"{fields.Datetime.now():%Y%m%d-%H%M%S}-{log.id}-{name}",
-            )
-            try:
-                os.replace(path, dest)
-                with open(dest + ".report.txt", "w", encoding="utf-8") as report:
-                    report.write(log.report or "")
-            except OSError as e:
-                _logger.error("PMS import: cannot move %s to %s: %s", path, dest, e)
+                self._lock_for_import()
+            self._file_away(folder, path, name, log)
         return logs
+
+    def _lock_for_import(self):
+        """One import at a time per profile (nightly job, scan button)."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM clinic_loyalty_pms_profile WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                    [self.id],
+                )
+        except LockNotAvailable:
+            raise UserError(
+                _("%(name)s is already being imported: try again in a few minutes.", name=self.name)
+            ) from None
+
+    def _file_away(self, folder, path, name, log):
+        dest = os.path.join(
+            folder,
+            "processed" if log.state == "done" else "failed",
+            f"{fields.Datetime.now():%Y%m%d-%H%M%S}-{log.id}-{name}",
+        )
+        try:
+            os.replace(path, dest)
+            fd = os.open(dest + ".report.txt", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o640)
+            with os.fdopen(fd, "w", encoding="utf-8") as report:
+                report.write(log.report or "")
+        except OSError as e:
+            _logger.error("PMS import: cannot move %s to %s: %s", path, dest, e)
 
     def _import_dropped_file(self, fileobj, name):
         """Import one dropped file; an unexpected error rejects it (moved to
         failed/) instead of blocking the folder night after night."""
         Import = self.env["clinic.loyalty.pms.import"]
+        limit = self.max_file_size_mb * 1024 * 1024
+        if os.fstat(fileobj.fileno()).st_size > limit:
+            return Import._log_failure(
+                self,
+                name,
+                "folder",
+                _("The file is larger than the profile's limit of %(size)s MB.", size=self.max_file_size_mb),
+            )
         try:
             return Import._import_file(self, fileobj, name, origin="folder")
         except Exception:

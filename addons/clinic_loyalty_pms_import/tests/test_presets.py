@@ -22,7 +22,9 @@ class TestPresets(PmsCommon):
         self.assertEqual(self.balance(self.alice), 105)  # kibble is not eligible
         self.assertEqual(self.balance(self.bob), 3)  # 35.50
         self.assertEqual(self.balance(self.carol), 0)  # voided
-        entries = self.env["clinic.loyalty.entry"].search([("res_model", "=", "clinic.loyalty.pms.invoice")])
+        entries = self.env["clinic.loyalty.entry"].search(
+            [("res_model", "=", "clinic.loyalty.pms.invoice"), ("company_id", "=", self.clinic.id)]
+        )
         self.assertEqual(set(entries.mapped("kind")), {"import"})
         self.assertEqual(set(entries.mapped("source_name")), {"C-1001", "C-1002"})
         self.assertBooksHold()

@@ -62,6 +62,31 @@ class TestReimport(PmsCommon):
             self.env["clinic.loyalty.entry"].search([("source_name", "=", "I1")], limit=1).kind, "reversal"
         )
 
+    def test_client_change_after_accrual_keeps_the_client(self):
+        self.import_rows(self.generic, self.rows(("I1", "paid", "EXAM", "80")))
+        self.accrue()
+        other = "I1,2026-03-01,,P-2,Carol,,carol@example.com,EXAM,,1,100,"
+        self.import_rows(self.generic, [other])
+        invoice = self.Invoice.search([("name", "=", "I1")])
+        self.assertEqual((invoice.partner_id, invoice.pms_client_ref), (self.alice, "P-1"))
+        self.accrue()
+        self.assertEqual((self.points(), self.balance(self.carol)), (10, 0))
+        self.assertBooksHold()
+
+    def test_client_change_before_accrual_follows_the_file(self):
+        self.clinic.loyalty_status = "off"
+        self.import_rows(self.generic, self.rows(("I1", "paid", "EXAM", "80")))
+        self.accrue()
+        self.import_rows(self.generic, ["I1,2026-03-01,,P-2,Carol,,carol@example.com,EXAM,,1,100,"])
+        self.assertEqual(self.Invoice.search([("name", "=", "I1")]).partner_id, self.carol)
+
+    def test_start_date_applies(self):
+        self.clinic.loyalty_start_date = "2026-03-02"
+        self.import_rows(self.generic, self.rows(("I1", "", "EXAM", "80")))  # dated 2026-03-01
+        self.import_rows(self.generic, ["I2,2026-03-02,,P-1,Alice,,alice@example.com,EXAM,,1,30,"])
+        self.accrue()
+        self.assertEqual(self.points(), 3)
+
     def test_open_then_paid(self):
         self.import_rows(self.generic, self.rows(("I1", "Unpaid", "EXAM", "80")))
         self.accrue()
