@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 PHONE_CHANGE_HOLD = timedelta(hours=24)
+OTP_FIELDS = {"otp_phone", "otp_hold_until", "otp_locked", "otp_unlocked_at"}
 
 
 class ClinicLoyaltyAccount(models.Model):
@@ -26,9 +27,10 @@ class ClinicLoyaltyAccount(models.Model):
     otp_unlocked_at = fields.Datetime(readonly=True, help="Wrong codes before this time no longer count.")
 
     def write(self, vals):
-        if "otp_phone" in vals and not self.env.su:
-            raise AccessError(_("Only a Loyalty Manager can change the mobile used for codes: use "
-                                "“Change mobile for codes”."))
+        # Only through the logged actions below (change mobile, unlock), never a plain write.
+        if OTP_FIELDS & set(vals) and not self.env.su:
+            raise AccessError(_("The mobile for codes and the redemption lock change only through "
+                                "“Change mobile for codes” and “Unlock redemptions” (Loyalty Managers)."))
         return super().write(vals)
 
     def action_otp_unlock(self):
@@ -148,8 +150,12 @@ class ClinicLoyaltyAccount(models.Model):
         this account, these points and ``otp_binding`` (value, pos_order_uid,
         origin_ref)."""
         self.ensure_one()
-        if consent == "staff" and self.company_id.loyalty_otp_required:
-            self._lock()
-            challenge = challenge or self.env["clinic.loyalty.otp.challenge"]
-            challenge._consume(self, points, **(otp_binding or {}))
+        company = self.company_id
+        if consent == "staff" and company.loyalty_otp_required:
+            balance = self._lock()[self.id]
+            # Requests the core refuses anyway (programme not On, no points,
+            # not enough points) get the core's message and consume nothing.
+            if company.loyalty_status == "on" and 0 < points <= balance:
+                challenge = challenge or self.env["clinic.loyalty.otp.challenge"]
+                challenge._consume(self, points, **(otp_binding or {}))
         return super()._redeem(points, reason, key, consent=consent, **kwargs)

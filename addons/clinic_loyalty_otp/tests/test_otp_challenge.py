@@ -282,8 +282,9 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
     def test_phone_change_by_manager_only_logged_and_held(self):
         with self.assertRaises(AccessError):
             self.account.with_user(self.cashier).action_otp_change_phone("+32 470 00 00 01")
-        with self.assertRaises(AccessError):
-            self.account.with_user(self.manager).write({"otp_phone": "+32470000001"})
+        for vals in ({"otp_phone": "+32470000001"}, {"otp_hold_until": False}, {"otp_locked": False}):
+            with self.assertRaises(AccessError, msg="no unlogged shortcut, even for a manager"):
+                self.account.with_user(self.manager).write(vals)
         with freeze_time(T0) as frozen:
             with self.mockSMSGateway():
                 self.account.with_user(self.manager).action_otp_change_phone("0470 00 00 01")

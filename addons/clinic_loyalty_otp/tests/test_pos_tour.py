@@ -58,5 +58,5 @@ class TestPosTour(OtpPosCommon):
         order = self.last_order()
         self.assertEqual(order.state, "paid")
         self.assertFalse(order.partner_id)
-        self.assertFalse(self.Challenge.sudo().search([]))
+        self.assertFalse(self.Challenge.sudo().search([("company_id", "=", self.company.id)]))
         self.assertEqual(self.account.balance, 100)
