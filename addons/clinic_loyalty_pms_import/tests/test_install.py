@@ -32,3 +32,27 @@ class TestInstall(TransactionCase):
             .search([("module", "=", "clinic_loyalty_pms_import"), ("name", "=", "pms_preset_impromed")])
             .noupdate
         )
+
+    def test_views_and_actions_open(self):
+        for model in (
+            "clinic.loyalty.pms.preset",
+            "clinic.loyalty.pms.profile",
+            "clinic.loyalty.pms.import",
+            "clinic.loyalty.pms.invoice",
+            "clinic.loyalty.pms.client.ref",
+        ):
+            views = self.env[model].get_views([(False, "list"), (False, "form"), (False, "search")])
+            self.assertTrue(views["views"]["list"]["arch"], model)
+        self.assertIn(
+            "file",
+            self.env["clinic.loyalty.pms.upload"].get_views([(False, "form")])["models"][
+                "clinic.loyalty.pms.upload"
+            ]["fields"],
+        )
+        profile = self.env["clinic.loyalty.pms.profile"].create({"name": "P", "col_invoice": "inv"})
+        self.assertEqual(profile.action_open_upload()["context"], {"default_profile_id": profile.id})
+        self.assertIn(("profile_id", "=", profile.id), profile.action_open_unmatched()["domain"])
+        ref = self.env["clinic.loyalty.pms.client.ref"].create(
+            {"profile_id": profile.id, "company_id": profile.company_id.id, "external_id": "X"}
+        )
+        self.assertEqual(ref.action_open_invoices()["domain"], [("client_ref_id", "=", ref.id)])
