@@ -91,7 +91,9 @@ class ClinicLoyaltyPmsImport(models.Model):
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
                 self._stage_batch(batch, products, stats)
-                self.env["ir.cron"]._notify_progress(done=stats["rows"], remaining=total - stats["rows"])
+                self.env["ir.cron"]._notify_progress(
+                    done=stats["rows"], remaining=max(total - stats["rows"], 0)
+                )
                 batch = []
         if batch:
             self._stage_batch(batch, products, stats)

@@ -1,3 +1,5 @@
+import io
+
 from odoo.tests import tagged
 
 from .common import PmsCommon
@@ -117,3 +119,26 @@ class TestBadInput(PmsCommon):
             self.generic.encoding = "klingon-8"
         with self.assertRaises(ValidationError):
             self.generic.date_format = "dd/mm/yyyy"
+
+    def test_file_changed_between_the_two_passes(self):
+        good = (HEADER + "\n" + GOOD + "\n").encode()
+        longer = (HEADER + "\n" + GOOD + "\n" + GOOD.replace("G1", "G2") + "\n").encode()
+
+        class Growing(io.BytesIO):
+            """The PMS appends to the file while it is being imported."""
+
+            seeks = 0
+
+            def seek(self, *args):
+                Growing.seeks += 1
+                if Growing.seeks == 2:  # the validation pass is over
+                    self.truncate(0)
+                    super().seek(0)
+                    self.write(longer)
+                return super().seek(*args)
+
+        before = self.snapshot()
+        log = self.env["clinic.loyalty.pms.import"]._import_file(self.generic, Growing(good), "growing.csv")
+        self.assertEqual(log.state, "failed")
+        self.assertIn("changed while it was being imported", log.report)
+        self.assertEqual(self.snapshot(), before)

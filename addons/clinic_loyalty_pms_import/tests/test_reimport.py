@@ -140,3 +140,13 @@ class TestReimport(PmsCommon):
         self.assertEqual((len(i1.line_ids), i1.amount_total, i1.state, i1.row_number), (3, 45.0, "void", 2))
         self.accrue()
         self.assertEqual(self.points(), 3)
+
+    def test_progress_reported_by_batch(self):
+        from ..models import pms_import
+
+        self.patch(pms_import, "BATCH_ROWS", 5)
+        calls = []
+        IrCron = self.registry["ir.cron"]
+        self.patch(IrCron, "_notify_progress", lambda self, **kw: calls.append((kw["done"], kw["remaining"])))
+        self.import_rows(self.generic, self.rows(*[(f"I{i}", "", "EXAM", "10") for i in range(12)]))
+        self.assertEqual(calls, [(5, 7), (10, 2)])
