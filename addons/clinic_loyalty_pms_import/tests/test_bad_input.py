@@ -10,6 +10,24 @@ HEADER = (
 GOOD = "G1,2026-03-01,,P-1,Alice,,alice@example.com,NEWCODE,New,1,10,"
 
 
+class Growing(io.BytesIO):
+    """The PMS appends to the file while it is being imported."""
+
+    seeks = 0
+
+    def __init__(self, first, then):
+        super().__init__(first)
+        self.then = then
+
+    def seek(self, *args):
+        Growing.seeks += 1
+        if Growing.seeks == 2:  # the validation pass is over
+            self.truncate(0)
+            super().seek(0)
+            self.write(self.then)
+        return super().seek(*args)
+
+
 @tagged("post_install", "-at_install")
 class TestBadInput(PmsCommon):
     """A bad file is rejected whole: the database is left as it was (no
@@ -123,22 +141,12 @@ class TestBadInput(PmsCommon):
     def test_file_changed_between_the_two_passes(self):
         good = (HEADER + "\n" + GOOD + "\n").encode()
         longer = (HEADER + "\n" + GOOD + "\n" + GOOD.replace("G1", "G2") + "\n").encode()
-
-        class Growing(io.BytesIO):
-            """The PMS appends to the file while it is being imported."""
-
-            seeks = 0
-
-            def seek(self, *args):
-                Growing.seeks += 1
-                if Growing.seeks == 2:  # the validation pass is over
-                    self.truncate(0)
-                    super().seek(0)
-                    self.write(longer)
-                return super().seek(*args)
+        Growing.seeks = 0
 
         before = self.snapshot()
-        log = self.env["clinic.loyalty.pms.import"]._import_file(self.generic, Growing(good), "growing.csv")
+        log = self.env["clinic.loyalty.pms.import"]._import_file(
+            self.generic, Growing(good, longer), "growing.csv"
+        )
         self.assertEqual(log.state, "failed")
         self.assertIn("changed while it was being imported", log.report)
         self.assertEqual(self.snapshot(), before)
