@@ -117,6 +117,11 @@ def _fake_provider(sent):
 def test_one_verified_code_spent_once_from_two_terminals(registry, new_env, otp_data):
     """The real flow on committed connections: the SMS leaves after COMMIT,
     then several terminals replay the same verified code at once."""
+    with new_env() as env:  # enough points for every terminal: only the code may stop them
+        env["clinic.loyalty.account"]._post_entries([{
+            "account_id": otp_data["account"], "points": 100, "kind": "adjustment",
+            "key": f"otp-race:{otp_data['tag']}:top-up", "reason": "race test",
+        }])
     sent = []
     with patch.object(ClinicLoyaltyOtpChallenge, "_generate_code", return_value=CODE), \
             patch.object(SmsApi, "_send_sms_batch", _fake_provider(sent)):
@@ -138,7 +143,7 @@ def test_one_verified_code_spent_once_from_two_terminals(registry, new_env, otp_
     assert outcomes.count("ok") == 1, outcomes
     assert all(o == "ok" or "already used" in o for o in outcomes), outcomes
     with new_env() as env:
-        assert _books(env, otp_data["account"]) == (40, 40)
+        assert _books(env, otp_data["account"]) == (140, 140)
         assert env["clinic.loyalty.otp.challenge"].browse(data["id"]).state == "used"
         env.cr.execute("SELECT count(*) FROM sms_sms WHERE body LIKE %s", [f"%{CODE}%"])
         assert env.cr.fetchone()[0] == 0, "the code is not kept in sms_sms"

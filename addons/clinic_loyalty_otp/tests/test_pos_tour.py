@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo.sql_db import TestCursor
+from odoo import sql_db
 from odoo.tests import tagged
 
 from .common_pos import OtpPosCommon
@@ -9,7 +9,7 @@ from .common_pos import OtpPosCommon
 @tagged("post_install", "-at_install")
 class TestPosTour(OtpPosCommon):
     def start_otp_tour(self, name):
-        commit = TestCursor.commit
+        commit = sql_db.TestCursor.commit
 
         def commit_and_run_hooks(cr):
             # A real commit runs the post-commit hooks (the SMS); a TestCursor drops them.
@@ -19,7 +19,7 @@ class TestPosTour(OtpPosCommon):
                 hook()
 
         with self.fixed_code(), self.mockSMSGateway(), \
-                patch.object(TestCursor, "commit", commit_and_run_hooks):
+                patch.object(sql_db.TestCursor, "commit", commit_and_run_hooks):
             self.start_pos_tour(name, login="pos_user")
         self.env.invalidate_all()
 
