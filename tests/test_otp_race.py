@@ -36,31 +36,62 @@ def otp_data(new_env):
             pytest.skip("clinic_loyalty_otp is not installed in the test database")
         be = env.ref("base.be")
         company = env["res.company"].create({"name": f"OTP race clinic {tag}", "country_id": be.id})
-        env["product.template"].create({
-            "name": f"OTP race consultation {tag}", "type": "service", "loyalty_eligible": True,
-            "company_id": company.id,
-        })
-        reward = env["clinic.loyalty.reward"].create({
-            "name": f"OTP race reward {tag}", "points_cost": 60, "value": 15.0, "company_id": company.id,
-        })
+        env["product.template"].create(
+            {
+                "name": f"OTP race consultation {tag}",
+                "type": "service",
+                "loyalty_eligible": True,
+                "company_id": company.id,
+            }
+        )
+        reward = env["clinic.loyalty.reward"].create(
+            {
+                "name": f"OTP race reward {tag}",
+                "points_cost": 60,
+                "value": 15.0,
+                "company_id": company.id,
+            }
+        )
         company.loyalty_status = "on"
-        partner = env["res.partner"].create({
-            "name": f"OTP race client {tag}", "mobile": "+32 470 12 34 56", "country_id": be.id,
-        })
-        cashier = env["res.users"].create({
-            "name": f"OTP race cashier {tag}", "login": f"otp-race-{tag}",
-            "groups_id": [(6, 0, [env.ref("base.group_user").id,
-                                  env.ref("clinic_loyalty.group_loyalty_user").id])],
-            "company_id": company.id, "company_ids": [(6, 0, [company.id])],
-        })
+        partner = env["res.partner"].create(
+            {
+                "name": f"OTP race client {tag}",
+                "mobile": "+32 470 12 34 56",
+                "country_id": be.id,
+            }
+        )
+        cashier = env["res.users"].create(
+            {
+                "name": f"OTP race cashier {tag}",
+                "login": f"otp-race-{tag}",
+                "groups_id": [
+                    (6, 0, [env.ref("base.group_user").id, env.ref("clinic_loyalty.group_loyalty_user").id])
+                ],
+                "company_id": company.id,
+                "company_ids": [(6, 0, [company.id])],
+            }
+        )
         Account = env["clinic.loyalty.account"]
         account_id = Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)]
-        Account._post_entries([{
-            "account_id": account_id, "points": 100, "kind": "adjustment", "key": f"otp-race:{tag}:seed",
-            "reason": "race test",
-        }])
-        data = {"tag": tag, "company": company.id, "reward": reward.id, "partner": partner.id,
-                "account": account_id, "uid": cashier.id}
+        Account._post_entries(
+            [
+                {
+                    "account_id": account_id,
+                    "points": 100,
+                    "kind": "adjustment",
+                    "key": f"otp-race:{tag}:seed",
+                    "reason": "race test",
+                }
+            ]
+        )
+        data = {
+            "tag": tag,
+            "company": company.id,
+            "reward": reward.id,
+            "partner": partner.id,
+            "account": account_id,
+            "uid": cashier.id,
+        }
     yield data
     with new_env() as env:
         env["res.company"].browse(data["company"]).loyalty_status = "off"
@@ -98,8 +129,9 @@ def _run_concurrently(registry, uid, action, n):
 def _books(env, account_id):
     env.cr.execute("SELECT balance FROM clinic_loyalty_account WHERE id = %s", [account_id])
     balance = env.cr.fetchone()[0]
-    env.cr.execute("SELECT COALESCE(SUM(points), 0) FROM clinic_loyalty_entry WHERE account_id = %s",
-                   [account_id])
+    env.cr.execute(
+        "SELECT COALESCE(SUM(points), 0) FROM clinic_loyalty_entry WHERE account_id = %s", [account_id]
+    )
     return balance, env.cr.fetchone()[0]
 
 
@@ -111,6 +143,7 @@ def _fake_provider(sent):
                 sent.append((number["number"], message["content"]))
                 results.append({"uuid": number["uuid"], "state": "success", "credit": 1})
         return results
+
     return _send_sms_batch
 
 
@@ -118,13 +151,22 @@ def test_one_verified_code_spent_once_from_two_terminals(registry, new_env, otp_
     """The real flow on committed connections: the SMS leaves after COMMIT,
     then several terminals replay the same verified code at once."""
     with new_env() as env:  # enough points for every terminal: only the code may stop them
-        env["clinic.loyalty.account"]._post_entries([{
-            "account_id": otp_data["account"], "points": 100, "kind": "adjustment",
-            "key": f"otp-race:{otp_data['tag']}:top-up", "reason": "race test",
-        }])
+        env["clinic.loyalty.account"]._post_entries(
+            [
+                {
+                    "account_id": otp_data["account"],
+                    "points": 100,
+                    "kind": "adjustment",
+                    "key": f"otp-race:{otp_data['tag']}:top-up",
+                    "reason": "race test",
+                }
+            ]
+        )
     sent = []
-    with patch.object(ClinicLoyaltyOtpChallenge, "_generate_code", return_value=CODE), \
-            patch.object(SmsApi, "_send_sms_batch", _fake_provider(sent)):
+    with (
+        patch.object(ClinicLoyaltyOtpChallenge, "_generate_code", return_value=CODE),
+        patch.object(SmsApi, "_send_sms_batch", _fake_provider(sent)),
+    ):
         with new_env(uid=otp_data["uid"]) as env:
             data = env["clinic.loyalty.otp.challenge"].otp_request(otp_data["partner"], otp_data["reward"])
             assert not sent, "nothing is sent before the transaction commits"
@@ -156,12 +198,24 @@ def test_two_verified_codes_cannot_overspend_the_balance(registry, new_env, otp_
         account = env["clinic.loyalty.account"].browse(otp_data["account"])
         phone = account._otp_phone_e164()
         now = fields.Datetime.now()
-        challenges = env["clinic.loyalty.otp.challenge"].create([{
-            "company_id": otp_data["company"], "account_id": otp_data["account"],
-            "partner_id": otp_data["partner"], "phone": phone, "points": 60, "value": 15.0,
-            "reward_id": otp_data["reward"], "user_id": otp_data["uid"], "state": "verified",
-            "verified_at": now, "expires_at": now,
-        } for _i in range(2)])
+        challenges = env["clinic.loyalty.otp.challenge"].create(
+            [
+                {
+                    "company_id": otp_data["company"],
+                    "account_id": otp_data["account"],
+                    "partner_id": otp_data["partner"],
+                    "phone": phone,
+                    "points": 60,
+                    "value": 15.0,
+                    "reward_id": otp_data["reward"],
+                    "user_id": otp_data["uid"],
+                    "state": "verified",
+                    "verified_at": now,
+                    "expires_at": now,
+                }
+                for _i in range(2)
+            ]
+        )
         ids = challenges.ids
 
     def spend(env, i):

@@ -39,7 +39,8 @@ class ClinicLoyaltyOtpChallenge(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     account_id = fields.Many2one(
-        "clinic.loyalty.account", required=True, readonly=True, index=True, ondelete="cascade")
+        "clinic.loyalty.account", required=True, readonly=True, index=True, ondelete="cascade"
+    )
     partner_id = fields.Many2one("res.partner", string="Client", required=True, readonly=True)
     phone = fields.Char(required=True, readonly=True, help="E.164 number the code was sent to.")
     points = fields.Integer(required=True, readonly=True)
@@ -50,16 +51,22 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     origin_ref = fields.Char(string="Back-office reference", readonly=True)
     user_id = fields.Many2one("res.users", string="Cashier", required=True, readonly=True)
     code_hash = fields.Char(readonly=True, groups="base.group_system", copy=False)
-    state = fields.Selection([
-        ("pending", "Sending"),
-        ("sent", "Sent"),
-        ("send_failed", "Not delivered"),
-        ("verified", "Verified"),
-        ("used", "Used"),
-        ("expired", "Expired"),
-        ("dead", "Too many wrong codes"),
-        ("cancelled", "Cancelled"),
-    ], default="pending", required=True, readonly=True, index=True)
+    state = fields.Selection(
+        [
+            ("pending", "Sending"),
+            ("sent", "Sent"),
+            ("send_failed", "Not delivered"),
+            ("verified", "Verified"),
+            ("used", "Used"),
+            ("expired", "Expired"),
+            ("dead", "Too many wrong codes"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="pending",
+        required=True,
+        readonly=True,
+        index=True,
+    )
     expires_at = fields.Datetime(readonly=True)
     attempts = fields.Integer(readonly=True, help="Wrong codes entered.")
     sms_count = fields.Integer(readonly=True)
@@ -84,8 +91,9 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             raise UserError(_("This reward is not available any more: choose another one."))
         company = reward.company_id
         if company.loyalty_status not in ("test", "on"):
-            raise UserError(_("%(clinic)s's loyalty programme is off: points cannot be spent.",
-                              clinic=company.name))
+            raise UserError(
+                _("%(clinic)s's loyalty programme is off: points cannot be spent.", clinic=company.name)
+            )
         partner = self.env["res.partner"].sudo().browse(int(partner_id)).exists().commercial_partner_id
         if not partner:
             raise UserError(_("Choose the client first."))
@@ -93,9 +101,15 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         account = Account.browse(Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)])
         account._otp_check_open()
         if account.balance < reward.points_cost:
-            raise UserError(_("%(client)s has %(balance)s points: %(reward)s needs %(points)s.",
-                              client=partner.name, balance=account.balance, reward=reward.name,
-                              points=reward.points_cost))
+            raise UserError(
+                _(
+                    "%(client)s has %(balance)s points: %(reward)s needs %(points)s.",
+                    client=partner.name,
+                    balance=account.balance,
+                    reward=reward.name,
+                    points=reward.points_cost,
+                )
+            )
         value = reward.value
         if amount_due is not None:
             if float_compare(float(amount_due), 0.0, precision_rounding=company.currency_id.rounding) <= 0:
@@ -106,20 +120,23 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             account.otp_phone = phone
         account._otp_check_hourly_sms()
         self.sudo().search([("account_id", "=", account.id), ("state", "in", LIVE_STATES)]).write(
-            {"state": "cancelled"})
-        challenge = self.sudo().create({
-            "company_id": company.id,
-            "account_id": account.id,
-            "partner_id": partner.id,
-            "phone": phone,
-            "points": reward.points_cost,
-            "value": value,
-            "reward_id": reward.id,
-            "pos_order_uid": pos_order_uid or False,
-            "origin_ref": origin_ref or False,
-            "user_id": self.env.uid,
-            "test_mode": company.loyalty_status == "test",
-        })
+            {"state": "cancelled"}
+        )
+        challenge = self.sudo().create(
+            {
+                "company_id": company.id,
+                "account_id": account.id,
+                "partner_id": partner.id,
+                "phone": phone,
+                "points": reward.points_cost,
+                "value": value,
+                "reward_id": reward.id,
+                "pos_order_uid": pos_order_uid or False,
+                "origin_ref": origin_ref or False,
+                "user_id": self.env.uid,
+                "test_mode": company.loyalty_status == "test",
+            }
+        )
         challenge._send_code()
         return challenge._otp_public_data()
 
@@ -130,8 +147,11 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         self._check_otp_access()
         company = self.env.company
         partner = self.env["res.partner"].sudo().browse(int(partner_id)).exists().commercial_partner_id
-        account = self.env["clinic.loyalty.account"].sudo().search(
-            [("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1)
+        account = (
+            self.env["clinic.loyalty.account"]
+            .sudo()
+            .search([("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1)
+        )
         return {
             "balance": account.balance if partner else 0,
             "status": company.loyalty_status,
@@ -146,11 +166,20 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             raise UserError(_("This code can no longer be resent: start again."))
         now = fields.Datetime.now()
         if challenge.last_sent_at and now < challenge.last_sent_at + RESEND_DELAY:
-            raise UserError(_("Wait %(seconds)s seconds before sending the code again.",
-                              seconds=int((challenge.last_sent_at + RESEND_DELAY - now).total_seconds()) + 1))
+            raise UserError(
+                _(
+                    "Wait %(seconds)s seconds before sending the code again.",
+                    seconds=int((challenge.last_sent_at + RESEND_DELAY - now).total_seconds()) + 1,
+                )
+            )
         if challenge.sms_count >= MAX_SMS_PER_CHALLENGE:
-            raise UserError(_("The code was already sent %(count)s times: the client cannot receive it, "
-                              "take another payment method.", count=MAX_SMS_PER_CHALLENGE))
+            raise UserError(
+                _(
+                    "The code was already sent %(count)s times: the client cannot receive it, "
+                    "take another payment method.",
+                    count=MAX_SMS_PER_CHALLENGE,
+                )
+            )
         challenge.account_id._otp_check_open()
         challenge.account_id._otp_check_hourly_sms()
         challenge._send_code()
@@ -173,17 +202,21 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         result, so the failure counters are committed with the request."""
         challenge = self._otp_get(challenge_id)
         challenge.flush_recordset()
-        self.env.cr.execute(SQL(
-            "SELECT id FROM clinic_loyalty_otp_challenge WHERE id = %s FOR NO KEY UPDATE", challenge.id))
+        self.env.cr.execute(
+            SQL("SELECT id FROM clinic_loyalty_otp_challenge WHERE id = %s FOR NO KEY UPDATE", challenge.id)
+        )
         challenge.invalidate_recordset()
         account = challenge.account_id
         now = fields.Datetime.now()
         if challenge.state in ("sent", "pending") and challenge.expires_at and now > challenge.expires_at:
             challenge.state = "expired"
         if account.otp_locked:
-            return challenge._otp_public_data(_(
-                "Redemptions are locked for this client after too many wrong codes: a Loyalty "
-                "Manager must unlock the account."))
+            return challenge._otp_public_data(
+                _(
+                    "Redemptions are locked for this client after too many wrong codes: a Loyalty "
+                    "Manager must unlock the account."
+                )
+            )
         if challenge.state != "sent":
             return challenge._otp_public_data()
         expected = challenge.code_hash or ""
@@ -196,17 +229,24 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             vals["state"] = "dead"
         challenge.write(vals)
         self.env["clinic.loyalty.otp.event"].sudo().create(
-            {"account_id": account.id, "challenge_id": challenge.id, "kind": "failure", "date": now})
+            {"account_id": account.id, "challenge_id": challenge.id, "kind": "failure", "date": now}
+        )
         if account._otp_failures_24h() >= MAX_FAILURES_PER_ACCOUNT_DAY:
             account._otp_lock()
-            return challenge._otp_public_data(_(
-                "Too many wrong codes for this client: redemptions are locked until a Loyalty "
-                "Manager unlocks the account."))
+            return challenge._otp_public_data(
+                _(
+                    "Too many wrong codes for this client: redemptions are locked until a Loyalty "
+                    "Manager unlocks the account."
+                )
+            )
         if challenge.state == "dead":
             return challenge._otp_public_data()
-        return challenge._otp_public_data(_(
-            "Wrong code: %(left)s attempts left. Ask the client to read it again.",
-            left=MAX_ATTEMPTS - challenge.attempts))
+        return challenge._otp_public_data(
+            _(
+                "Wrong code: %(left)s attempts left. Ask the client to read it again.",
+                left=MAX_ATTEMPTS - challenge.attempts,
+            )
+        )
 
     # ------------------------------------------------------------------
     # Business methods
@@ -214,8 +254,10 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     @api.model
     def _check_otp_access(self):
         user = self.env.user
-        if not (user.has_group("clinic_loyalty.group_loyalty_user")
-                or user.has_group("point_of_sale.group_pos_user")):
+        if not (
+            user.has_group("clinic_loyalty.group_loyalty_user")
+            or user.has_group("point_of_sale.group_pos_user")
+        ):
             raise AccessError(_("Only front-desk and point-of-sale staff can spend loyalty points."))
 
     @api.model
@@ -223,8 +265,11 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         """The caller's own challenge (a cashier never drives another's)."""
         self._check_otp_access()
         challenge = self.sudo().browse(int(challenge_id)).exists()
-        if (not challenge or challenge.user_id != self.env.user
-                or challenge.company_id not in self.env.companies):
+        if (
+            not challenge
+            or challenge.user_id != self.env.user
+            or challenge.company_id not in self.env.companies
+        ):
             raise AccessError(_("This one-time code request is not yours."))
         return challenge
 
@@ -242,16 +287,21 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         self.ensure_one()
         code = self._generate_code()
         now = fields.Datetime.now()
-        event = self.env["clinic.loyalty.otp.event"].sudo().create(
-            {"account_id": self.account_id.id, "challenge_id": self.id, "kind": "sms", "date": now})
-        self.sudo().write({
-            "code_hash": self._hash_code(code),
-            "state": "pending",
-            "expires_at": now + CODE_TTL,
-            "last_sent_at": now,
-            "sms_count": self.sms_count + 1,
-            "send_error": False,
-        })
+        event = (
+            self.env["clinic.loyalty.otp.event"]
+            .sudo()
+            .create({"account_id": self.account_id.id, "challenge_id": self.id, "kind": "sms", "date": now})
+        )
+        self.sudo().write(
+            {
+                "code_hash": self._hash_code(code),
+                "state": "pending",
+                "expires_at": now + CODE_TTL,
+                "last_sent_at": now,
+                "sms_count": self.sms_count + 1,
+                "send_error": False,
+            }
+        )
         body = self.with_context(lang=self.partner_id.lang or self.env.lang)._code_body(code)
         registry, challenge_id, event_id = self.env.registry, self.id, event.id
         number = self.phone
@@ -270,8 +320,10 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         return _(
             "%(clinic)s: your code to spend %(points)s loyalty points (worth %(value)s) is %(code)s. "
             "It is valid 5 minutes. Give it only to the clinic's staff at the counter.",
-            clinic=company.name, points=self.points,
-            value=format_amount(self.env, self.value, company.currency_id), code=code,
+            clinic=company.name,
+            points=self.points,
+            value=format_amount(self.env, self.value, company.currency_id),
+            code=code,
         )
 
     def _deliver(self, number, body, code, event_id):
@@ -283,8 +335,14 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             return
         if failure:
             self.env["clinic.loyalty.otp.event"].browse(event_id).exists().unlink()
-            self.write({"state": "send_failed", "send_error": failure, "code_hash": False,
-                        "sms_count": max(self.sms_count - 1, 0)})
+            self.write(
+                {
+                    "state": "send_failed",
+                    "send_error": failure,
+                    "code_hash": False,
+                    "sms_count": max(self.sms_count - 1, 0),
+                }
+            )
         else:
             self.state = "sent"
 
@@ -296,14 +354,23 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         accepted it, else a message for the cashier."""
         company = self.company_id
         kept_body = body.replace(secret, "••••••") if secret else body
-        sms = self.env["sms.sms"].sudo().create({
-            "number": number, "body": kept_body, "partner_id": self.partner_id.id,
-        })
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                {
+                    "number": number,
+                    "body": kept_body,
+                    "partner_id": self.partner_id.id,
+                }
+            )
+        )
         sms_api = company._get_sms_api_class()(self.env)
         message = {"content": body, "numbers": [{"number": number, "uuid": sms.uuid}]}
         try:
             results = sms_api._send_sms_batch(
-                [message], delivery_reports_url=url_join(sms.get_base_url(), "/sms/status"))
+                [message], delivery_reports_url=url_join(sms.get_base_url(), "/sms/status")
+            )
         except Exception as exc:  # noqa: BLE001 - any provider failure means "not sent"
             _logger.warning("Loyalty code SMS %s could not be sent: %s", sms.id, type(exc).__name__)
             results = [{"uuid": sms.uuid, "state": "server_error"}]
@@ -314,13 +381,22 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         failure_type = sms_api.PROVIDER_TO_SMS_FAILURE_TYPE.get(provider_state, "unknown")
         sms.write({"state": "error", "failure_type": failure_type})
         return {
-            "sms_credit": _("The clinic has no SMS credits left: the code could not be sent. Take "
-                            "another payment method, and ask an administrator to buy SMS credits."),
-            "sms_number_format": _("The client's mobile number cannot receive SMS: take another payment "
-                                   "method and correct the number."),
+            "sms_credit": _(
+                "The clinic has no SMS credits left: the code could not be sent. Take "
+                "another payment method, and ask an administrator to buy SMS credits."
+            ),
+            "sms_number_format": _(
+                "The client's mobile number cannot receive SMS: take another payment "
+                "method and correct the number."
+            ),
             "sms_acc": _("The clinic's SMS account is not registered: take another payment method."),
-        }.get(failure_type, _("The SMS provider did not send the code: take another payment method "
-                              "or try again in a moment."))
+        }.get(
+            failure_type,
+            _(
+                "The SMS provider did not send the code: take another payment method "
+                "or try again in a moment."
+            ),
+        )
 
     def _otp_public_data(self, message=None):
         """What the POS and the wizard may see: never the code or its hash."""
@@ -361,15 +437,19 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         (so it is used if and only if the redemption commits). Raises
         UserError when anything differs: nothing is consumed then.
         """
-        refused = UserError(_(
-            "This redemption does not match the code the client confirmed: send a new code."))
+        refused = UserError(
+            _("This redemption does not match the code the client confirmed: send a new code.")
+        )
         if not self:
             raise UserError(_("Spending points requires the one-time code the client received by SMS."))
         self.ensure_one()
         challenge = self.sudo()
         challenge.flush_recordset()
-        self.env.cr.execute(SQL(
-            "SELECT state FROM clinic_loyalty_otp_challenge WHERE id = %s FOR NO KEY UPDATE", challenge.id))
+        self.env.cr.execute(
+            SQL(
+                "SELECT state FROM clinic_loyalty_otp_challenge WHERE id = %s FOR NO KEY UPDATE", challenge.id
+            )
+        )
         row = self.env.cr.fetchone()
         challenge.invalidate_recordset()
         now = fields.Datetime.now()
@@ -378,19 +458,27 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         if not challenge.verified_at or now > challenge.verified_at + USE_WINDOW:
             raise UserError(_("The verified code is too old: send a new code."))
         rounding = challenge.currency_id.rounding
-        if (challenge.account_id != account or challenge.points != points
-                or challenge.user_id != account.env.user
-                or (partner is not None and challenge.partner_id != partner.commercial_partner_id)
-                or (value is not None and float_compare(value, challenge.value, precision_rounding=rounding))
-                or (pos_order_uid is not None and challenge.pos_order_uid != pos_order_uid)
-                or (origin_ref is not None and challenge.origin_ref != origin_ref)):
+        if (
+            challenge.account_id != account
+            or challenge.points != points
+            or challenge.user_id != account.env.user
+            or (partner is not None and challenge.partner_id != partner.commercial_partner_id)
+            or (value is not None and float_compare(value, challenge.value, precision_rounding=rounding))
+            or (pos_order_uid is not None and challenge.pos_order_uid != pos_order_uid)
+            or (origin_ref is not None and challenge.origin_ref != origin_ref)
+        ):
             raise refused
         if challenge.phone != account._otp_phone_e164():
             raise refused
         account._otp_check_open()
-        self.env.cr.execute(SQL(
-            """UPDATE clinic_loyalty_otp_challenge SET state = 'used', used_at = %s
-                WHERE id = %s AND state = 'verified' RETURNING id""", now, challenge.id))
+        self.env.cr.execute(
+            SQL(
+                """UPDATE clinic_loyalty_otp_challenge SET state = 'used', used_at = %s
+                WHERE id = %s AND state = 'verified' RETURNING id""",
+                now,
+                challenge.id,
+            )
+        )
         if not self.env.cr.fetchone():
             raise UserError(_("This one-time code was already used: send a new code."))
         challenge.invalidate_recordset(["state", "used_at"])

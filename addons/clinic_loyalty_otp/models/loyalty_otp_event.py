@@ -13,7 +13,8 @@ class ClinicLoyaltyOtpEvent(models.Model):
     _order = "date desc, id desc"
 
     account_id = fields.Many2one(
-        "clinic.loyalty.account", required=True, readonly=True, index=True, ondelete="cascade")
+        "clinic.loyalty.account", required=True, readonly=True, index=True, ondelete="cascade"
+    )
     challenge_id = fields.Many2one("clinic.loyalty.otp.challenge", readonly=True, ondelete="set null")
     company_id = fields.Many2one(related="account_id.company_id", store=True)
     kind = fields.Selection([("sms", "Code sent"), ("failure", "Wrong code")], required=True, readonly=True)

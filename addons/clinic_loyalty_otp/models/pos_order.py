@@ -18,7 +18,8 @@ class PosOrder(models.Model):
 
     def _loyalty_otp_payments(self):
         return self.payment_ids.filtered(
-            lambda p: p.payment_method_id.use_payment_terminal == "clinic_loyalty")
+            lambda p: p.payment_method_id.use_payment_terminal == "clinic_loyalty"
+        )
 
     def _loyalty_otp_settle(self):
         self.ensure_one()
@@ -36,9 +37,9 @@ class PosOrder(models.Model):
     def _loyalty_otp_challenge(self, payment):
         Challenge = self.env["clinic.loyalty.otp.challenge"].sudo()
         reference = payment.transaction_id or ""
-        if not reference.startswith(TRANSACTION_PREFIX) or not reference[len(TRANSACTION_PREFIX):].isdigit():
+        if not reference.startswith(TRANSACTION_PREFIX) or not reference[len(TRANSACTION_PREFIX) :].isdigit():
             return Challenge
-        return Challenge.browse(int(reference[len(TRANSACTION_PREFIX):])).exists()
+        return Challenge.browse(int(reference[len(TRANSACTION_PREFIX) :])).exists()
 
     def _loyalty_otp_spend(self, payment):
         challenge = self._loyalty_otp_challenge(payment)
@@ -48,8 +49,9 @@ class PosOrder(models.Model):
             raise UserError(_("An order paid with loyalty points needs the client."))
         company = self.company_id
         if company.loyalty_status not in ("test", "on"):
-            raise UserError(_("%(clinic)s's loyalty programme is off: points cannot be spent.",
-                              clinic=company.name))
+            raise UserError(
+                _("%(clinic)s's loyalty programme is off: points cannot be spent.", clinic=company.name)
+            )
         Account = self.env["clinic.loyalty.account"].sudo()
         pair = (self.partner_id.commercial_partner_id.id, company.id)
         account = Account.browse(Account._get_or_create([pair])[pair])
@@ -60,9 +62,15 @@ class PosOrder(models.Model):
             challenge._consume(account, challenge.points, **binding)
         if not test_mode:
             account._redeem(
-                challenge.points, _("Paid at the counter: %(order)s", order=self.name),
-                f"pos-otp:{challenge.id}", consent="staff", challenge=challenge, otp_binding=binding,
-                res_model="pos.order", res_id=self.id, source_name=self.name,
+                challenge.points,
+                _("Paid at the counter: %(order)s", order=self.name),
+                f"pos-otp:{challenge.id}",
+                consent="staff",
+                challenge=challenge,
+                otp_binding=binding,
+                res_model="pos.order",
+                res_id=self.id,
+                source_name=self.name,
             )
         challenge.write({"pos_order_id": self.id})
         if challenge.reward_id and not challenge.reward_id.redeemed:
@@ -73,36 +81,70 @@ class PosOrder(models.Model):
         to the loyalty amount paid back (never more than were spent)."""
         original = self.refunded_order_id
         Challenge = self.env["clinic.loyalty.otp.challenge"].sudo()
-        challenges = Challenge.search([("pos_order_id", "=", original.id), ("state", "=", "used")]) \
-            if original else Challenge
+        challenges = (
+            Challenge.search([("pos_order_id", "=", original.id), ("state", "=", "used")])
+            if original
+            else Challenge
+        )
         if not challenges:
-            raise UserError(_("Only an order that was paid with loyalty points can be refunded in points: "
-                              "choose another payment method for this refund."))
+            raise UserError(
+                _(
+                    "Only an order that was paid with loyalty points can be refunded in points: "
+                    "choose another payment method for this refund."
+                )
+            )
         account = challenges.account_id
         account.ensure_one()
         account._lock()
         Entry = self.env["clinic.loyalty.entry"].sudo()
-        spent = -sum(Entry.search([
-            ("company_id", "=", account.company_id.id),
-            ("key", "in", [f"pos-otp:{c.id}" for c in challenges]),
-        ]).mapped("points"))
-        already = sum(Entry.search([
-            ("company_id", "=", account.company_id.id), ("kind", "=", "refund"),
-            ("key", "=like", f"pos-otp-refund:{original.id}:%"),
-        ]).mapped("points"))
+        spent = -sum(
+            Entry.search(
+                [
+                    ("company_id", "=", account.company_id.id),
+                    ("key", "in", [f"pos-otp:{c.id}" for c in challenges]),
+                ]
+            ).mapped("points")
+        )
+        already = sum(
+            Entry.search(
+                [
+                    ("company_id", "=", account.company_id.id),
+                    ("kind", "=", "refund"),
+                    ("key", "=like", f"pos-otp-refund:{original.id}:%"),
+                ]
+            ).mapped("points")
+        )
         value = sum(challenges.mapped("value"))
         amount = -sum(payments.mapped("amount"))
         if float_compare(amount, value, precision_rounding=self.currency_id.rounding) > 0:
-            raise UserError(_("At most %(value)s can be paid back in loyalty points for %(order)s.",
-                              value=value, order=original.name))
+            raise UserError(
+                _(
+                    "At most %(value)s can be paid back in loyalty points for %(order)s.",
+                    value=value,
+                    order=original.name,
+                )
+            )
         points = min(spent - already, int(float_round(spent * amount / value, 0))) if value else 0
         if points <= 0 and spent:
-            raise UserError(_("The points spent on %(order)s were already given back: choose another "
-                              "payment method for this refund.", order=original.name))
+            raise UserError(
+                _(
+                    "The points spent on %(order)s were already given back: choose another "
+                    "payment method for this refund.",
+                    order=original.name,
+                )
+            )
         if points > 0:
-            account._post_entries([{
-                "account_id": account.id, "points": points, "kind": "refund",
-                "key": f"pos-otp-refund:{original.id}:{self.id}",
-                "reason": _("Refund of %(order)s", order=original.name),
-                "res_model": "pos.order", "res_id": self.id, "source_name": self.name,
-            }])
+            account._post_entries(
+                [
+                    {
+                        "account_id": account.id,
+                        "points": points,
+                        "kind": "refund",
+                        "key": f"pos-otp-refund:{original.id}:{self.id}",
+                        "reason": _("Refund of %(order)s", order=original.name),
+                        "res_model": "pos.order",
+                        "res_id": self.id,
+                        "source_name": self.name,
+                    }
+                ]
+            )

@@ -18,43 +18,88 @@ class OtpCommonMixin:
         env = cls.env(su=True)  # some bases (accounting tests) run as a restricted user
         cls.company = company or env.company
         cls.company.write({"country_id": env.ref("base.be").id, "loyalty_otp_required": True})
-        cls.reward = env["clinic.loyalty.reward"].create({
-            "name": "Free nail clipping", "points_cost": 40, "value": 12.0, "company_id": cls.company.id,
-        })
-        cls.big_reward = env["clinic.loyalty.reward"].create({
-            "name": "Free consultation", "points_cost": 90, "value": 45.0, "company_id": cls.company.id,
-        })
-        env["product.template"].create({
-            "name": "Consultation", "loyalty_eligible": True, "company_id": cls.company.id,
-        })
+        cls.reward = env["clinic.loyalty.reward"].create(
+            {
+                "name": "Free nail clipping",
+                "points_cost": 40,
+                "value": 12.0,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.big_reward = env["clinic.loyalty.reward"].create(
+            {
+                "name": "Free consultation",
+                "points_cost": 90,
+                "value": 45.0,
+                "company_id": cls.company.id,
+            }
+        )
+        env["product.template"].create(
+            {
+                "name": "Consultation",
+                "loyalty_eligible": True,
+                "company_id": cls.company.id,
+            }
+        )
         cls.company.loyalty_status = "on"
-        cls.client = env["res.partner"].create({
-            "name": "Jane Petowner", "mobile": "0470 12 34 56", "country_id": env.ref("base.be").id,
-            "company_id": False,
-        })
-        cls.other_client = env["res.partner"].create({
-            "name": "Other Petowner", "mobile": "+32 471 99 88 77",
-        })
+        cls.client = env["res.partner"].create(
+            {
+                "name": "Jane Petowner",
+                "mobile": "0470 12 34 56",
+                "country_id": env.ref("base.be").id,
+                "company_id": False,
+            }
+        )
+        cls.other_client = env["res.partner"].create(
+            {
+                "name": "Other Petowner",
+                "mobile": "+32 471 99 88 77",
+            }
+        )
         Account = env["clinic.loyalty.account"].sudo()
         pairs = [(cls.client.id, cls.company.id), (cls.other_client.id, cls.company.id)]
         ids = Account._get_or_create(pairs)
         cls.account = Account.browse(ids[pairs[0]])
         cls.other_account = Account.browse(ids[pairs[1]])
-        Account._post_entries([
-            {"account_id": cls.account.id, "points": 100, "kind": "adjustment", "key": "otp-test-seed-1",
-             "reason": "seed"},
-            {"account_id": cls.other_account.id, "points": 100, "kind": "adjustment",
-             "key": "otp-test-seed-2", "reason": "seed"},
-        ])
+        Account._post_entries(
+            [
+                {
+                    "account_id": cls.account.id,
+                    "points": 100,
+                    "kind": "adjustment",
+                    "key": "otp-test-seed-1",
+                    "reason": "seed",
+                },
+                {
+                    "account_id": cls.other_account.id,
+                    "points": 100,
+                    "kind": "adjustment",
+                    "key": "otp-test-seed-2",
+                    "reason": "seed",
+                },
+            ]
+        )
         cls.cashier = new_test_user(
-            env, login="otp_cashier", groups="base.group_user,clinic_loyalty.group_loyalty_user",
-            company_id=cls.company.id, company_ids=[(6, 0, [cls.company.id])])
+            env,
+            login="otp_cashier",
+            groups="base.group_user,clinic_loyalty.group_loyalty_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, [cls.company.id])],
+        )
         cls.cashier2 = new_test_user(
-            env, login="otp_cashier2", groups="base.group_user,clinic_loyalty.group_loyalty_user",
-            company_id=cls.company.id, company_ids=[(6, 0, [cls.company.id])])
+            env,
+            login="otp_cashier2",
+            groups="base.group_user,clinic_loyalty.group_loyalty_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, [cls.company.id])],
+        )
         cls.manager = new_test_user(
-            env, login="otp_manager", groups="base.group_user,clinic_loyalty.group_loyalty_manager",
-            company_id=cls.company.id, company_ids=[(6, 0, [cls.company.id])])
+            env,
+            login="otp_manager",
+            groups="base.group_user,clinic_loyalty.group_loyalty_manager",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, [cls.company.id])],
+        )
         cls.Challenge = env["clinic.loyalty.otp.challenge"]
 
     @contextmanager
@@ -67,7 +112,8 @@ class OtpCommonMixin:
         user = user or self.cashier
         with self.fixed_code(code), self.mockSMSGateway(sim_error=sim_error):
             data = self.Challenge.with_user(user).otp_request(
-                (partner or self.client).id, (reward or self.reward).id, **kwargs)
+                (partner or self.client).id, (reward or self.reward).id, **kwargs
+            )
             self.run_postcommit()  # the SMS was sent from another cursor
         return data
 

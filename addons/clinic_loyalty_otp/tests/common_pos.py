@@ -17,21 +17,40 @@ class OtpPosCommon(OtpCommonMixin, TestPointOfSaleHttpCommon, SMSCase):
         super().setUpClass()
         cls._setup_otp_clinic(company=cls.company_data["company"])
         cls.env.user.groups_id += cls.env.ref("clinic_loyalty.group_loyalty_manager")
-        cls.env["clinic.loyalty.reward"].create({
-            "name": "Grand spa day", "points_cost": 500, "value": 90.0, "company_id": cls.company.id,
-        })
-        cls.grooming = cls.env["product.product"].create({
-            "name": "Grooming", "list_price": 50.0, "taxes_id": [(5, 0, 0)],
-            "available_in_pos": True, "type": "service",
-        })
-        journal = cls.env["account.journal"].create({
-            "name": "Loyalty redemptions", "type": "bank", "code": "LOYR", "company_id": cls.company.id,
-        })
-        cls.loyalty_method = cls.env["pos.payment.method"].create({
-            "name": "Loyalty points", "journal_id": journal.id,
-            "payment_method_type": "terminal", "use_payment_terminal": "clinic_loyalty",
-            "outstanding_account_id": cls.inbound_payment_method_line.payment_account_id.id,
-        })
+        cls.env["clinic.loyalty.reward"].create(
+            {
+                "name": "Grand spa day",
+                "points_cost": 500,
+                "value": 90.0,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.grooming = cls.env["product.product"].create(
+            {
+                "name": "Grooming",
+                "list_price": 50.0,
+                "taxes_id": [(5, 0, 0)],
+                "available_in_pos": True,
+                "type": "service",
+            }
+        )
+        journal = cls.env["account.journal"].create(
+            {
+                "name": "Loyalty redemptions",
+                "type": "bank",
+                "code": "LOYR",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.loyalty_method = cls.env["pos.payment.method"].create(
+            {
+                "name": "Loyalty points",
+                "journal_id": journal.id,
+                "payment_method_type": "terminal",
+                "use_payment_terminal": "clinic_loyalty",
+                "outstanding_account_id": cls.inbound_payment_method_line.payment_account_id.id,
+            }
+        )
         cls.main_pos_config.write({"payment_method_ids": [(4, cls.loyalty_method.id)]})
         cls.cash_method = cls.main_pos_config.payment_method_ids.filtered("is_cash_count")[:1]
 
@@ -42,8 +61,14 @@ class OtpPosCommon(OtpCommonMixin, TestPointOfSaleHttpCommon, SMSCase):
 
     def pos_code(self, uid, partner=None, reward=None, amount_due=50.0, code="493817"):
         """Code requested from the POS (as the POS user) and verified."""
-        data = self.send_code(user=self.pos_user, partner=partner, reward=reward, code=code,
-                              amount_due=amount_due, pos_order_uid=uid)
+        data = self.send_code(
+            user=self.pos_user,
+            partner=partner,
+            reward=reward,
+            code=code,
+            amount_due=amount_due,
+            pos_order_uid=uid,
+        )
         result = self.verify(data["id"], code=code, user=self.pos_user)
         self.assertEqual(result["state"], "verified")
         return data["id"]
@@ -53,24 +78,50 @@ class OtpPosCommon(OtpCommonMixin, TestPointOfSaleHttpCommon, SMSCase):
         now = fields.Datetime.to_string(fields.Datetime.now())
         total = 50.0 * qty
         line = {
-            "product_id": self.grooming.id, "qty": qty, "price_unit": 50.0, "discount": 0,
-            "price_subtotal": total, "price_subtotal_incl": total, "tax_ids": [(6, 0, [])],
-            "pack_lot_ids": [], "uuid": str(uuid4()), "full_product_name": "Grooming",
+            "product_id": self.grooming.id,
+            "qty": qty,
+            "price_unit": 50.0,
+            "discount": 0,
+            "price_subtotal": total,
+            "price_subtotal_incl": total,
+            "tax_ids": [(6, 0, [])],
+            "pack_lot_ids": [],
+            "uuid": str(uuid4()),
+            "full_product_name": "Grooming",
         }
         if refunded_line:
             line["refunded_orderline_id"] = refunded_line.id
         return {
-            "uuid": uid, "name": f"Order {uid}", "session_id": session.id,
-            "partner_id": partner.id if partner else False, "user_id": self.pos_user.id,
-            "pricelist_id": self.main_pos_config.pricelist_id.id, "fiscal_position_id": False,
-            "sequence_number": 1, "date_order": now, "amount_paid": sum(p[1] for p in payments),
-            "amount_return": 0, "amount_tax": 0, "amount_total": total, "state": "paid",
-            "to_invoice": False, "last_order_preparation_change": "{}",
+            "uuid": uid,
+            "name": f"Order {uid}",
+            "session_id": session.id,
+            "partner_id": partner.id if partner else False,
+            "user_id": self.pos_user.id,
+            "pricelist_id": self.main_pos_config.pricelist_id.id,
+            "fiscal_position_id": False,
+            "sequence_number": 1,
+            "date_order": now,
+            "amount_paid": sum(p[1] for p in payments),
+            "amount_return": 0,
+            "amount_tax": 0,
+            "amount_total": total,
+            "state": "paid",
+            "to_invoice": False,
+            "last_order_preparation_change": "{}",
             "lines": [(0, 0, line)],
-            "payment_ids": [(0, 0, {
-                "amount": amount, "payment_method_id": method.id, "name": now,
-                "transaction_id": transaction or False,
-            }) for method, amount, transaction in payments],
+            "payment_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "amount": amount,
+                        "payment_method_id": method.id,
+                        "name": now,
+                        "transaction_id": transaction or False,
+                    },
+                )
+                for method, amount, transaction in payments
+            ],
         }
 
     def sync(self, payload):

@@ -23,8 +23,9 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
     def redeem(self, challenge_id, account=None, points=40, key="otp-redeem-1", user=None, **binding):
         account = (account or self.account).with_user(user or self.cashier)
         challenge = self.Challenge.browse(challenge_id)
-        return account._redeem(points, "counter", key, consent="staff", challenge=challenge,
-                               otp_binding=binding or None)
+        return account._redeem(
+            points, "counter", key, consent="staff", challenge=challenge, otp_binding=binding or None
+        )
 
     def challenge(self, data):
         return self.Challenge.sudo().browse(data["id"])
@@ -99,8 +100,9 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
         columns = self.env.cr.fetchall()
         self.assertGreater(len(columns), 20)
         for table, column in columns:
-            self.env.cr.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}"::text LIKE %s',
-                                [f"%{CODE}%"])
+            self.env.cr.execute(
+                f'SELECT count(*) FROM "{table}" WHERE "{column}"::text LIKE %s', [f"%{CODE}%"]
+            )
             self.assertEqual(self.env.cr.fetchone()[0], 0, f"code found in {table}.{column}")
 
     def test_five_wrong_codes_kill_the_challenge(self):
@@ -149,8 +151,9 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
             frozen.tick(timedelta(seconds=61))
             with self.assertRaisesRegex(UserError, "3 times"):
                 self.resend(data["id"])
-            self.assertIn("Wrong", self.verify(data["id"], code="222222")["message"],
-                          "a resend replaces the code")
+            self.assertIn(
+                "Wrong", self.verify(data["id"], code="222222")["message"], "a resend replaces the code"
+            )
             self.assertEqual(self.verify(data["id"])["state"], "verified")
 
     def test_five_sms_per_account_per_hour(self):
@@ -160,8 +163,9 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
                 frozen.tick(timedelta(minutes=5))
             with self.assertRaisesRegex(UserError, "Five codes"):
                 self.send_code()
-            self.assertEqual(self.send_code(partner=self.other_client)["state"], "pending",
-                             "the limit is per account")
+            self.assertEqual(
+                self.send_code(partner=self.other_client)["state"], "pending", "the limit is per account"
+            )
             frozen.tick(timedelta(minutes=36))
             self.send_code()
 
@@ -215,15 +219,24 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
         failure back."""
         data = self.send_code()
         self.authenticate("otp_cashier", "otp_cashier")
-        result = self.make_jsonrpc_request("/web/dataset/call_kw", {
-            "model": "clinic.loyalty.otp.challenge", "method": "otp_verify",
-            "args": [data["id"], "000000"], "kwargs": {},
-        })
+        result = self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": "clinic.loyalty.otp.challenge",
+                "method": "otp_verify",
+                "args": [data["id"], "000000"],
+                "kwargs": {},
+            },
+        )
         self.assertEqual(result["attempts_left"], 4)
         self.env.invalidate_all()
         self.assertEqual(self.challenge(data).attempts, 1)
-        self.assertEqual(self.env["clinic.loyalty.otp.event"].sudo().search_count(
-            [("account_id", "=", self.account.id), ("kind", "=", "failure")]), 1)
+        self.assertEqual(
+            self.env["clinic.loyalty.otp.event"]
+            .sudo()
+            .search_count([("account_id", "=", self.account.id), ("kind", "=", "failure")]),
+            1,
+        )
 
     def test_another_cashier_cannot_drive_the_challenge(self):
         data = self.send_code()
@@ -249,8 +262,12 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
         self.assertEqual(self.account.balance, 60)
 
     def test_send_failures_consume_nothing(self):
-        for error, expected in (("credit", "credits"), ("server_error", "provider"),
-                                ("jsonrpc_exception", "provider"), ("wrong_number_format", "cannot receive")):
+        for error, expected in (
+            ("credit", "credits"),
+            ("server_error", "provider"),
+            ("jsonrpc_exception", "provider"),
+            ("wrong_number_format", "cannot receive"),
+        ):
             data = self.send_code(sim_error=error)
             challenge = self.challenge(data)
             self.assertEqual(challenge.state, "send_failed", error)
@@ -258,11 +275,16 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
             self.assertIn(expected, status["message"])
             self.assertEqual(self.verify(data["id"])["state"], "send_failed")
             self.assertEqual(self.account.balance, 100)
-        self.assertFalse(self.env["clinic.loyalty.otp.event"].sudo().search_count(
-            [("account_id", "=", self.account.id), ("kind", "=", "sms")]),
-            "undelivered codes do not count against the hourly limit")
-        self.assertEqual(set(self.env["sms.sms"].sudo().search([("partner_id", "=", self.client.id)])
-                             .mapped("state")), {"error"})
+        self.assertFalse(
+            self.env["clinic.loyalty.otp.event"]
+            .sudo()
+            .search_count([("account_id", "=", self.account.id), ("kind", "=", "sms")]),
+            "undelivered codes do not count against the hourly limit",
+        )
+        self.assertEqual(
+            set(self.env["sms.sms"].sudo().search([("partner_id", "=", self.client.id)]).mapped("state")),
+            {"error"},
+        )
 
     def test_invalid_or_missing_number(self):
         self.client.mobile = "12"
@@ -325,10 +347,13 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
             self.verify(data["id"])
 
     def test_rpc_requires_staff(self):
-        portal = self.env["res.users"].create({
-            "name": "Portal", "login": "otp_portal",
-            "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
-        })
+        portal = self.env["res.users"].create(
+            {
+                "name": "Portal",
+                "login": "otp_portal",
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
         with self.assertRaises(AccessError):
             self.send_code(user=portal)
         self.assertFalse(self.Challenge.sudo().search([("partner_id", "=", self.client.id)]))

@@ -16,14 +16,18 @@ class TestPosOrder(OtpPosCommon):
     def loyalty_order(self, uid=None, partner=None, amount=12.0, transaction=None, challenge_id=None):
         uid = uid or str(uuid4())
         transaction = transaction if transaction is not None else f"OTP-{challenge_id}"
-        return self.payload(uid, self.client if partner is None else partner, [
-            (self.loyalty_method, amount, transaction), (self.cash_method, 50.0 - amount, None)])
+        return self.payload(
+            uid,
+            self.client if partner is None else partner,
+            [(self.loyalty_method, amount, transaction), (self.cash_method, 50.0 - amount, None)],
+        )
 
     def assertRefused(self, payload, balance=100):
         with self.assertRaises(UserError):
             self.sync(payload)
-        self.assertFalse(self.env["pos.order"].search([("uuid", "=", payload["uuid"])]),
-                         "the order is not recorded")
+        self.assertFalse(
+            self.env["pos.order"].search([("uuid", "=", payload["uuid"])]), "the order is not recorded"
+        )
         self.env.invalidate_all()
         self.assertEqual(self.account.balance, balance, "nothing consumed")
 
@@ -72,25 +76,38 @@ class TestPosOrder(OtpPosCommon):
         challenge_id = self.pos_code(uid)
         order = self.sync(self.loyalty_order(uid, challenge_id=challenge_id))
         self.assertEqual(self.account.balance, 60)
-        refund = self.payload(str(uuid4()), self.client, [
-            (self.loyalty_method, -12.0, "OTP-REFUND"), (self.cash_method, -38.0, None)],
-            qty=-1, refunded_line=order.lines)
+        refund = self.payload(
+            str(uuid4()),
+            self.client,
+            [(self.loyalty_method, -12.0, "OTP-REFUND"), (self.cash_method, -38.0, None)],
+            qty=-1,
+            refunded_line=order.lines,
+        )
         refund_order = self.sync(refund)
         self.assertEqual(refund_order.refunded_order_id, order)
         self.assertEqual(self.account.balance, 100)
         entry = self.account.entry_ids.filtered(lambda e: e.kind == "refund")
         self.assertEqual((entry.points, entry.res_id), (40, refund_order.id))
-        again = self.payload(str(uuid4()), self.client, [
-            (self.loyalty_method, -12.0, "OTP-REFUND"), (self.cash_method, -38.0, None)],
-            qty=-1, refunded_line=order.lines)
+        again = self.payload(
+            str(uuid4()),
+            self.client,
+            [(self.loyalty_method, -12.0, "OTP-REFUND"), (self.cash_method, -38.0, None)],
+            qty=-1,
+            refunded_line=order.lines,
+        )
         self.assertRefused(again, balance=100)
         self.assertEqual(self.account.balance, 100)
         self.assertFalse(self.account._check_drift())
 
     def test_refund_in_points_needs_a_points_order(self):
         cash_order = self.sync(self.payload(str(uuid4()), self.client, [(self.cash_method, 50.0, None)]))
-        refund = self.payload(str(uuid4()), self.client, [(self.loyalty_method, -50.0, "OTP-REFUND")],
-                              qty=-1, refunded_line=cash_order.lines)
+        refund = self.payload(
+            str(uuid4()),
+            self.client,
+            [(self.loyalty_method, -50.0, "OTP-REFUND")],
+            qty=-1,
+            refunded_line=cash_order.lines,
+        )
         self.assertRefused(refund)
 
     def test_test_mode_consumes_nothing(self):
@@ -110,10 +127,16 @@ class TestPosOrder(OtpPosCommon):
         models = session._load_pos_data_models(self.main_pos_config.id)
         self.assertIn("clinic.loyalty.reward", models)
         self.assertNotIn("clinic.loyalty.account", models, "balances are fetched per client, on demand")
-        data = self.env["clinic.loyalty.reward"].with_user(self.pos_user)._load_pos_data({
-            "pos.config": {"data": [{"id": self.main_pos_config.id}]},
-            "pos.session": {"data": [{"id": session.id}]},
-        })
+        data = (
+            self.env["clinic.loyalty.reward"]
+            .with_user(self.pos_user)
+            ._load_pos_data(
+                {
+                    "pos.config": {"data": [{"id": self.main_pos_config.id}]},
+                    "pos.session": {"data": [{"id": session.id}]},
+                }
+            )
+        )
         self.assertIn("Free nail clipping", [r["name"] for r in data["data"]])
         info = self.Challenge.with_user(self.pos_user).otp_pos_info(self.client.id)
         self.assertEqual((info["balance"], info["test_mode"]), (100, False))

@@ -18,14 +18,18 @@ class TestPosTour(OtpPosCommon):
             for hook in hooks:
                 hook()
 
-        with self.fixed_code(), self.mockSMSGateway(), \
-                patch.object(sql_db.TestCursor, "commit", commit_and_run_hooks):
+        with (
+            self.fixed_code(),
+            self.mockSMSGateway(),
+            patch.object(sql_db.TestCursor, "commit", commit_and_run_hooks),
+        ):
             self.start_pos_tour(name, login="pos_user")
         self.env.invalidate_all()
 
     def last_order(self):
-        return self.env["pos.order"].search([("partner_id", "in", (self.client.id, False))], limit=1,
-                                            order="id desc")
+        return self.env["pos.order"].search(
+            [("partner_id", "in", (self.client.id, False))], limit=1, order="id desc"
+        )
 
     def test_happy_path(self):
         self.start_otp_tour("clinic_loyalty_otp_happy_path")
@@ -49,8 +53,9 @@ class TestPosTour(OtpPosCommon):
         order = self.last_order()
         self.assertEqual(order.state, "paid")
         self.assertEqual(order.payment_ids.payment_method_id, self.cash_method)
-        self.assertEqual(self.Challenge.sudo().search([("account_id", "=", self.account.id)]).state,
-                         "cancelled")
+        self.assertEqual(
+            self.Challenge.sudo().search([("account_id", "=", self.account.id)]).state, "cancelled"
+        )
         self.assertEqual(self.account.balance, 100)
 
     def test_no_client(self):

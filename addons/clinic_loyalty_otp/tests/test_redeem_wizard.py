@@ -14,9 +14,16 @@ class TestRedeemWizard(OtpCommonMixin, SMSCase):
         cls._setup_otp_clinic()
 
     def wizard(self, reward=None):
-        return self.env["clinic.loyalty.redeem.wizard"].with_user(self.cashier).create({
-            "account_id": self.account.id, "reward_id": (reward or self.reward).id,
-        })
+        return (
+            self.env["clinic.loyalty.redeem.wizard"]
+            .with_user(self.cashier)
+            .create(
+                {
+                    "account_id": self.account.id,
+                    "reward_id": (reward or self.reward).id,
+                }
+            )
+        )
 
     def send(self, wizard, code=CODE):
         with self.fixed_code(code), self.mockSMSGateway():
@@ -41,8 +48,9 @@ class TestRedeemWizard(OtpCommonMixin, SMSCase):
         wizard.action_redeem()
         self.assertEqual(self.account.balance, 60)
         self.assertEqual(wizard.otp_challenge_id.sudo().state, "used")
-        request = self.env["clinic.loyalty.reward.request"].sudo().search(
-            [("account_id", "=", self.account.id)])
+        request = (
+            self.env["clinic.loyalty.reward.request"].sudo().search([("account_id", "=", self.account.id)])
+        )
         self.assertEqual(request.reward_id, self.reward)
 
     def test_code_of_another_wizard_refused(self):

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 
 
 class ClinicLoyaltyRedeemWizard(models.TransientModel):
-    """"Redeem reward" in the back office runs the same one-time code as the
+    """ "Redeem reward" in the back office runs the same one-time code as the
     POS when the clinic requires it: Send code, then enter it to redeem."""
 
     _inherit = "clinic.loyalty.redeem.wizard"
@@ -41,15 +41,17 @@ class ClinicLoyaltyRedeemWizard(models.TransientModel):
             data = Challenge.otp_resend(self.otp_challenge_id.id)
         else:
             data = Challenge.otp_request(
-                self.account_id.partner_id.id, self.reward_id.id, origin_ref=self._otp_origin_ref())
+                self.account_id.partner_id.id, self.reward_id.id, origin_ref=self._otp_origin_ref()
+            )
         self.write({"otp_challenge_id": data["id"], "otp_message": data["message"], "otp_code": False})
         return self._reopen()
 
     def action_otp_refresh(self):
         self.ensure_one()
         if self.otp_challenge_id:
-            self.otp_message = self.env["clinic.loyalty.otp.challenge"].otp_status(
-                self.otp_challenge_id.id)["message"]
+            self.otp_message = self.env["clinic.loyalty.otp.challenge"].otp_status(self.otp_challenge_id.id)[
+                "message"
+            ]
         return self._reopen()
 
     def action_redeem(self):
@@ -73,6 +75,7 @@ class ClinicLoyaltyRedeemWizard(models.TransientModel):
     def _redeem_kwargs(self):
         kwargs = super()._redeem_kwargs()
         if self.otp_required and self.otp_challenge_id:
-            kwargs.update(challenge=self.otp_challenge_id.sudo(),
-                          otp_binding={"origin_ref": self._otp_origin_ref()})
+            kwargs.update(
+                challenge=self.otp_challenge_id.sudo(), otp_binding={"origin_ref": self._otp_origin_ref()}
+            )
         return kwargs
