@@ -65,3 +65,20 @@ class TestPosTour(OtpPosCommon):
         self.assertFalse(order.partner_id)
         self.assertFalse(self.Challenge.sudo().search([("company_id", "=", self.company.id)]))
         self.assertEqual(self.account.balance, 100)
+
+    def test_refund_gives_points_back(self):
+        self.start_otp_tour("clinic_loyalty_otp_refund")
+        refund = self.env["pos.order"].search([("amount_total", "<", 0)], limit=1, order="id desc")
+        self.assertEqual(refund.refunded_order_id.state, "paid")
+        loyalty = refund.payment_ids.filtered(lambda p: p.payment_method_id == self.loyalty_method)
+        self.assertEqual(loyalty.amount, -12.0)
+        self.assertEqual(self.account.balance, 100)
+        self.assertEqual(self.account.entry_ids.filtered(lambda e: e.kind == "refund").points, 40)
+
+    def test_test_mode_takes_nothing(self):
+        self.company.loyalty_status = "test"
+        self.start_otp_tour("clinic_loyalty_otp_test_mode")
+        self.assertEqual(self.last_order().state, "paid")
+        challenge = self.Challenge.sudo().search([("account_id", "=", self.account.id)])
+        self.assertEqual((challenge.state, challenge.test_mode), ("used", True))
+        self.assertEqual(self.account.balance, 100)

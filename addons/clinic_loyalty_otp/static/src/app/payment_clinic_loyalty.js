@@ -26,9 +26,7 @@ export class PaymentClinicLoyalty extends PaymentInterface {
       return false;
     }
     if (line.amount < 0) {
-      // Refund: the server gives back the points of the refunded order, once.
-      line.transaction_id = "OTP-REFUND";
-      return true;
+      return this._refundLine(order, line);
     }
     const result = await makeAwaitable(this.env.services.dialog, LoyaltyOtpPopup, {
       partner,
@@ -43,6 +41,31 @@ export class PaymentClinicLoyalty extends PaymentInterface {
     }
     this._removeLine(order, line);
     return false;
+  }
+
+  /**
+   * Refund: pay back in points at most what the refunded orders were paid
+   * in points; the server gives the points back, once, and re-checks it.
+   */
+  _refundLine(order, line) {
+    const refunded = new Set(order.lines.map((l) => l.refunded_orderline_id?.order_id).filter(Boolean));
+    const paidInPoints = [...refunded]
+      .flatMap((o) => o.payment_ids || [])
+      .filter((p) => p.payment_method_id?.use_payment_terminal === "clinic_loyalty")
+      .reduce((total, p) => total + p.amount, 0);
+    if (paidInPoints <= 0) {
+      this._removeLine(order, line);
+      this.env.services.dialog.add(AlertDialog, {
+        title: _t("Not paid with points"),
+        body: _t(
+          "Only what was paid with loyalty points can be refunded in points: choose another payment method."
+        ),
+      });
+      return false;
+    }
+    line.set_amount(-Math.min(-line.amount, paidInPoints));
+    line.transaction_id = "OTP-REFUND";
+    return true;
   }
 
   async send_payment_cancel(order, uuid) {

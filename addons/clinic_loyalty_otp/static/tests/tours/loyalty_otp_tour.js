@@ -3,6 +3,7 @@ import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
+import * as TicketScreen from "@point_of_sale/../tests/tours/utils/ticket_screen_util";
 import {registry} from "@web/core/registry";
 
 const POPUP = ".o_loyalty_otp_popup";
@@ -99,6 +100,45 @@ registry.category("web_tour.tours").add("clinic_loyalty_otp_no_client", {
       Dialog.is({title: "Choose the client"}),
       Dialog.confirm(),
       PaymentScreen.emptyPaymentlines("50.00"),
+      payRestCashAndValidate(),
+    ].flat(),
+});
+
+registry.category("web_tour.tours").add("clinic_loyalty_otp_refund", {
+  steps: () =>
+    [
+      startOrder(),
+      sendCode(),
+      enterCode("493817"),
+      PaymentScreen.selectedPaymentlineHas("Loyalty points", "12.00"),
+      payRestCashAndValidate(),
+      ReceiptScreen.clickNextOrder(),
+      ...ProductScreen.clickRefund(),
+      TicketScreen.selectOrder("-0001"),
+      ProductScreen.clickNumpad("1"),
+      TicketScreen.confirmRefund(),
+      ProductScreen.clickPayButton(),
+      PaymentScreen.clickPaymentMethod("Loyalty points"),
+      {
+        content: "no code is asked to give points back",
+        trigger: `body:not(:has(${POPUP}))`,
+      },
+      PaymentScreen.selectedPaymentlineHas("Loyalty points", "-12.00"),
+      payRestCashAndValidate(),
+    ].flat(),
+});
+
+registry.category("web_tour.tours").add("clinic_loyalty_otp_test_mode", {
+  steps: () =>
+    [
+      startOrder(),
+      {
+        content: "the cashier is told nothing is taken from real balances",
+        trigger: `${POPUP} .o_loyalty_otp_test_mode`,
+      },
+      sendCode(),
+      enterCode("493817"),
+      PaymentScreen.selectedPaymentlineHas("Loyalty points", "12.00"),
       payRestCashAndValidate(),
     ].flat(),
 });
