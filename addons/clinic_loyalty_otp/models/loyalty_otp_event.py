@@ -1,4 +1,6 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
 
 
 class ClinicLoyaltyOtpEvent(models.Model):
@@ -25,3 +27,11 @@ class ClinicLoyaltyOtpEvent(models.Model):
             CREATE INDEX IF NOT EXISTS clinic_loyalty_otp_event_account_kind_date_idx
                 ON clinic_loyalty_otp_event (account_id, kind, date)
         """)
+
+    @api.autovacuum
+    def _gc_old_events(self):
+        """The limits look back 24 hours at most: older events can go."""
+        self.env.cr.execute(
+            "DELETE FROM clinic_loyalty_otp_event WHERE date < %s",
+            [fields.Datetime.now() - timedelta(days=2)],
+        )

@@ -357,3 +357,16 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
         with self.assertRaises(AccessError):
             self.send_code(user=portal)
         self.assertFalse(self.Challenge.sudo().search([("partner_id", "=", self.client.id)]))
+
+    def test_old_events_are_vacuumed(self):
+        Event = self.env["clinic.loyalty.otp.event"].sudo()
+        with freeze_time(T0) as frozen:
+            data = self.send_code()
+            self.verify(data["id"], code="000000")
+            frozen.tick(timedelta(days=1))
+            Event._gc_old_events()
+            self.assertEqual(Event.search_count([("account_id", "=", self.account.id)]), 2)
+            frozen.tick(timedelta(days=1, seconds=1))
+            Event._gc_old_events()
+            self.env.invalidate_all()
+            self.assertFalse(Event.search_count([("account_id", "=", self.account.id)]))
