@@ -99,6 +99,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             raise UserError(_("Choose the client first."))
         Account = self.env["clinic.loyalty.account"].sudo()
         account = Account.browse(Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)])
+        account._lock()  # serialises requests: one live challenge, exact SMS counts
         account._otp_check_open()
         if account.balance < reward.points_cost:
             raise UserError(
