@@ -310,6 +310,18 @@ class TestAccrual(ClinicLoyaltyCommon):
             [{"done": 2, "remaining": 1}, {"done": 3, "remaining": 0}],
         )
 
+    def test_nightly_cron_runs_the_engine(self):
+        cron = self.env.ref("clinic_loyalty.ir_cron_loyalty_accrual")
+        self.assertTrue(cron.active)
+        self.assertEqual(cron.model_id.model, "clinic.loyalty.accrual")
+        self._paid_invoice(self.client_a, [(self.consultation, 30.0)])
+        with patch.object(self.env.cr, "commit") as commit:
+            cron.method_direct_trigger()
+        self.assertTrue(commit.called, "the cron commits its batches")
+        self.assertEqual(self._balance(self.client_a), 3)
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)])
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+
     def test_idempotency_key_collision_is_skipped(self):
         invoice = self._paid_invoice(self.client_a, [(self.consultation, 30.0)])
         account = self.Account._get_or_create([(self.client_a.id, self.clinic.id)])
