@@ -80,7 +80,7 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         if not rows:
             return 0, after_id
         Account = self.env["clinic.loyalty.account"].sudo()
-        account_of = Account._get_or_create((row[1], company.id) for row in rows)
+        account_of = self._accounts_for(model, company, rows)
         carry = {}
         if company.loyalty_earning_mode == "total_spend":
             self.env.cr.execute(
@@ -93,9 +93,12 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         minimum = _cents(company.loyalty_min_transaction_amount)
         kind = source._loyalty_entry_kind()
         entries, doc_updates = [], []
-        for doc_id, partner_id, name, basis, target, counted, points, seq in rows:
-            account_id = account_of[(partner_id, company.id)]
+        for doc_id, _partner_id, name, basis, target, counted, points, seq in rows:
+            account_id = account_of.get(doc_id)
             target_c, counted_c, basis_c = _cents(target), _cents(counted), _cents(basis)
+            if account_id is None:  # nothing to count, now or before: no account needed
+                doc_updates.append((doc_id, 0.0, points, seq))
+                continue
             if carry:
                 carried = carry[account_id] + target_c - counted_c
                 diff = carried // spp
@@ -139,3 +142,29 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         )
         source.invalidate_model(["loyalty_synced", "loyalty_counted_amount", "loyalty_points", "loyalty_seq"])
         return len(rows), rows[-1][0]
+
+    @api.model
+    def _accounts_for(self, model, company, rows):
+        """{document id: account id} for the rows that move spend.
+
+        A document that already earned points keeps the account it earned
+        them on (its partner may have changed since); others use their
+        client's account, created if missing. Documents with nothing to count
+        now or before get no account.
+        """
+        posted = [row[0] for row in rows if row[7]]
+        account_of = {}
+        if posted:
+            self.env.cr.execute(
+                """SELECT DISTINCT ON (res_id) res_id, account_id FROM clinic_loyalty_entry
+                    WHERE res_model = %s AND res_id = ANY(%s) AND company_id = %s
+                    ORDER BY res_id, id DESC""",
+                [model, posted, company.id],
+            )
+            account_of = dict(self.env.cr.fetchall())
+        fresh = [row for row in rows if row[0] not in account_of and (row[4] or row[5])]
+        by_pair = (
+            self.env["clinic.loyalty.account"].sudo()._get_or_create((row[1], company.id) for row in fresh)
+        )
+        account_of.update({row[0]: by_pair[(row[1], company.id)] for row in fresh})
+        return account_of

@@ -115,9 +115,27 @@ class TestAccrual(ClinicLoyaltyCommon):
     def test_unpaid_and_draft_invoices_earn_nothing(self):
         self._invoice(self.client_a, [(self.consultation, 30.0)])
         self._invoice(self.client_a, [(self.consultation, 30.0)], post=False)
+        self._paid_invoice(self.client_b, [(self.pet_food, 30.0)])
         self._accrue()
         self.assertEqual(self._balance(self.client_a), 0)
         self.assertFalse(self._entries(self.client_a))
+        self.assertFalse(
+            self.Account.search([("partner_id", "in", (self.client_a | self.client_b).ids)]),
+            "no account is opened for clients with nothing to count",
+        )
+
+    def test_reversal_follows_the_account_that_earned(self):
+        invoice = self._paid_invoice(self.client_a, [(self.consultation, 30.0)])
+        self._accrue()
+        earned_on = self._account(self.client_a)
+        self.assertEqual(earned_on.balance, 3)
+        # The client becomes a contact of a company: their commercial partner
+        # changes, but the points to take back are on the account that got them.
+        self.client_a.parent_id = self.farm
+        self._credit_note(invoice)
+        self._accrue()
+        self.assertEqual(earned_on.balance, 0)
+        self.assertFalse(self.Account.search([("partner_id", "=", self.farm.id)]))
 
     def test_start_date(self):
         self.clinic.loyalty_start_date = "2024-06-01"
@@ -393,7 +411,13 @@ class TestAccrual(ClinicLoyaltyCommon):
             self.env.invalidate_all()
             # ORM-level budget, and every statement including the ones sent
             # straight to psycopg2 (execute_values).
-            with self.assertQueryCount(ORM_QUERIES), count_queries(self.env.cr) as counter:
+            # Only the invoice source: other installed sources (PMS import) add
+            # their own constant share and are budgeted by their own tests.
+            with (
+                patch.object(type(self.Accrual), "_accrual_sources", lambda _self: ["account.move"]),
+                self.assertQueryCount(ORM_QUERIES),
+                count_queries(self.env.cr) as counter,
+            ):
                 self.assertEqual(self._accrue(), count)
             counts.append(counter.count)
             self.assertEqual(set(invoices.mapped("loyalty_points")), {3})
