@@ -27,13 +27,18 @@ class ClinicLoyaltyAccount(models.Model):
         "res.partner", string="Client", required=True, readonly=True, index=True, ondelete="restrict"
     )
     company_id = fields.Many2one(
-        "res.company", string="Clinic", required=True, readonly=True, index=True,
+        "res.company",
+        string="Clinic",
+        required=True,
+        readonly=True,
+        index=True,
         default=lambda self: self.env.company,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     balance = fields.Integer(readonly=True, default=0, tracking=True)
     spend_carry = fields.Monetary(
-        readonly=True, default=0.0,
+        readonly=True,
+        default=0.0,
         help="Eligible spend not yet converted into points (total customer spend mode).",
     )
     entry_ids = fields.One2many("clinic.loyalty.entry", "account_id", string="Ledger")
@@ -41,8 +46,11 @@ class ClinicLoyaltyAccount(models.Model):
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
-        ("partner_company_uniq", "unique(partner_id, company_id)",
-         "A client has one loyalty account per clinic."),
+        (
+            "partner_company_uniq",
+            "unique(partner_id, company_id)",
+            "A client has one loyalty account per clinic.",
+        ),
     ]
 
     @api.depends("partner_id", "company_id")
@@ -51,8 +59,11 @@ class ClinicLoyaltyAccount(models.Model):
             account.display_name = f"{account.partner_id.name} · {account.company_id.name}"
 
     def _compute_entry_count(self):
-        counts = dict(self.env["clinic.loyalty.entry"]._read_group(
-            [("account_id", "in", self.ids)], ["account_id"], ["__count"]))
+        counts = dict(
+            self.env["clinic.loyalty.entry"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
         for account in self:
             account.entry_count = counts.get(account, 0)
 
@@ -89,7 +100,9 @@ class ClinicLoyaltyAccount(models.Model):
         if not pairs:
             return {}
         uid = self.env.uid
-        execute_values(self.env.cr._obj, """
+        execute_values(
+            self.env.cr._obj,
+            """
             INSERT INTO clinic_loyalty_account
                 (partner_id, company_id, balance, spend_carry, active,
                  create_uid, write_uid, create_date, write_date)
@@ -97,12 +110,17 @@ class ClinicLoyaltyAccount(models.Model):
                    now() at time zone 'UTC', now() at time zone 'UTC'
               FROM (VALUES %s) AS v(partner_id, company_id, uid)
             ON CONFLICT (partner_id, company_id) DO NOTHING
-        """, [(p, c, uid) for p, c in pairs], page_size=1000)
-        self.env.cr.execute(SQL(
-            """SELECT partner_id, company_id, id FROM clinic_loyalty_account
+        """,
+            [(p, c, uid) for p, c in pairs],
+            page_size=1000,
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT partner_id, company_id, id FROM clinic_loyalty_account
                 WHERE (partner_id, company_id) IN %s""",
-            tuple(pairs),
-        ))
+                tuple(pairs),
+            )
+        )
         return {(p, c): a for p, c, a in self.env.cr.fetchall()}
 
     def _lock(self):
@@ -110,11 +128,13 @@ class ClinicLoyaltyAccount(models.Model):
         return their current {id: balance} read under the lock."""
         if not self.ids:
             return {}
-        self.env.cr.execute(SQL(
-            """SELECT id, balance FROM clinic_loyalty_account
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, balance FROM clinic_loyalty_account
                 WHERE id IN %s ORDER BY id FOR NO KEY UPDATE""",
-            tuple(self.ids),
-        ))
+                tuple(self.ids),
+            )
+        )
         return dict(self.env.cr.fetchall())
 
     @api.model
@@ -137,19 +157,23 @@ class ClinicLoyaltyAccount(models.Model):
         balances = accounts._lock()
         if len(balances) != len(account_ids):
             raise ValidationError(_("Unknown loyalty account."))
-        self.env.cr.execute(SQL(
-            "SELECT id, partner_id, company_id FROM clinic_loyalty_account WHERE id IN %s",
-            tuple(account_ids),
-        ))
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, partner_id, company_id FROM clinic_loyalty_account WHERE id IN %s",
+                tuple(account_ids),
+            )
+        )
         owner = {a: (p, c) for a, p, c in self.env.cr.fetchall()}
         if any(e["kind"] == "redemption" for e in entries):
             # Entries already posted (a replayed key) are skipped by the INSERT:
             # they must not count towards the balance a redemption is checked on.
             keys = {(owner[e["account_id"]][1], e["key"]) for e in entries}
-            self.env.cr.execute(SQL(
-                "SELECT company_id, key FROM clinic_loyalty_entry WHERE (company_id, key) IN %s",
-                tuple(keys),
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "SELECT company_id, key FROM clinic_loyalty_entry WHERE (company_id, key) IN %s",
+                    tuple(keys),
+                )
+            )
             seen = set(self.env.cr.fetchall())
             fresh = []
             for e in entries:
@@ -161,18 +185,38 @@ class ClinicLoyaltyAccount(models.Model):
         for e in entries:
             projected[e["account_id"]] += e["points"]
             if e["kind"] == "redemption" and e["points"] < 0 and projected[e["account_id"]] < 0:
-                raise UserError(_(
-                    "Not enough points: the balance is %(balance)s, the redemption needs %(points)s.",
-                    balance=balances[e["account_id"]], points=-e["points"],
-                ))
+                raise UserError(
+                    _(
+                        "Not enough points: the balance is %(balance)s, the redemption needs %(points)s.",
+                        balance=balances[e["account_id"]],
+                        points=-e["points"],
+                    )
+                )
         uid = self.env.uid
-        rows = [(
-            e["account_id"], owner[e["account_id"]][0], owner[e["account_id"]][1], e["points"],
-            e.get("amount") or 0.0, e["kind"], e.get("date") or fields.Datetime.now(),
-            e.get("user_id") or uid, e.get("reason"), e.get("res_model"), e.get("res_id") or None,
-            e.get("source_name"), e["key"], uid, uid,
-        ) for e in entries]
-        inserted = execute_values(self.env.cr._obj, """
+        rows = [
+            (
+                e["account_id"],
+                owner[e["account_id"]][0],
+                owner[e["account_id"]][1],
+                e["points"],
+                e.get("amount") or 0.0,
+                e["kind"],
+                e.get("date") or fields.Datetime.now(),
+                e.get("user_id") or uid,
+                e.get("reason"),
+                e.get("res_model"),
+                e.get("res_id") or None,
+                e.get("source_name"),
+                e["key"],
+                uid,
+                uid,
+            )
+            for e in entries
+        ]
+        inserted = (
+            execute_values(
+                self.env.cr._obj,
+                """
             INSERT INTO clinic_loyalty_entry
                 (account_id, partner_id, company_id, points, amount, kind, date, user_id,
                  reason, res_model, res_id, source_name, key, create_uid, write_uid,
@@ -181,24 +225,41 @@ class ClinicLoyaltyAccount(models.Model):
               FROM (VALUES %s) AS v
             ON CONFLICT (company_id, key) DO NOTHING
             RETURNING account_id, points, key
-        """, rows, page_size=1000, fetch=True,
-            # Typed: a column that is NULL on every row must not become text.
-            template="(%s, %s, %s, %s, %s::numeric, %s, %s::timestamp, %s, %s, %s, %s::int, %s, %s, %s, %s)",
-        ) if rows else []
+        """,
+                rows,
+                page_size=1000,
+                fetch=True,
+                # Typed: a column that is NULL on every row must not become text.
+                template=(
+                    "(%s, %s, %s, %s, %s::numeric, %s, %s::timestamp, %s, %s, %s, %s::int, %s, %s, %s, %s)"
+                ),
+            )
+            if rows
+            else []
+        )
         deltas = {}
         for account_id, points, _key in inserted:
             deltas[account_id] = deltas.get(account_id, 0) + points
-        updates = [(a, deltas.get(a, 0), (carry or {}).get(a)) for a in account_ids
-                   if deltas.get(a) or (carry and a in carry)]
+        updates = [
+            (a, deltas.get(a, 0), (carry or {}).get(a))
+            for a in account_ids
+            if deltas.get(a) or (carry and a in carry)
+        ]
         if updates:
-            execute_values(self.env.cr._obj, """
+            execute_values(
+                self.env.cr._obj,
+                """
                 UPDATE clinic_loyalty_account a
                    SET balance = a.balance + v.delta,
                        spend_carry = COALESCE(v.carry, a.spend_carry),
                        write_date = now() at time zone 'UTC'
                   FROM (VALUES %s) AS v(id, delta, carry)
                  WHERE a.id = v.id
-            """, updates, template="(%s, %s, %s::numeric)", page_size=1000)
+            """,
+                updates,
+                template="(%s, %s, %s::numeric)",
+                page_size=1000,
+            )
         self.env["clinic.loyalty.account"].invalidate_model(["balance", "spend_carry"])
         self.env["clinic.loyalty.entry"].invalidate_model()
         return [key for _a, _p, key in inserted]
@@ -220,12 +281,23 @@ class ClinicLoyaltyAccount(models.Model):
         if points <= 0:
             raise UserError(_("A redemption must spend a positive number of points."))
         if self.company_id.loyalty_status != "on":
-            raise UserError(_("%(clinic)s's loyalty programme is not open for redemptions.",
-                              clinic=self.company_id.name))
-        posted = self._post_entries([{
-            "account_id": self.id, "points": -points, "kind": "redemption", "key": key,
-            "reason": reason, "res_model": res_model, "res_id": res_id, "source_name": source_name,
-        }])
+            raise UserError(
+                _("%(clinic)s's loyalty programme is not open for redemptions.", clinic=self.company_id.name)
+            )
+        posted = self._post_entries(
+            [
+                {
+                    "account_id": self.id,
+                    "points": -points,
+                    "kind": "redemption",
+                    "key": key,
+                    "reason": reason,
+                    "res_model": res_model,
+                    "res_id": res_id,
+                    "source_name": source_name,
+                }
+            ]
+        )
         if not posted:
             raise UserError(_("This redemption was already recorded."))
         return posted[0]

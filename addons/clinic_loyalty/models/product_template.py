@@ -18,6 +18,16 @@ class ProductTemplate(models.Model):
         help="Euthanasia, cremation and similar services: never included by 'Enable all'.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if (
+            not self.env.su
+            and any(vals.get("loyalty_eligible") for vals in vals_list)
+            and not self.env.user.has_group("clinic_loyalty.group_loyalty_manager")
+        ):
+            raise AccessError(_("Only a Loyalty Manager can choose which items earn points."))
+        return super().create(vals_list)
+
     def write(self, vals):
         if LOYALTY_FIELDS & set(vals) and not self.env.su:
             if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):

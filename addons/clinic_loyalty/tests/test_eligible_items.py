@@ -129,3 +129,10 @@ class TestEligibleItems(TransactionCase):
             with self.assertRaises(AccessError):
                 self.consultation.with_user(catalogue).write({flag: True})
         self.assertFalse(self.consultation.loyalty_eligible or self.consultation.loyalty_sensitive)
+        # Nor can they create an item that already earns points.
+        with self.assertRaises(AccessError):
+            self.env["product.template"].with_user(catalogue).create(
+                {"name": "Dental", "loyalty_eligible": True}
+            )
+        plain = self.env["product.template"].with_user(catalogue).create({"name": "Dental"})
+        self.assertFalse(plain.loyalty_eligible)
