@@ -165,3 +165,169 @@ def give_points(env, company, partners, points):
         ]
     )
     return env["clinic.loyalty.account"].browse([account_of[(p.id, company.id)] for p in partners])
+
+
+def make_staff(env, company, count, prefix, groups, password="staff-pass-1"):
+    """``count`` internal users of ``company`` in ``groups`` (xml ids), with
+    one password hash for all (hashing is slow by design)."""
+    group_ids = [env.ref(xmlid).id for xmlid in ("base.group_user", *groups)]
+    users = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            [
+                {
+                    "name": f"{prefix} {n}",
+                    "login": f"{prefix.lower().replace(' ', '-')}-{n}",
+                    "email": f"{prefix.lower().replace(' ', '.')}.{n}@example.com",
+                    "groups_id": [Command.set(group_ids)],
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                }
+                for n in range(count)
+            ]
+        )
+    )
+    hashed = users[:1]._crypt_context().hash(password)
+    env.cr.execute("UPDATE res_users SET password = %s WHERE id = ANY(%s)", [hashed, users.ids])
+    users.invalidate_recordset(["password"])
+    return users, password
+
+
+def make_pos_shop(env, company, cashiers, prefix):
+    """A point of sale for ``company`` (one created by :func:`make_clinic`,
+    chart loaded) with Cash and a "Loyalty points" method (the OTP addon's
+    payment terminal), a 50.00 untaxed service sold at the counter, the
+    programme requiring SMS codes, and an open session. ``cashiers``
+    (``make_staff`` users with ``point_of_sale.group_pos_user``) may sell."""
+    env = env(context={**env.context, "allowed_company_ids": company.ids})
+    company = company.with_env(env)
+    company.loyalty_otp_required = True
+    product = env["product.product"].create(
+        {
+            "name": f"Grooming {prefix}",
+            "list_price": 50.0,
+            "type": "service",
+            "available_in_pos": True,
+            "taxes_id": [Command.clear()],
+            "company_id": company.id,
+        }
+    )
+    # A new company gets its warehouse from the onboarding (or, in Odoo's own
+    # tests, from res.company.create): the shop needs one.
+    if not env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1):
+        env["stock.warehouse"].create({"name": f"Clinic {prefix}", "code": "CLW", "company_id": company.id})
+    # pos.config's defaults create the clinic's Cash journal and method.
+    config = env["pos.config"].create({"name": f"Front desk {prefix}", "company_id": company.id})
+    cash = config.payment_method_ids.filtered("is_cash_count")[:1]
+    journal = env["account.journal"].create(
+        {"name": "Loyalty redemptions", "type": "bank", "code": "LOYR", "company_id": company.id}
+    )
+    loyalty = env["pos.payment.method"].create(
+        {
+            "name": "Loyalty points",
+            "journal_id": journal.id,
+            "payment_method_type": "terminal",
+            "use_payment_terminal": "clinic_loyalty",
+            "company_id": company.id,
+        }
+    )
+    config.write({"payment_method_ids": [Command.link(loyalty.id)]})
+    config.with_user(cashiers[0]).open_ui()
+    session = config.current_session_id
+    session.with_user(cashiers[0]).set_opening_control(0, "")
+    assert session.state == "opened", "the POS session is open"
+    return {
+        "config": config.id,
+        "session": session.id,
+        "product": product.id,
+        "cash": cash.id,
+        "loyalty": loyalty.id,
+        "cashiers": cashiers.ids,
+    }
+
+
+def pos_order_payload(shop, uid, partner_id, cashier_id, payments, total=50.0):
+    """What a POS terminal sends to ``pos.order.sync_from_ui`` for one paid
+    order of the shop's 50.00 service (``payments``: [(method id, amount,
+    transaction id or None)]), as the OTP addon's own POS tests build it."""
+    now = fields.Datetime.to_string(fields.Datetime.now())
+    line = {
+        "product_id": shop["product"],
+        "qty": 1,
+        "price_unit": total,
+        "discount": 0,
+        "price_subtotal": total,
+        "price_subtotal_incl": total,
+        "tax_ids": [(6, 0, [])],
+        "pack_lot_ids": [],
+        "uuid": str(uuid.uuid4()),
+        "full_product_name": "Grooming",
+    }
+    return {
+        "uuid": uid,
+        "name": f"Order {uid}",
+        "session_id": shop["session"],
+        "partner_id": partner_id,
+        "user_id": cashier_id,
+        "pricelist_id": False,
+        "fiscal_position_id": False,
+        "sequence_number": 1,
+        "date_order": now,
+        "amount_paid": sum(amount for _method, amount, _tx in payments),
+        "amount_return": 0,
+        "amount_tax": 0,
+        "amount_total": total,
+        "state": "paid",
+        "to_invoice": False,
+        "last_order_preparation_change": "{}",
+        "lines": [(0, 0, line)],
+        "payment_ids": [
+            (
+                0,
+                0,
+                {"amount": amount, "payment_method_id": method, "name": now, "transaction_id": tx or False},
+            )
+            for method, amount, tx in payments
+        ],
+    }
+
+
+def make_mobile_clients(env, company, count, prefix, points):
+    """``count`` clients, each with a distinct valid mobile (E.164 +32 470
+    ...) and an account holding ``points``. Returns (partners, accounts)."""
+    base = uuid.uuid4().int % 900000
+    partners = env["res.partner"].create(
+        [{"name": f"{prefix} {n}", "mobile": f"+32470{(base + n) % 1000000:06d}"} for n in range(count)]
+    )
+    accounts = give_points(env, company, partners, points)
+    return partners, accounts
+
+
+def make_otp_shop(env, *, cashiers, clients, points, prefix="POS"):
+    """One clinic selling at the counter with SMS codes required:
+    ``make_clinic`` + ``cashiers`` POS/front-desk users (one password) + the
+    shop of :func:`make_pos_shop` + ``clients`` with a mobile and ``points``.
+    Returns plain data (ids, logins, E.164 numbers) for the test threads."""
+    company, _service, reward = make_clinic(env)
+    users, password = make_staff(
+        env,
+        company,
+        cashiers,
+        f"{prefix} cashier {company.id}",
+        ["point_of_sale.group_pos_user", "clinic_loyalty.group_loyalty_user"],
+    )
+    shop = make_pos_shop(env, company, users, f"{prefix}{company.id}")
+    partners, accounts = make_mobile_clients(env, company, clients, f"{prefix} client {company.id}", points)
+    return {
+        **shop,
+        "company": company.id,
+        "reward": reward.id,
+        "reward_points": reward.points_cost,
+        "reward_value": reward.value,
+        "logins": users.mapped("login"),
+        "password": password,
+        "partners": partners.ids,
+        "mobiles": partners.mapped("mobile"),
+        "accounts": accounts.ids,
+    }
