@@ -7,19 +7,16 @@ class AccountMove(models.Model):
 
     _name = "account.move"
     _inherit = ["account.move", "clinic.loyalty.spend.source"]
+    _loyalty_date_field = "invoice_date"
 
     @api.depends("move_type", "state", "payment_state", "reversal_move_ids.state")
     def _compute_loyalty_synced(self):
         for move in self:
             move.loyalty_synced = move.move_type != "out_invoice"
 
-    def init(self):
-        res = super().init()
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS account_move_loyalty_pending_idx
-                ON account_move (company_id, id) WHERE NOT loyalty_synced
-        """)
-        return res
+    @api.model
+    def _loyalty_candidates_sql(self):
+        return SQL("move_type = 'out_invoice' AND commercial_partner_id IS NOT NULL")
 
     @api.model
     def _loyalty_rows(self, company, after_id, limit):
@@ -61,25 +58,3 @@ class AccountMove(models.Model):
             )
         )
         return self.env.cr.fetchall()
-
-    @api.model
-    def _loyalty_lock_batch(self, company, after_id, limit):
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT id FROM account_move
-             WHERE company_id = %(company)s AND move_type = 'out_invoice'
-               AND NOT loyalty_synced AND id > %(after)s
-               AND commercial_partner_id IS NOT NULL
-               AND (%(start)s::date IS NULL OR invoice_date >= %(start)s::date)
-             ORDER BY id
-             LIMIT %(limit)s
-               FOR NO KEY UPDATE SKIP LOCKED
-        """,
-                company=company.id,
-                after=after_id,
-                limit=limit,
-                start=company.loyalty_start_date or None,
-            )
-        )
-        return [row[0] for row in self.env.cr.fetchall()]

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class ClinicLoyaltySpendSource(models.AbstractModel):
@@ -9,6 +10,9 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
     ``clinic.loyalty.accrual._accrual_sources`` earns points exactly like an
     Odoo invoice (earning mode, minimum amount, eligibility, status).
     Customer invoices are one source; the PMS import adds its staged invoices.
+    Candidates are chosen and locked here (:meth:`_loyalty_lock_batch`,
+    narrowed by :meth:`_loyalty_candidates_sql`); the source only says what
+    each of them is worth.
 
     ``loyalty_synced`` is False while the document has changed since the
     engine last looked at it; the source's compute decides when.
@@ -16,6 +20,7 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
 
     _name = "clinic.loyalty.spend.source"
     _description = "Loyalty spend source"
+    _loyalty_date_field = "date"  # the document's date, for the clinic's programme start date
 
     loyalty_synced = fields.Boolean(
         compute="_compute_loyalty_synced",
@@ -60,9 +65,56 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
         raise NotImplementedError
 
     @api.model
+    def _loyalty_candidates_sql(self):
+        """SQL condition, on the source's table, that a document must meet to
+        earn points at all (beyond its clinic and its ``loyalty_synced``)."""
+        return SQL("TRUE")
+
+    def init(self):
+        res = super().init()
+        if not self._abstract:
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX IF NOT EXISTS %s ON %s (company_id, id) WHERE NOT loyalty_synced",
+                    SQL.identifier(f"{self._table}_loyalty_pending_idx"),
+                    SQL.identifier(self._table),
+                )
+            )
+        return res
+
+    @api.model
+    def _loyalty_lock_batch(self, company, after_id, limit):
+        """Ids of the next ``limit`` documents of ``company`` to evaluate,
+        locked for this run (``SKIP LOCKED``: two runs share the work)."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT id FROM %(table)s
+             WHERE company_id = %(company)s AND NOT loyalty_synced AND id > %(after)s AND %(where)s
+               AND (%(start)s::date IS NULL OR %(date)s >= %(start)s::date)
+             ORDER BY id
+             LIMIT %(limit)s
+               FOR NO KEY UPDATE SKIP LOCKED
+        """,
+                table=SQL.identifier(self._table),
+                company=company.id,
+                after=after_id,
+                where=self._loyalty_candidates_sql(),
+                start=company.loyalty_start_date or None,
+                date=SQL.identifier(self._loyalty_date_field),
+                limit=limit,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
     def _loyalty_pending_count(self, companies):
         self.env.cr.execute(
-            f'SELECT count(*) FROM "{self._table}" WHERE NOT loyalty_synced AND company_id = ANY(%s)',
-            [companies.ids],
+            SQL(
+                "SELECT count(*) FROM %s WHERE NOT loyalty_synced AND company_id = ANY(%s) AND %s",
+                SQL.identifier(self._table),
+                companies.ids,
+                self._loyalty_candidates_sql(),
+            )
         )
         return self.env.cr.fetchone()[0]

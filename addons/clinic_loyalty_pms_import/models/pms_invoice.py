@@ -61,14 +61,6 @@ class ClinicLoyaltyPmsInvoice(models.Model):
         ("profile_name_uniq", "unique(profile_id, name)", "A PMS invoice is staged once per profile."),
     ]
 
-    def init(self):
-        res = super().init()
-        self.env.cr.execute("""
-            CREATE INDEX IF NOT EXISTS clinic_loyalty_pms_invoice_pending_idx
-                ON clinic_loyalty_pms_invoice (company_id, id) WHERE NOT loyalty_synced
-        """)
-        return res
-
     @api.depends("state", "partner_id", "amount_total", "line_ids.amount", "line_ids.product_id")
     def _compute_loyalty_synced(self):
         self.loyalty_synced = False
@@ -78,17 +70,9 @@ class ClinicLoyaltyPmsInvoice(models.Model):
         return "import"
 
     @api.model
-    def _loyalty_pending_count(self, companies):
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT count(*) FROM clinic_loyalty_pms_invoice
-             WHERE NOT loyalty_synced AND partner_id IS NOT NULL AND company_id = ANY(%s)
-        """,
-                companies.ids,
-            )
-        )
-        return self.env.cr.fetchone()[0]
+    def _loyalty_candidates_sql(self):
+        # Unmatched clients wait in their queue: not pending work until linked.
+        return SQL("partner_id IS NOT NULL")
 
     @api.model
     def _loyalty_rows(self, company, after_id, limit):
@@ -118,27 +102,6 @@ class ClinicLoyaltyPmsInvoice(models.Model):
             )
         )
         return self.env.cr.fetchall()
-
-    @api.model
-    def _loyalty_lock_batch(self, company, after_id, limit):
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT id FROM clinic_loyalty_pms_invoice
-             WHERE company_id = %(company)s AND NOT loyalty_synced AND id > %(after)s
-               AND partner_id IS NOT NULL
-               AND (%(start)s::date IS NULL OR date >= %(start)s::date)
-             ORDER BY id
-             LIMIT %(limit)s
-               FOR NO KEY UPDATE SKIP LOCKED
-        """,
-                company=company.id,
-                after=after_id,
-                limit=limit,
-                start=company.loyalty_start_date or None,
-            )
-        )
-        return [row[0] for row in self.env.cr.fetchall()]
 
 
 class ClinicLoyaltyPmsInvoiceLine(models.Model):
