@@ -1,6 +1,6 @@
-"""Scenario 8: portal clients (and POS terminals, see the OTP addon's load
-worker) hammering the multi-worker server at once for a bounded time, on
-loopback only: no 5xx, latency printed, zero ledger drift afterwards.
+"""Scenario 8: portal clients and POS terminals hammering the multi-worker
+server at once for a bounded time, on loopback only (SMS codes through the
+fake gateway): no 5xx, latency printed, zero ledger drift afterwards.
 
 `make test` runs a short variant; `make soak` runs 50 clients + 5 POS
 terminals for 60 s."""
@@ -9,15 +9,23 @@ import os
 import re
 import threading
 import time
+import uuid
 
 import pytest
 
 from . import builders, metrics
+from .sms_gateway import _sms_gateway_server, sms_gateway  # noqa: F401 - fixtures
 
 SOAK = bool(os.environ.get("SOAK"))
 PORTAL_CLIENTS = 50 if SOAK else 8
 DURATION = 60 if SOAK else 8
 MAX_REQUESTS_PER_CLIENT = 2000  # a hard bound on each loop, whatever the speed
+POS_TERMINALS = 5
+# A client may receive 5 codes an hour: each terminal serves its own clients
+# in turn, paying with points while their codes last, then in cash.
+CLIENTS_PER_TERMINAL = 6 if SOAK else 1
+CODES_PER_CLIENT = 5
+POS_POINTS = 50
 
 
 @pytest.fixture
@@ -33,6 +41,20 @@ def portal_crowd(server_env):
             "reward": reward.id,
             "company": company.id,
         }
+
+
+@pytest.fixture
+def pos_terminals(server_env):
+    """One clinic's point of sale with POS_TERMINALS cashiers (one terminal
+    each, on the shop's open session) and their clients."""
+    with server_env() as env:
+        return builders.make_otp_shop(
+            env,
+            cashiers=POS_TERMINALS,
+            clients=POS_TERMINALS * CLIENTS_PER_TERMINAL,
+            points=POS_POINTS,
+            prefix="Load POS",
+        )
 
 
 def _portal_client(session, login, password, account_id, reward_id, scenario, deadline, errors):
@@ -71,9 +93,57 @@ def _portal_client(session, login, password, account_id, reward_id, scenario, de
         errors.append(exc)
 
 
-def test_portal_load(rpc, server_env, portal_crowd):
+def _pos_terminal(session, shop, n, gateway, scenario, deadline, errors, spent, synced):
+    """Terminal ``n``: load a client's balance, ask for a code, read it from
+    the client's phone (the gateway), verify it, sync an order paid with
+    points and cash; cash only once the client's codes for the hour are used."""
+    Challenge = "clinic.loyalty.otp.challenge"
+    cashier = shop["cashiers"][n]
+    clients = list(range(n * CLIENTS_PER_TERMINAL, (n + 1) * CLIENTS_PER_TERMINAL))
+    value = shop["reward_value"]
+
+    def call(model, method, args, kwargs=None):
+        with scenario.request():
+            return session.call_kw(model, method, args, kwargs)
+
+    try:
+        with scenario.request():
+            session.login(shop["logins"][n], shop["password"])
+        for loop in range(MAX_REQUESTS_PER_CLIENT // 5):
+            if time.monotonic() > deadline:
+                return
+            client = clients[loop % len(clients)]
+            partner, mobile = shop["partners"][client], shop["mobiles"][client]
+            info = call(Challenge, "otp_pos_info", [partner])
+            expected = POS_POINTS - shop["reward_points"] * spent[client]
+            assert info["balance"] == expected, (info, expected)
+            uid = str(uuid.uuid4())
+            payments = [(shop["cash"], 50.0, None)]
+            if len(gateway.received(mobile)) < CODES_PER_CLIENT:
+                sent = call(
+                    Challenge,
+                    "otp_request",
+                    [partner, shop["reward"]],
+                    {"amount_due": 50.0, "pos_order_uid": uid},
+                )
+                verified = call(Challenge, "otp_verify", [sent["id"], gateway.last_code(mobile)])
+                assert verified["state"] == "verified", verified
+                payments = [(shop["loyalty"], value, f"OTP-{sent['id']}"), (shop["cash"], 50.0 - value, None)]
+            payload = builders.pos_order_payload(shop, uid, partner, cashier, payments)
+            call("pos.order", "sync_from_ui", [[payload]])
+            synced.append(uid)
+            if len(payments) == 2:
+                spent[client] += 1
+    except Exception as exc:  # noqa: BLE001 - reported by the main thread
+        errors.append(exc)
+
+
+def test_portal_load(rpc, server_env, portal_crowd, sms_gateway, pos_terminals):  # noqa: F811
     data = portal_crowd
+    shop = pos_terminals
     scenario = metrics.Scenario(f"8. load: {PORTAL_CLIENTS} portal clients, {DURATION} s")
+    pos_scenario = metrics.Scenario(f"8. load: {POS_TERMINALS} POS terminals alongside")
+    spent, synced = [0] * len(shop["partners"]), []
     deadline = time.monotonic() + DURATION
     errors = []
     threads = [
@@ -82,6 +152,12 @@ def test_portal_load(rpc, server_env, portal_crowd):
             args=(rpc(), login, data["password"], account, data["reward"], scenario, deadline, errors),
         )
         for login, account in zip(data["logins"], data["accounts"], strict=True)
+    ] + [
+        threading.Thread(
+            target=_pos_terminal,
+            args=(rpc(), shop, n, sms_gateway, pos_scenario, deadline, errors, spent, synced),
+        )
+        for n in range(POS_TERMINALS)
     ]
     for thread in threads:
         thread.start()
@@ -100,7 +176,28 @@ def test_portal_load(rpc, server_env, portal_crowd):
         pending = env.cr.fetchone()[0]
         held = 5 * pending
         assert sum(accounts.mapped("balance")) == 30 * len(accounts) - held
+        pos_scenario.drift = scenario.drift
+        # Every order recorded once; every points payment spent its code
+        # once, on its own order.
+        assert env["pos.order"].search_count([("uuid", "in", synced)]) == len(synced)
+        pos_accounts = env["clinic.loyalty.account"].browse(shop["accounts"])
+        assert pos_accounts.mapped("balance") == [POS_POINTS - shop["reward_points"] * s for s in spent]
+        env.cr.execute(
+            "SELECT count(*), count(DISTINCT res_id) FROM clinic_loyalty_entry "
+            "WHERE account_id = ANY(%s) AND kind = 'redemption'",
+            [shop["accounts"]],
+        )
+        assert env.cr.fetchone() == (sum(spent), sum(spent))
+        challenges = env["clinic.loyalty.otp.challenge"].search([("account_id", "in", shop["accounts"])])
+        assert len(challenges.filtered(lambda c: c.state == "used")) == sum(spent)
+        assert len(challenges.pos_order_id) == sum(spent)
     metrics.record(scenario)
+    metrics.record(pos_scenario)
     assert scenario.failures == 0, f"{scenario.failures} requests failed (5xx or errors)"
     assert scenario.drift == 0
-    assert len(scenario.latencies) > len(threads), "the clients made requests"
+    assert len(scenario.latencies) > PORTAL_CLIENTS, "the clients made requests"
+    assert pos_scenario.failures == 0, f"{pos_scenario.failures} POS requests failed"
+    per_terminal = [
+        sum(spent[n * CLIENTS_PER_TERMINAL : (n + 1) * CLIENTS_PER_TERMINAL]) for n in range(POS_TERMINALS)
+    ]
+    assert all(per_terminal), f"every terminal was paid with points: {per_terminal}"
