@@ -35,23 +35,6 @@ INVOICE_AMOUNT = 30.0  # eligible, untaxed: 3 points per invoice
 OTHER_AMOUNT = 20.0  # not eligible
 
 
-class CountingCursor:
-    """Stands in for the psycopg2 cursor under an Odoo cursor: counts every
-    statement, whether it comes through ``cr.execute`` or straight from
-    ``execute_values(cr._obj, ...)`` (one per page)."""
-
-    def __init__(self, obj):
-        self._wrapped = obj
-        self.count = 0
-
-    def execute(self, *args, **kwargs):
-        self.count += 1
-        return self._wrapped.execute(*args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._wrapped, name)
-
-
 def rss_peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -228,15 +211,12 @@ class Bench:
         rss_peak0, rss0 = rss_peak_mb(), rss_now_mb()
         if trace:
             tracemalloc.start()
-        with self.registry.cursor() as cr:
-            counter = CountingCursor(cr._obj)
-            cr._obj = counter
+        from odoo.addons.clinic_loyalty.tests.common import count_queries
+
+        with self.registry.cursor() as cr, count_queries(cr) as counter:
             started = time.perf_counter()
-            try:
-                done = work(self.env(cr))
-                cr.commit()
-            finally:
-                cr._obj = counter._wrapped
+            done = work(self.env(cr))
+            cr.commit()
             elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] / 1024.0 / 1024.0 if trace else None
         if trace:

@@ -24,32 +24,6 @@ CODES = 60
 CLIENTS = 5000
 
 
-class QueryCounter:
-    """Counts statements sent through a cursor, ``cr._obj`` included."""
-
-    def __init__(self, obj):
-        self._wrapped = obj
-        self.count = 0
-
-    def execute(self, *args, **kwargs):
-        self.count += 1
-        return self._wrapped.execute(*args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._wrapped, name)
-
-
-@contextlib.contextmanager
-def count_queries(cr):
-    real = getattr(cr, "_cursor", cr)
-    counter = QueryCounter(real._obj)
-    real._obj = counter
-    try:
-        yield counter
-    finally:
-        real._obj = counter._wrapped
-
-
 def reset_peak_rss():
     """Reset the kernel's high-water mark of this process (Linux)."""
     with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as f:
@@ -146,6 +120,8 @@ def setup(env):
 
 def run(registry, lines, tmp):
     from odoo import SUPERUSER_ID, api
+
+    from odoo.addons.clinic_loyalty.tests.common import count_queries
 
     path = os.path.join(tmp, f"export-{lines}.csv")
     invoices = write_csv(path, lines)
