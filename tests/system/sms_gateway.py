@@ -14,6 +14,7 @@ can fail on demand:
   has no credits left.
 """
 
+import atexit
 import json
 import re
 import threading
@@ -114,22 +115,31 @@ class FakeSmsGateway:
         return codes[-1]
 
 
-@pytest.fixture(scope="session")
-def _sms_gateway_server():
-    gateway = FakeSmsGateway()
-    gateway.start()
-    yield gateway
-    gateway.stop()
+_GATEWAY = []
+
+
+def _the_gateway():
+    """One gateway for the whole run, whichever test modules import the
+    fixture (pytest would make one session fixture per importing module,
+    and the server would keep sending to the first one's port)."""
+    if not _GATEWAY:
+        gateway = FakeSmsGateway()
+        gateway.start()
+        atexit.register(gateway.stop)
+        _GATEWAY.append(gateway)
+    return _GATEWAY[0]
 
 
 @pytest.fixture
-def sms_gateway(_sms_gateway_server, server_env):
+def sms_gateway(server_env, server_registry):
     """The fake gateway (mode ``ok``), with the server's database sending
     its SMS through it (``sms.endpoint``) from an IAP account."""
-    gateway = _sms_gateway_server
+    gateway = _the_gateway()
     gateway.set_mode("ok")
     with server_env() as env:
         env["ir.config_parameter"].set_param("sms.endpoint", gateway.url)
         env["iap.account"].get("sms")
+    # The server's workers cache parameters: tell them it changed.
+    server_registry.signal_changes()
     yield gateway
     gateway.set_mode("ok")

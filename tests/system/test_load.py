@@ -16,7 +16,7 @@ import requests
 
 from . import builders, metrics
 from .conftest import ROOT
-from .sms_gateway import _sms_gateway_server, sms_gateway  # noqa: F401 - fixtures
+from .sms_gateway import sms_gateway  # noqa: F401 - fixture
 
 SOAK = bool(os.environ.get("SOAK"))
 PORTAL_CLIENTS = 50 if SOAK else 8

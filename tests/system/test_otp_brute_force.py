@@ -14,7 +14,7 @@ import pytest
 
 from . import builders, metrics
 from .conftest import RpcError
-from .sms_gateway import _sms_gateway_server, sms_gateway  # noqa: F401 - fixtures
+from .sms_gateway import sms_gateway  # noqa: F401 - fixture
 
 PARALLEL = 3  # requests in flight per session
 Challenge = "clinic.loyalty.otp.challenge"

@@ -11,7 +11,7 @@ import pytest
 
 from . import builders, metrics
 from .conftest import RpcError
-from .sms_gateway import _sms_gateway_server, sms_gateway  # noqa: F401 - fixtures
+from .sms_gateway import sms_gateway  # noqa: F401 - fixture
 
 TERMINALS = 20
 AFFORDABLE = 7

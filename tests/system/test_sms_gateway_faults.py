@@ -12,7 +12,7 @@ import pytest
 
 from . import builders, metrics
 from .conftest import ROOT, RpcError
-from .sms_gateway import _sms_gateway_server, sms_gateway  # noqa: F401 - fixtures
+from .sms_gateway import sms_gateway  # noqa: F401 - fixture
 
 SERVER_LOG = ROOT / "var" / "log" / "system-server.log"
 # Where a leaked code would land: every text column of these tables is scanned.
