@@ -16,7 +16,7 @@ install="$(IFS=,; echo "${addons[*]}")"
 mkdir -p "$ROOT/var/log"
 log "Creating a fresh benchmark database $DB with $install"
 dropdb --if-exists --force "$DB"
-"$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -i "$install" --without-demo=all \
+"$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$install" --without-demo=all \
     --stop-after-init --logfile "$ROOT/var/log/bench-install.log" \
     || die "installing the addons failed: see var/log/bench-install.log"
 rc=0

@@ -3,6 +3,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 PY="$VENV/bin/python"
+ODOO_BIN="$ROOT/scripts/odoo_bin.py"
 ODOO_CONF="$ROOT/odoo.conf"
 ODOO_PORT="${ODOO_PORT:-8069}"
 ODOO_BRANCH=18.0

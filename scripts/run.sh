@@ -13,12 +13,12 @@ stamp="$ROOT/var/$DB.addons-hash"
 if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1; then
     if [ "$(cat "$stamp" 2>/dev/null)" != "$addons_hash" ]; then
         log "Upgrading the addons in $DB (their code changed)"
-        "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -u "$ADDONS" --stop-after-init \
+        "$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -u "$ADDONS" --stop-after-init \
             || die "upgrading the addons failed: see var/log/odoo.log"
     fi
 else
     log "Creating $DB with demo data (first run only, a few minutes)"
-    if ! "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --stop-after-init \
+    if ! "$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --stop-after-init \
         || ! "$PY" "$ROOT/scripts/demo_post_install.py" "$DB" "$ODOO_CONF"; then
         dropdb --if-exists --force "$DB"
         die "creating $DB failed (dropped it so the next run starts clean): see var/log/odoo.log"
@@ -35,4 +35,4 @@ cat <<MSG
   Log file:                     $ROOT/var/log/odoo.log   (Ctrl-C stops the server)
 
 MSG
-exec "$PY" -m odoo -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$"
+exec "$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$"

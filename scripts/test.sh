@@ -7,7 +7,7 @@ DB="${TEST_DB:-clinic_test}"
 apt_install chromium
 log "Creating a fresh test database $DB"
 dropdb --if-exists --force "$DB"
-"$PY" -m odoo -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --without-demo=all \
+"$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --without-demo=all \
     --stop-after-init --logfile "$ROOT/var/log/test-install.log" \
     || die "installing the addons failed: see var/log/test-install.log"
 # The system tests (tests/system) serve a copy of it with several workers.

@@ -62,8 +62,7 @@ def odoo_server(server_db):
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
         sys.executable,
-        "-m",
-        "odoo",
+        str(ROOT / "scripts" / "odoo_bin.py"),
         "-c",
         str(ROOT / "odoo.conf"),
         "-d",
