@@ -6,16 +6,14 @@ end. The transactions run on separate connections, all opened before any of
 them acts, so the row locks (account, challenge) are what decide.
 """
 
-import functools
-import threading
 import uuid
 from unittest.mock import patch
 
 import pytest
 
-from odoo import api, fields
-from odoo.exceptions import UserError
-from odoo.service.model import retrying
+from odoo import fields
+
+from .race import books, run_concurrently
 
 pytest.importorskip("odoo.addons.clinic_loyalty_otp")
 
@@ -97,44 +95,6 @@ def otp_data(new_env):
         env["res.company"].browse(data["company"]).loyalty_status = "off"
 
 
-def _run_concurrently(registry, uid, action, n):
-    """``action(env, i)`` in ``n`` threads, each on its own connection,
-    retried on serialization failures as the HTTP layer does. Returns the
-    outcomes: "ok" or the UserError message."""
-    ready = threading.Barrier(n)
-    outcomes = [None] * n
-
-    def worker(i):
-        try:
-            with registry.cursor() as cr:
-                env = api.Environment(cr, uid, {})
-                env.cr.execute("SELECT 1")  # snapshot taken before the others act
-                ready.wait(timeout=30)
-                retrying(functools.partial(action, env, i), env)
-            outcomes[i] = "ok"
-        except UserError as e:
-            outcomes[i] = e.args[0]
-        except Exception as e:  # noqa: BLE001 - reported by the assertions
-            outcomes[i] = f"unexpected {type(e).__name__}: {e}"
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a racing transaction hung"
-    return outcomes
-
-
-def _books(env, account_id):
-    env.cr.execute("SELECT balance FROM clinic_loyalty_account WHERE id = %s", [account_id])
-    balance = env.cr.fetchone()[0]
-    env.cr.execute(
-        "SELECT COALESCE(SUM(points), 0) FROM clinic_loyalty_entry WHERE account_id = %s", [account_id]
-    )
-    return balance, env.cr.fetchone()[0]
-
-
 def _fake_provider(sent):
     def _send_sms_batch(self, messages, delivery_reports_url=False):
         results = []
@@ -180,12 +140,12 @@ def test_one_verified_code_spent_once_from_two_terminals(registry, new_env, otp_
         challenge = env["clinic.loyalty.otp.challenge"].sudo().browse(data["id"])
         account._redeem(60, "race", f"otp-race:{otp_data['tag']}:{i}", consent="staff", challenge=challenge)
 
-    outcomes = _run_concurrently(registry, otp_data["uid"], spend, WORKERS)
+    outcomes = run_concurrently(registry, otp_data["uid"], spend, WORKERS)
 
     assert outcomes.count("ok") == 1, outcomes
     assert all(o == "ok" or "already used" in o for o in outcomes), outcomes
     with new_env() as env:
-        assert _books(env, otp_data["account"]) == (140, 140)
+        assert books(env, otp_data["account"]) == (140, 140)
         assert env["clinic.loyalty.otp.challenge"].browse(data["id"]).state == "used"
         env.cr.execute("SELECT count(*) FROM sms_sms WHERE body LIKE %s", [f"%{CODE}%"])
         assert env.cr.fetchone()[0] == 0, "the code is not kept in sms_sms"
@@ -223,11 +183,11 @@ def test_two_verified_codes_cannot_overspend_the_balance(registry, new_env, otp_
         challenge = env["clinic.loyalty.otp.challenge"].sudo().browse(ids[i])
         account._redeem(60, "race", f"otp-race:{otp_data['tag']}:b{i}", consent="staff", challenge=challenge)
 
-    outcomes = _run_concurrently(registry, otp_data["uid"], spend, 2)
+    outcomes = run_concurrently(registry, otp_data["uid"], spend, 2)
 
     assert outcomes.count("ok") == 1, outcomes
     assert any(o.startswith("Not enough points") for o in outcomes), outcomes
     with new_env() as env:
-        assert _books(env, otp_data["account"]) == (40, 40)
+        assert books(env, otp_data["account"]) == (40, 40)
         states = sorted(env["clinic.loyalty.otp.challenge"].browse(ids).mapped("state"))
         assert states == ["used", "verified"], "the refused code was not consumed"

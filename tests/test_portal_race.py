@@ -7,15 +7,11 @@ Each test commits its own clinic, client and account under unique names and
 leaves them (ledger entries cannot be deleted), switching the clinic Off.
 """
 
-import functools
-import threading
 import uuid
 
 import pytest
 
-from odoo import api
-from odoo.exceptions import UserError
-from odoo.service.model import retrying
+from .race import books, run_concurrently
 
 WORKERS = 4
 
@@ -69,57 +65,18 @@ def race_data(new_env):
         env["res.company"].browse(data["company"]).loyalty_status = "off"
 
 
-def _run_concurrently(registry, uid, action, n):
-    """Run ``action(env, i)`` in ``n`` threads, each on its own connection and
-    transaction (retried on serialization failures, as Odoo's HTTP layer
-    does). All transactions take their snapshot before any of them acts.
-    Returns the list of outcomes: "ok" or the UserError message."""
-    ready = threading.Barrier(n)
-    outcomes = [None] * n
-
-    def worker(i):
-        try:
-            with registry.cursor() as cr:
-                env = api.Environment(cr, uid, {})
-                env.cr.execute("SELECT 1")  # start the transaction (snapshot) before the others act
-                ready.wait(timeout=30)
-                retrying(functools.partial(action, env, i), env)
-            outcomes[i] = "ok"
-        except UserError as e:
-            outcomes[i] = e.args[0]
-        except Exception as e:  # noqa: BLE001 - reported by the assertion below
-            outcomes[i] = f"unexpected {type(e).__name__}: {e}"
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a racing transaction hung"
-    return outcomes
-
-
-def _books(env, account_id):
-    env.cr.execute("SELECT balance FROM clinic_loyalty_account WHERE id = %s", [account_id])
-    balance = env.cr.fetchone()[0]
-    env.cr.execute(
-        "SELECT COALESCE(SUM(points), 0) FROM clinic_loyalty_entry WHERE account_id = %s", [account_id]
-    )
-    return balance, env.cr.fetchone()[0]
-
-
 def test_simultaneous_requests_exceeding_the_balance(registry, new_env, race_data):
     def request_reward(env, _i):
         account = env["clinic.loyalty.account"].sudo().browse(race_data["account"])
         reward = env["clinic.loyalty.reward"].sudo().browse(race_data["reward"])
         env["clinic.loyalty.reward.request"]._create_request(account, reward, "portal")
 
-    outcomes = _run_concurrently(registry, race_data["uid"], request_reward, WORKERS)
+    outcomes = run_concurrently(registry, race_data["uid"], request_reward, WORKERS)
 
     assert outcomes.count("ok") == 1, outcomes
     assert all(o == "ok" or o.startswith("Not enough points") for o in outcomes), outcomes
     with new_env() as env:
-        balance, total = _books(env, race_data["account"])
+        balance, total = books(env, race_data["account"])
         assert balance == total == 40
         requests = env["clinic.loyalty.reward.request"].search([("account_id", "=", race_data["account"])])
         assert requests.mapped("state") == ["pending"]
@@ -146,12 +103,12 @@ def test_simultaneous_cancels_and_refusals_give_back_once(registry, new_env, rac
         else:
             req._cancel()
 
-    outcomes = _run_concurrently(registry, race_data["uid"], cancel_or_refuse, WORKERS)
+    outcomes = run_concurrently(registry, race_data["uid"], cancel_or_refuse, WORKERS)
 
     assert outcomes.count("ok") == 1, outcomes
     assert all(o == "ok" or "no longer pending" in o for o in outcomes), outcomes
     with new_env() as env:
-        balance, total = _books(env, race_data["account"])
+        balance, total = books(env, race_data["account"])
         assert balance == total == 100
         assert (
             env["clinic.loyalty.entry"].search_count(
