@@ -123,54 +123,10 @@ def make_partners(env, count, prefix):
     return partners.ids
 
 
-def make_portal_clients(env, company, count, prefix, password="portal-pass-1"):
-    """``count`` portal users (one password hash for all: hashing is slow by design)."""
-    portal = env.ref("base.group_portal")
-    users = (
-        env["res.users"]
-        .with_context(no_reset_password=True)
-        .create(
-            [
-                {
-                    "name": f"{prefix} {n}",
-                    "login": f"{prefix.lower().replace(' ', '-')}-{n}",
-                    "email": f"{prefix.lower().replace(' ', '.')}.{n}@example.com",
-                    "groups_id": [Command.set(portal.ids)],
-                    "company_id": company.id,
-                    "company_ids": [Command.set(company.ids)],
-                }
-                for n in range(count)
-            ]
-        )
-    )
-    hashed = users[:1]._crypt_context().hash(password)
-    env.cr.execute("UPDATE res_users SET password = %s WHERE id = ANY(%s)", [hashed, users.ids])
-    users.invalidate_recordset(["password"])
-    return users, password
-
-
-def give_points(env, company, partners, points):
-    """Accounts with ``points`` each, through an adjustment entry (the ledger's only door)."""
-    account_of = env["clinic.loyalty.account"]._get_or_create((p.id, company.id) for p in partners)
-    env["clinic.loyalty.account"]._post_entries(
-        [
-            {
-                "account_id": a,
-                "points": points,
-                "kind": "adjustment",
-                "key": f"seed:{a}:{uuid.uuid4().hex}",
-                "reason": "test seed",
-            }
-            for a in account_of.values()
-        ]
-    )
-    return env["clinic.loyalty.account"].browse([account_of[(p.id, company.id)] for p in partners])
-
-
-def make_staff(env, company, count, prefix, groups, password="staff-pass-1"):
-    """``count`` internal users of ``company`` in ``groups`` (xml ids), with
+def make_users(env, company, count, prefix, group_xmlids, password):
+    """``count`` users of ``company`` in the groups ``group_xmlids``, with
     one password hash for all (hashing is slow by design)."""
-    group_ids = [env.ref(xmlid).id for xmlid in ("base.group_user", *groups)]
+    group_ids = [env.ref(xmlid).id for xmlid in group_xmlids]
     users = (
         env["res.users"]
         .with_context(no_reset_password=True)
@@ -192,6 +148,34 @@ def make_staff(env, company, count, prefix, groups, password="staff-pass-1"):
     env.cr.execute("UPDATE res_users SET password = %s WHERE id = ANY(%s)", [hashed, users.ids])
     users.invalidate_recordset(["password"])
     return users, password
+
+
+def make_portal_clients(env, company, count, prefix, password="portal-pass-1"):
+    """``count`` portal users."""
+    return make_users(env, company, count, prefix, ["base.group_portal"], password)
+
+
+def give_points(env, company, partners, points):
+    """Accounts with ``points`` each, through an adjustment entry (the ledger's only door)."""
+    account_of = env["clinic.loyalty.account"]._get_or_create((p.id, company.id) for p in partners)
+    env["clinic.loyalty.account"]._post_entries(
+        [
+            {
+                "account_id": a,
+                "points": points,
+                "kind": "adjustment",
+                "key": f"seed:{a}:{uuid.uuid4().hex}",
+                "reason": "test seed",
+            }
+            for a in account_of.values()
+        ]
+    )
+    return env["clinic.loyalty.account"].browse([account_of[(p.id, company.id)] for p in partners])
+
+
+def make_staff(env, company, count, prefix, groups, password="staff-pass-1"):
+    """``count`` internal users of ``company`` in ``groups`` (xml ids)."""
+    return make_users(env, company, count, prefix, ["base.group_user", *groups], password)
 
 
 def make_pos_shop(env, company, cashiers, prefix):

@@ -102,6 +102,16 @@ def odoo_server(server_db):
         proc.wait()
 
 
+def start_job(script, db, **options):
+    """Runs ``tests/system/<script>`` on ``db`` in its own process, as the
+    cron would, so a test can kill it mid-run (``--option value`` pairs)."""
+    args = [sys.executable, str(ROOT / "tests" / "system" / script), "--db", db]
+    args += ["--config", str(ROOT / "odoo.conf")]
+    for name, value in options.items():
+        args += [f"--{name.replace('_', '-')}", str(value)]
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 class RpcSession:
     """One browser-like session on the server: cookie jar + JSON-RPC."""
 

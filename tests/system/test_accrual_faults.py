@@ -5,33 +5,18 @@ accrued exactly once and every balance equals the sum of its entries."""
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
 from . import builders, metrics
-from .conftest import ROOT
+from .conftest import start_job
 
 N_INVOICES = int(os.environ.get("SYSTEM_ACCRUAL_INVOICES", "4000"))
 
 
 def _start_accrual(db, batch_size=300):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "tests" / "system" / "run_accrual.py"),
-            "--db",
-            db,
-            "--config",
-            str(ROOT / "odoo.conf"),
-            "--batch-size",
-            str(batch_size),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_job("run_accrual.py", db, batch_size=batch_size)
 
 
 def _accrued(env, company_id):

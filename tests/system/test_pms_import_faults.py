@@ -4,14 +4,12 @@ imports it whole, and the accrual then credits every client once."""
 
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from . import builders, metrics
-from .conftest import ROOT
+from .conftest import start_job
 
 LINES = 120_000 if os.environ.get("SOAK") else 20_000
 CLIENTS = 2_000
@@ -68,21 +66,7 @@ def drop_folder(server_env, tmp_path):
 
 
 def _start_import(db, profile_id):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "tests" / "system" / "run_pms_import.py"),
-            "--db",
-            db,
-            "--config",
-            str(ROOT / "odoo.conf"),
-            "--profile",
-            str(profile_id),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_job("run_pms_import.py", db, profile=profile_id)
 
 
 def _staged(env, company_id):
