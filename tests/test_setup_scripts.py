@@ -51,3 +51,24 @@ def test_run_refuses_a_taken_port():
         result = _run("run.sh", {"ODOO_PORT": str(port), "DB": "clinic_never_created"})
     assert result.returncode != 0
     assert f"port {port} is already in use" in result.stderr
+
+
+def test_setup_postgres_prints_only_the_port(tmp_path):
+    """After an unclean shutdown pg_ctlcluster says "Removed stale pid file." on
+    stdout; the caller writes what it captures into odoo.conf as db_port."""
+    listed = subprocess.run(
+        ["pg_lsclusters", "-h"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[-1]
+    ver, name, port = listed.split()[:3]
+    fakes = tmp_path / "bin"
+    fakes.mkdir()
+    for script, body in {
+        "pg_lsclusters": f'echo "{ver} {name} {port} down postgres /nowhere /dev/null"',
+        "pg_ctlcluster": 'echo "Removed stale pid file."',
+    }.items():
+        (fakes / script).write_text(f"#!/bin/sh\n{body}\n")
+        (fakes / script).chmod(0o755)
+    result = _run("setup_postgres.sh", {"PATH": f"{fakes}:{os.environ['PATH']}"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{port}\n"
+    assert "Removed stale pid file." in result.stderr
