@@ -7,3 +7,4 @@ from . import loyalty_reward
 from . import pos_payment_method
 from . import pos_order
 from . import pos_session
+from . import res_partner

@@ -59,10 +59,7 @@ class ClinicLoyaltyAccount(models.Model):
         self._check_otp_manager()
         account = self.sudo()
         new_e164 = account._otp_normalise(new_phone)
-        try:
-            old_e164 = account._otp_phone_e164()
-        except UserError:
-            old_e164 = False
+        old_e164 = account._otp_phone_or_none()
         if new_e164 == old_e164:
             return True
         hold_until = fields.Datetime.now() + PHONE_CHANGE_HOLD
@@ -132,6 +129,12 @@ class ClinicLoyaltyAccount(models.Model):
         self.ensure_one()
         partner = self.partner_id
         return self._otp_normalise(self.otp_phone or partner.mobile or partner.phone)
+
+    def _otp_phone_or_none(self):
+        try:
+            return self._otp_phone_e164()
+        except UserError:
+            return False
 
     def _otp_check_open(self):
         """Raise unless this account may spend points now."""

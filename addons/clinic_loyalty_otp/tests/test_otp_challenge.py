@@ -286,12 +286,24 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
             {"error"},
         )
 
+    def client_with_points(self, **vals):
+        partner = self.env["res.partner"].create({"name": "New Petowner", **vals})
+        Account = self.env["clinic.loyalty.account"].sudo()
+        pair = (partner.id, self.company.id)
+        account = Account.browse(Account._get_or_create([pair])[pair])
+        Account._post_entries(
+            [{"account_id": account.id, "points": 50, "kind": "adjustment", "key": f"seed-{partner.id}"}]
+        )
+        return partner, account
+
     def test_invalid_or_missing_number(self):
-        self.client.mobile = "12"
+        partner, _account = self.client_with_points(mobile="12")
         with self.assertRaisesRegex(UserError, "not a valid mobile number"):
-            self.send_code()
-        self.client.write({"mobile": False, "phone": "+32 2 555 12 12"})
-        self.assertEqual(self.challenge(self.send_code()).phone, "+3225551212", "falls back to phone")
+            self.send_code(partner=partner)
+        partner, _account = self.client_with_points(phone="+32 2 555 12 12")
+        self.assertEqual(
+            self.challenge(self.send_code(partner=partner)).phone, "+3225551212", "falls back to phone"
+        )
 
     def test_not_enough_points_or_programme_off(self):
         self.account._redeem(70, "portal", "portal-drain", consent="portal")
@@ -335,6 +347,32 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
         self.redeem(data["id"])
         self.send_code(partner=self.client, reward=self.reward)
         self.assertSMSIapSent(["+32470123456"])
+
+    def test_cashier_editing_the_mobile_before_any_code_does_not_redirect_codes(self):
+        """The fraud: a cashier who may edit contacts puts their own number on
+        a client who never received a code, then reads the code themselves."""
+        self.cashier.sudo().groups_id += self.env.ref("base.group_partner_manager")
+        self.assertFalse(self.account.otp_phone)
+        self.client.with_user(self.cashier).mobile = "+32 470 55 55 55"
+        self.assertEqual(self.account.otp_phone, "+32470123456")
+        self.assertIn("+32470555555", self.account.message_ids[0].body)
+        self.send_code()
+        self.assertSMSIapSent(["+32470123456"], content=CODE)
+        self.assertNotIn("+32470555555", [sms["number"] for sms in self._sms])
+        with self.assertRaises(AccessError, msg="the account's number stays a manager's business"):
+            self.account.with_user(self.cashier).write({"otp_phone": "+32470555555"})
+
+    def test_first_usable_number_is_held_for_a_day(self):
+        partner, account = self.client_with_points(mobile="12")
+        with freeze_time(T0) as frozen:
+            partner.mobile = "+32 470 66 66 66"
+            self.assertEqual(account.otp_phone, "+32470666666")
+            self.assertIn("held", account.message_ids[0].body)
+            with self.assertRaisesRegex(UserError, "held"):
+                self.send_code(partner=partner)
+            frozen.tick(timedelta(hours=24, seconds=1))
+            self.send_code(partner=partner)
+            self.assertSMSIapSent(["+32470666666"], content=CODE)
 
     def test_verification_query_budget(self):
         data = self.send_code()
