@@ -103,7 +103,11 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
                 carried = carry[account_id] + target_c - counted_c
                 diff = carried // spp
                 carry[account_id] = carried - diff * spp
-            elif target_c <= 0:
+            elif target_c < 0:
+                # A credit document of its own (a PMS refund invoice): takes
+                # back at the earning rate, whatever the minimum amount.
+                diff = -(-target_c // spp) - points
+            elif target_c == 0:
                 diff = -points
             elif points and counted_c > 0:
                 # Already earned: a credit note or a changed amount scales the

@@ -60,7 +60,9 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
         ``(id, commercial partner id, name, basis, target, counted, points, seq)``
         where ``basis`` is the eligible amount of the original transaction (for
         the minimum amount) and ``target`` the eligible paid spend it should
-        count for now (0 when unpaid, cancelled or fully credited).
+        count for now (0 when unpaid, cancelled or fully credited; negative
+        for a paid credit document that stands alone, such as a PMS refund
+        invoice: its points are taken back).
         """
         raise NotImplementedError
 

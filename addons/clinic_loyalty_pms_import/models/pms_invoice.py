@@ -77,7 +77,8 @@ class ClinicLoyaltyPmsInvoice(models.Model):
     @api.model
     def _loyalty_rows(self, company, after_id, limit):
         # Eligible amount = sum of the lines whose billing code earns points,
-        # in company currency; a voided or unpaid invoice counts for 0.
+        # in company currency; a voided or unpaid invoice counts for 0, a
+        # paid refund invoice (negative) takes points back.
         self.env.cr.execute(
             SQL(
                 """
@@ -90,7 +91,7 @@ class ClinicLoyaltyPmsInvoice(models.Model):
                  GROUP BY l.invoice_id
             )
             SELECT i.id, p.commercial_partner_id, i.name, GREATEST(COALESCE(e.amount, 0), 0),
-                   CASE WHEN i.state = 'paid' THEN GREATEST(COALESCE(e.amount, 0), 0) ELSE 0 END,
+                   CASE WHEN i.state = 'paid' THEN COALESCE(e.amount, 0) ELSE 0 END,
                    i.loyalty_counted_amount, i.loyalty_points, i.loyalty_seq
               FROM clinic_loyalty_pms_invoice i
               JOIN res_partner p ON p.id = i.partner_id

@@ -62,6 +62,41 @@ class TestReimport(PmsCommon):
             self.env["clinic.loyalty.entry"].search([("source_name", "=", "I1")], limit=1).kind, "reversal"
         )
 
+    def test_refund_invoice_takes_points_back(self):
+        """A PMS refund is an invoice of its own with negative amounts: its
+        points go back at the earning rate, the minimum amount aside."""
+        self.clinic.loyalty_min_transaction_amount = 50.0
+        self.import_rows(self.generic, self.rows(("I1", "paid", "EXAM", "100"), ("I1", "paid", "FOOD", "40")))
+        self.accrue()
+        self.assertEqual(self.points(), 10)
+        self.import_rows(
+            self.generic, self.rows(("CR1", "paid", "EXAM", "-35"), ("CR1", "paid", "FOOD", "-40"))
+        )
+        self.accrue()
+        self.assertEqual(
+            self.points(), 7, "35.00 of eligible spend refunded: 3 points back; food never counted"
+        )
+        self.import_rows(self.generic, self.rows(("CR1", "paid", "EXAM", "-60")))
+        self.accrue()
+        self.assertEqual(self.points(), 4)
+        self.import_rows(self.generic, self.rows(("CR1", "void", "EXAM", "-60")))
+        self.accrue()
+        self.assertEqual(self.points(), 10, "a voided refund gives the points back")
+        entries = self.env["clinic.loyalty.entry"].search([("source_name", "=", "CR1")], order="id")
+        self.assertEqual(entries.mapped("points"), [-3, -3, 6])
+        self.assertEqual(entries.mapped("kind"), ["reversal", "reversal", "import"])
+        self.assertBooksHold()
+
+    def test_refund_invoice_in_total_spend_mode(self):
+        self.clinic.loyalty_earning_mode = "total_spend"
+        self.import_rows(self.generic, self.rows(("I1", "", "EXAM", "15"), ("I2", "", "EXAM", "15")))
+        self.accrue()
+        self.assertEqual(self.points(), 3)
+        self.import_rows(self.generic, self.rows(("CR1", "", "EXAM", "-15")))
+        self.accrue()
+        self.assertEqual(self.points(), 1, "15.00 spent in all")
+        self.assertBooksHold()
+
     def test_client_change_after_accrual_keeps_the_client(self):
         self.import_rows(self.generic, self.rows(("I1", "paid", "EXAM", "80")))
         self.accrue()
