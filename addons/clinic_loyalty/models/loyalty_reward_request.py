@@ -144,8 +144,6 @@ class ClinicLoyaltyRewardRequest(models.Model):
                 **redeem_kwargs,
             )
             req.entry_key = key
-            if not reward.redeemed:
-                reward.redeemed = True
         return req.with_env(self.env)
 
     def _lock_pending(self):

@@ -113,7 +113,17 @@ class TestSettings(TransactionCase):
         unused.unlink()
         self.assertFalse(unused.exists())
         used = Reward.create({"name": "Popular", "points_cost": 5, "company_id": self.clinic.id})
-        used.write({"redeemed": True})
+        spare = Reward.create({"name": "Spare", "points_cost": 5, "company_id": self.clinic.id})
+        self._ready()
+        self._settings(loyalty_status="on").execute()
+        Account = self.env["clinic.loyalty.account"]
+        pair = (self.env["res.partner"].create({"name": "Fido's owner"}).id, self.clinic.id)
+        account = Account.browse(Account._get_or_create([pair])[pair])
+        Account._post_entries([{"account_id": account.id, "points": 5, "kind": "adjustment", "key": "seed"}])
+        self.env["clinic.loyalty.reward.request"]._create_request(account, used, "portal")
+        self.assertEqual((used.redeemed, spare.redeemed), (True, False))
+        self.assertEqual(Reward.search([("company_id", "=", self.clinic.id), ("redeemed", "=", True)]), used)
+        self.assertIn(spare, Reward.search([("company_id", "=", self.clinic.id), ("redeemed", "!=", True)]))
         with self.assertRaisesRegex(UserError, "archive it"):
             used.unlink()
         used.action_archive()

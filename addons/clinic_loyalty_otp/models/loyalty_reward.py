@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import SQL
 
 
 class ClinicLoyaltyReward(models.Model):
@@ -13,3 +14,11 @@ class ClinicLoyaltyReward(models.Model):
     @api.model
     def _load_pos_data_fields(self, config_id):
         return ["id", "name", "points_cost", "value", "company_id"]
+
+    @api.model
+    def _redeemed_reward_sql(self):
+        return SQL(
+            "%s UNION ALL SELECT reward_id FROM clinic_loyalty_otp_challenge "
+            "WHERE state = 'used' AND reward_id IS NOT NULL",
+            super()._redeemed_reward_sql(),
+        )

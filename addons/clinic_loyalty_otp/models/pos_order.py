@@ -73,8 +73,6 @@ class PosOrder(models.Model):
                 source_name=self.name,
             )
         challenge.write({"pos_order_id": self.id})
-        if challenge.reward_id and not challenge.reward_id.redeemed:
-            challenge.reward_id.redeemed = True
 
     def _loyalty_otp_refund(self, payments):
         """Give back, once, the points of the refunded order in proportion
