@@ -1,5 +1,5 @@
 # Clinic loyalty addons for Odoo 18.0 — see README.md.
-.PHONY: run test lint bench soak clean setup
+.PHONY: run test lint bench soak clean setup pot
 
 setup:
 	bash scripts/setup.sh
@@ -21,3 +21,6 @@ soak:
 
 clean:
 	bash scripts/clean.sh
+
+pot:
+	bash scripts/pot.sh

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `make pot`: rewrites each addon's translation template (i18n/<addon>.pot)
+# from a fresh database with the three addons installed.
+source "$(dirname "$0")/lib.sh"
+DB="${POT_DB:-clinic_pot}"
+"$ROOT/scripts/setup.sh"
+dropdb --if-exists --force "$DB"
+"$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init \
+    --logfile "$ROOT/var/log/pot.log" || die "installing the addons failed: see var/log/pot.log"
+for addon in ${ADDONS//,/ }; do
+    log "Exporting $addon/i18n/$addon.pot"
+    "$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" --modules="$addon" --stop-after-init \
+        --i18n-export="$ROOT/addons/$addon/i18n/$addon.pot" --logfile "$ROOT/var/log/pot.log"
+done
+dropdb --if-exists --force "$DB"
