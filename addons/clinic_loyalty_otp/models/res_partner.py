@@ -2,7 +2,8 @@ from odoo import _, fields, models
 
 from .loyalty_account import PHONE_CHANGE_HOLD
 
-CODE_NUMBER_FIELDS = {"mobile", "phone"}
+# The country reads a national number: changing it may change the number.
+CODE_NUMBER_FIELDS = {"mobile", "phone", "country_id"}
 
 
 class ResPartner(models.Model):

@@ -362,6 +362,14 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
         with self.assertRaises(AccessError, msg="the account's number stays a manager's business"):
             self.account.with_user(self.cashier).write({"otp_phone": "+32470555555"})
 
+    def test_changing_the_client_country_does_not_redirect_codes(self):
+        """The client's mobile is national ("0470 12 34 56", Belgium): another
+        country would read it as another number."""
+        self.cashier.sudo().groups_id += self.env.ref("base.group_partner_manager")
+        self.client.with_user(self.cashier).country_id = self.env.ref("base.fr")
+        self.send_code()
+        self.assertSMSIapSent(["+32470123456"], content=CODE)
+
     def test_first_usable_number_is_held_for_a_day(self):
         partner, account = self.client_with_points(mobile="12")
         with freeze_time(T0) as frozen:
