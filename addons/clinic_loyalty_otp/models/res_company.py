@@ -8,7 +8,8 @@ class ResCompany(models.Model):
         string="Redemptions require a one-time code sent by SMS",
         default=True,
         help="Staff may spend a client's points only after the client reads back a 6-digit code "
-        "sent to their registered mobile.",
+        "sent to their registered mobile. Off: the back office redeems without a code; the point of "
+        "sale always asks for one.",
     )
 
     def _loyalty_otp_sms_provider(self):

@@ -63,6 +63,18 @@ class TestPosOrder(OtpPosCommon):
         self.verify(data["id"], code="000000", user=self.pos_user)
         self.assertRefused(self.loyalty_order(uid, challenge_id=data["id"]))
 
+    def test_pos_needs_a_verified_code_even_with_the_setting_off(self):
+        """The setting governs the back office; at the counter a cashier alone
+        never spends points."""
+        self.company.loyalty_otp_required = False
+        uid = str(uuid4())
+        self.assertRefused(self.loyalty_order(uid, transaction=""))
+        data = self.send_code(user=self.pos_user, amount_due=50.0, pos_order_uid=uid)
+        self.assertRefused(self.loyalty_order(uid, challenge_id=data["id"]))
+        self.verify(data["id"], user=self.pos_user)
+        self.sync(self.loyalty_order(uid, challenge_id=data["id"]))
+        self.assertEqual(self.account.balance, 60)
+
     def test_value_capped_to_amount_due(self):
         uid = str(uuid4())
         challenge_id = self.pos_code(uid, reward=self.big_reward, amount_due=30.0)
