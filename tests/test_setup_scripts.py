@@ -55,7 +55,9 @@ def test_run_refuses_a_taken_port():
 
 def test_setup_postgres_prints_only_the_port(tmp_path):
     """After an unclean shutdown pg_ctlcluster says "Removed stale pid file." on
-    stdout; the caller writes what it captures into odoo.conf as db_port."""
+    stdout; the caller writes what it captures into odoo.conf as db_port. The
+    server it starts (here a sleep that, like pg_ctl -l, sends its output to a
+    file) must hold no end of the caller's pipe, or the caller waits forever."""
     listed = subprocess.run(
         ["pg_lsclusters", "-h"], capture_output=True, text=True, check=True
     ).stdout.splitlines()[-1]
@@ -64,11 +66,11 @@ def test_setup_postgres_prints_only_the_port(tmp_path):
     fakes.mkdir()
     for script, body in {
         "pg_lsclusters": f'echo "{ver} {name} {port} down postgres /nowhere /dev/null"',
-        "pg_ctlcluster": 'echo "Removed stale pid file."',
+        "pg_ctlcluster": 'sleep 30 >/dev/null 2>&1 &\necho "Removed stale pid file."',
     }.items():
         (fakes / script).write_text(f"#!/bin/sh\n{body}\n")
         (fakes / script).chmod(0o755)
-    result = _run("setup_postgres.sh", {"PATH": f"{fakes}:{os.environ['PATH']}"})
+    result = _run("setup_postgres.sh", {"PATH": f"{fakes}:{os.environ['PATH']}"}, timeout=15)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{port}\n"
     assert "Removed stale pid file." in result.stderr
