@@ -62,8 +62,7 @@ class ClinicLoyaltyAccount(models.Model):
         old_e164 = account._otp_phone_or_none()
         if new_e164 == old_e164:
             return True
-        hold_until = fields.Datetime.now() + PHONE_CHANGE_HOLD
-        account.write({"otp_phone": new_e164, "otp_hold_until": hold_until})
+        hold_until = account._otp_set_phone_held(new_e164)
         account.message_post(
             body=_(
                 "Mobile for codes changed from %(old)s to %(new)s by %(user)s: redemptions are held until "
@@ -91,6 +90,13 @@ class ClinicLoyaltyAccount(models.Model):
             _notify_old_number.clinic_loyalty_otp_sms = True
             self.env.cr.postcommit.add(_notify_old_number)
         return True
+
+    def _otp_set_phone_held(self, e164):
+        """Send future codes to ``e164``, holding redemptions for 24 hours
+        (sudo: callers have checked who may). Returns the end of the hold."""
+        hold_until = fields.Datetime.now() + PHONE_CHANGE_HOLD
+        self.sudo().write({"otp_phone": e164, "otp_hold_until": hold_until})
+        return hold_until
 
     def _otp_change_body(self):
         return _(

@@ -1,7 +1,5 @@
 from odoo import _, fields, models
 
-from .loyalty_account import PHONE_CHANGE_HOLD
-
 # The country reads a national number: changing it may change the number.
 CODE_NUMBER_FIELDS = {"mobile", "phone", "country_id"}
 
@@ -39,8 +37,7 @@ class ResPartner(models.Model):
                     new=new or _("none"),
                 )
             else:
-                hold_until = fields.Datetime.now() + PHONE_CHANGE_HOLD
-                account.write({"otp_phone": new, "otp_hold_until": hold_until})
+                hold_until = account._otp_set_phone_held(new)
                 body = _(
                     "First mobile for codes set to %(new)s by %(user)s: redemptions are held until "
                     "%(until)s UTC.",
