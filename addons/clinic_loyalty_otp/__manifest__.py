@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "views/loyalty_otp_challenge_views.xml",
         "views/res_config_settings_views.xml",
+        "views/pos_config_views.xml",
         "wizards/loyalty_redeem_wizard_views.xml",
         "views/loyalty_account_views.xml",
     ],

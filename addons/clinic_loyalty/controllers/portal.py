@@ -13,10 +13,13 @@ MAX_ID = 2**31 - 1
 class LoyaltyPortal(CustomerPortal):
     """/my/loyalty: a client's points, history and rewards, per clinic.
 
-    Everything is read with sudo() but always restricted to the accounts of
-    the logged-in user's commercial partner; an account, reward or request
-    that is not theirs answers 404. Clients see a clinic only when its
-    programme is On; Loyalty Users may preview it (read-only) in Test.
+    Everything is read with sudo() but always restricted to the accounts
+    the logged-in portal user consents for: the account of their own contact
+    (never of a parent company a contact can be moved under), or one a
+    Loyalty Manager granted them. An account, reward or request that is not
+    theirs answers 404. Clients see a clinic only when its programme is On;
+    internal users never act through these routes: Loyalty Users may only
+    preview an account (read-only), also in Test.
     """
 
     _loyalty_entries_per_page = 20
@@ -33,19 +36,26 @@ class LoyaltyPortal(CustomerPortal):
     def _loyalty_is_staff(self):
         return request.env.user.has_group("clinic_loyalty.group_loyalty_user")
 
+    def _loyalty_is_owner(self, account):
+        """Consent is only ever the client's own: a portal user whose own
+        contact holds the account, or one a Loyalty Manager granted."""
+        user = request.env.user
+        return user.share and (account.partner_id == user.partner_id or user in account.portal_user_ids)
+
     def _loyalty_accounts(self):
         """The logged-in client's own accounts they may see."""
-        statuses = ["on", "test"] if self._loyalty_is_staff() else ["on"]
-        return (
-            request.env["clinic.loyalty.account"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", request.env.user.partner_id.commercial_partner_id.id),
-                    ("company_id.loyalty_status", "in", statuses),
-                ],
-                order="company_id",
-            )
+        Account = request.env["clinic.loyalty.account"].sudo()
+        user = request.env.user
+        if not user.share:
+            return Account
+        return Account.search(
+            [
+                "|",
+                ("partner_id", "=", user.partner_id.id),
+                ("portal_user_ids", "in", user.id),
+                ("company_id.loyalty_status", "=", "on"),
+            ],
+            order="company_id",
         )
 
     def _loyalty_account_get(self, account_id):
@@ -60,11 +70,11 @@ class LoyaltyPortal(CustomerPortal):
         if not account or not account.active:
             raise NotFound()
         status = account.company_id.loyalty_status
-        own = account.partner_id == request.env.user.partner_id.commercial_partner_id
-        if own and status == "on":
+        if status == "on" and self._loyalty_is_owner(account):
             return account, False
         if (
             status in ("on", "test")
+            and not request.env.user.share
             and self._loyalty_is_staff()
             and account.with_user(request.env.user).has_access("read")
         ):

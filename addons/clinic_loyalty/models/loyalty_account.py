@@ -44,6 +44,18 @@ class ClinicLoyaltyAccount(models.Model):
     entry_ids = fields.One2many("clinic.loyalty.entry", "account_id", string="Ledger")
     entry_count = fields.Integer(compute="_compute_entry_count")
     active = fields.Boolean(default=True)
+    portal_user_ids = fields.Many2many(
+        "res.users",
+        "clinic_loyalty_account_portal_user_rel",
+        "account_id",
+        "user_id",
+        string="Portal access granted to",
+        domain=[("share", "=", True)],
+        tracking=True,
+        help="Portal users other than the client's own login who may see this account and request "
+        "rewards from it (e.g. a farm's contact). Only a Loyalty Manager grants it; a grant holds "
+        "redemptions like any change of owner.",
+    )
 
     _sql_constraints = [
         (
@@ -67,16 +79,38 @@ class ClinicLoyaltyAccount(models.Model):
         for account in self:
             account.entry_count = counts.get(account, 0)
 
+    @api.constrains("portal_user_ids")
+    def _check_portal_user_ids(self):
+        if any(not user.share for user in self.portal_user_ids):
+            raise ValidationError(_("Only portal users can be granted portal access to a loyalty account."))
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("balance") or vals.get("spend_carry"):
                 raise AccessError(_("A loyalty account starts empty: points come from ledger entries."))
-        return super().create(vals_list)
+        accounts = super().create(vals_list)
+        accounts._loyalty_after_create()
+        return accounts
 
     def write(self, vals):
         if {"balance", "spend_carry", "partner_id", "company_id"} & set(vals):
             raise AccessError(_("Balances change only by posting ledger entries."))
+        if "portal_user_ids" in vals and not self.env.su:
+            if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
+                raise AccessError(_("Only a Loyalty Manager grants portal access to a loyalty account."))
+            before = {account: account.portal_user_ids for account in self}
+            result = super().write(vals)
+            for account, users in before.items():
+                if account.portal_user_ids != users:
+                    account._loyalty_owner_changed(
+                        _(
+                            "Portal access changed by %(user)s: %(users)s.",
+                            user=self.env.user.name,
+                            users=", ".join(account.portal_user_ids.mapped("name")) or _("the client only"),
+                        )
+                    )
+            return result
         return super().write(vals)
 
     def action_open_entries(self):
@@ -100,7 +134,7 @@ class ClinicLoyaltyAccount(models.Model):
         if not pairs:
             return {}
         uid = self.env.uid
-        execute_values(
+        created = execute_values(
             self.env.cr._obj,
             """
             INSERT INTO clinic_loyalty_account
@@ -110,10 +144,14 @@ class ClinicLoyaltyAccount(models.Model):
                    now() at time zone 'UTC', now() at time zone 'UTC'
               FROM (VALUES %s) AS v(partner_id, company_id, uid)
             ON CONFLICT (partner_id, company_id) DO NOTHING
+            RETURNING id
         """,
             [(p, c, uid) for p, c in pairs],
             page_size=1000,
+            fetch=True,
         )
+        if created:
+            self.browse([account_id for (account_id,) in created])._loyalty_after_create()
         self.env.cr.execute(
             SQL(
                 """SELECT partner_id, company_id, id FROM clinic_loyalty_account
@@ -122,6 +160,25 @@ class ClinicLoyaltyAccount(models.Model):
             )
         )
         return {(p, c): a for p, c, a in self.env.cr.fetchall()}
+
+    def _loyalty_after_create(self):
+        """Hook run once on accounts just created, by the ORM or set-based
+        (``_get_or_create``): the OTP addon fixes the number codes go to."""
+        return True
+
+    def _loyalty_owner_changed(self, body):
+        """Who an account belongs to changed (parent company, merge, portal
+        access): logged in the account's chatter and the client is told by
+        email. The OTP addon also holds redemptions for 24 hours and tells
+        the number for codes by SMS."""
+        for account in self.sudo():
+            partner = account.partner_id
+            account.message_post(
+                body=body,
+                partner_ids=partner.ids if partner.email else [],
+                subtype_xmlid="mail.mt_comment" if partner.email else "mail.mt_note",
+            )
+        return True
 
     def _lock(self):
         """Row-lock the accounts (sorted, so two lockers never deadlock) and

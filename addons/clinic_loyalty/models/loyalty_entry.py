@@ -49,21 +49,13 @@ class ClinicLoyaltyEntry(models.Model):
     ]
 
     def init(self):
-        # Append-only at the database level: no UPDATE of what an entry says,
-        # no DELETE, whatever the caller (the ORM, a server action, raw SQL).
+        # Append-only at the database level: no UPDATE of any column, no
+        # DELETE, whatever the caller (the ORM, a server action, raw SQL such
+        # as the contact merge wizard's foreign-key rewrite).
         self.env.cr.execute("""
             CREATE OR REPLACE FUNCTION clinic_loyalty_entry_immutable() RETURNS trigger AS $$
             BEGIN
-                IF TG_OP = 'DELETE' THEN
-                    RAISE EXCEPTION 'clinic_loyalty_entry is append-only: post a correcting entry';
-                END IF;
-                IF (NEW.points, NEW.amount, NEW.account_id, NEW.company_id, NEW.kind, NEW.key, NEW.date)
-                   IS DISTINCT FROM
-                   (OLD.points, OLD.amount, OLD.account_id, OLD.company_id, OLD.kind, OLD.key, OLD.date)
-                THEN
-                    RAISE EXCEPTION 'clinic_loyalty_entry is append-only: post a correcting entry';
-                END IF;
-                RETURN NEW;
+                RAISE EXCEPTION 'clinic_loyalty_entry is append-only: post a correcting entry';
             END $$ LANGUAGE plpgsql;
             DROP TRIGGER IF EXISTS clinic_loyalty_entry_immutable ON clinic_loyalty_entry;
             CREATE TRIGGER clinic_loyalty_entry_immutable BEFORE UPDATE OR DELETE ON clinic_loyalty_entry

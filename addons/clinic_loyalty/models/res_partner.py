@@ -1,4 +1,9 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+# Fields that decide a contact's commercial entity, hence whose loyalty
+# account its invoices earn on and which account the counter spends.
+OWNER_FIELDS = {"parent_id", "is_company", "commercial_partner_id"}
 
 
 class ResPartner(models.Model):
@@ -10,6 +15,60 @@ class ResPartner(models.Model):
         groups="clinic_loyalty.group_loyalty_user",
         help="Points of the client at the current clinic.",
     )
+
+    def write(self, vals):
+        """Moving a contact to or from a client's commercial entity changes
+        who a loyalty account belongs to: refused unless a Loyalty Manager
+        does it, then logged on the accounts, held and told to the client."""
+        if not OWNER_FIELDS & set(vals):
+            return super().write(vals)
+        scope = self.with_context(active_test=False).search([("id", "child_of", self.ids)])
+        before = {partner: partner.commercial_partner_id for partner in scope}
+        result = super().write(vals)
+        moved = {
+            p: (old, p.commercial_partner_id) for p, old in before.items() if p.commercial_partner_id != old
+        }
+        if moved:
+            owners = self.env["res.partner"].union(*(old | new for old, new in moved.values()))
+            accounts = (
+                self.env["clinic.loyalty.account"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("partner_id", "in", owners.ids)])
+            )
+            if accounts:
+                if not (self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_manager")):
+                    raise AccessError(
+                        _(
+                            "%(contacts)s belong to clients with loyalty points: only a Loyalty Manager can "
+                            "change their parent company.",
+                            contacts=", ".join(p.display_name for p in moved),
+                        )
+                    )
+                for account in accounts:
+                    changes = [
+                        _("%(contact)s: %(old)s → %(new)s", contact=p.display_name, old=o.name, new=n.name)
+                        for p, (o, n) in moved.items()
+                        if account.partner_id in (o | n)
+                    ]
+                    account._loyalty_owner_changed(
+                        _(
+                            "Commercial entity changed by %(user)s (%(changes)s).",
+                            user=self.env.user.name,
+                            changes="; ".join(changes),
+                        )
+                    )
+        return result
+
+    def unlink(self):
+        """A contact merge deletes the merged contacts: those holding a loyalty
+        account are archived instead, with their ledger (nothing deleted)."""
+        if not self.env.context.get("clinic_loyalty_merge"):
+            return super().unlink()
+        Account = self.env["clinic.loyalty.account"].sudo().with_context(active_test=False)
+        kept = Account.search([("partner_id", "in", self.ids)]).partner_id
+        kept.write({"active": False})
+        return super(ResPartner, self - kept).unlink()
 
     @api.depends_context("company")
     def _compute_loyalty_balance(self):

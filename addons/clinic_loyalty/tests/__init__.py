@@ -8,3 +8,4 @@ from . import test_portal
 from . import test_ledger
 from . import test_rights
 from . import test_multicompany
+from . import test_insider

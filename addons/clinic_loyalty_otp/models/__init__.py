@@ -5,6 +5,8 @@ from . import loyalty_otp_challenge
 from . import loyalty_account
 from . import loyalty_reward
 from . import pos_payment_method
+from . import pos_config
+from . import pos_payment
 from . import pos_order
 from . import pos_session
 from . import res_partner

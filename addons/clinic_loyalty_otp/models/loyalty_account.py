@@ -1,12 +1,29 @@
 from datetime import timedelta
 
 import phonenumbers
+from psycopg2.extras import execute_values
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .loyalty_otp_challenge import MAX_SMS_PER_ACCOUNT_HOUR
+
 PHONE_CHANGE_HOLD = timedelta(hours=24)
+
+
+def normalise_e164(number, region):
+    """``number`` read in ``region`` (ISO code) as E.164, or None when it is
+    not a valid number."""
+    try:
+        parsed = phonenumbers.parse(number or "", region or None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
 OTP_FIELDS = {"otp_phone", "otp_hold_until", "otp_locked", "otp_unlocked_at"}
 
 
@@ -17,8 +34,9 @@ class ClinicLoyaltyAccount(models.Model):
         string="Mobile for codes",
         readonly=True,
         tracking=True,
-        help="E.164 number the one-time codes are sent to. Empty: the client's mobile (or phone). "
-        "Only a Loyalty Manager may change it; a change holds redemptions for 24 hours.",
+        help="E.164 number the one-time codes are sent to, taken from the client's mobile (or phone) "
+        "when the account is created and fixed from then on. Only a Loyalty Manager sets a first "
+        "number or changes it; that holds redemptions for 24 hours.",
     )
     otp_hold_until = fields.Datetime(
         string="Redemptions held until",
@@ -32,6 +50,95 @@ class ClinicLoyaltyAccount(models.Model):
         help="Too many wrong codes: a Loyalty Manager must unlock the account.",
     )
     otp_unlocked_at = fields.Datetime(readonly=True, help="Wrong codes before this time no longer count.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A number given at creation is a manager's act like any other: it
+        goes through “Change mobile for codes” (held, logged, client told)."""
+        numbers = []
+        if not self.env.su:
+            for vals in vals_list:
+                numbers.append(vals.pop("otp_phone", False))
+                if OTP_FIELDS & set(vals):
+                    raise AccessError(_("A loyalty account starts unlocked and without a hold."))
+        accounts = super().create(vals_list)
+        for account, number in zip(accounts, numbers, strict=False):
+            if number:
+                account.action_otp_change_phone(number)
+        return accounts
+
+    def _loyalty_after_create(self):
+        """Fix the number for codes when the account is created: the client's
+        mobile (else phone) as it is now. A number staff edited after the
+        contact was created is held for 24 hours, logged, and the client's
+        email told, as a manager's first number is. Set-based: one read and
+        one update for any number of new accounts."""
+        res = super()._loyalty_after_create()
+        if not self:
+            return res
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT a.id, COALESCE(NULLIF(p.mobile, ''), p.phone), COALESCE(pc.code, cc.code),
+                          p.loyalty_number_edited_at IS NOT NULL
+                     FROM clinic_loyalty_account a
+                     JOIN res_partner p ON p.id = a.partner_id
+                     JOIN res_company c ON c.id = a.company_id
+                     JOIN res_partner cp ON cp.id = c.partner_id
+                LEFT JOIN res_country pc ON pc.id = p.country_id
+                LEFT JOIN res_country cc ON cc.id = cp.country_id
+                    WHERE a.id IN %s AND a.otp_phone IS NULL""",
+                tuple(self.ids),
+            )
+        )
+        hold_until = fields.Datetime.now() + PHONE_CHANGE_HOLD
+        rows, edited = [], []
+        for account_id, number, region, was_edited in self.env.cr.fetchall():
+            e164 = normalise_e164(number, region)
+            if e164:
+                rows.append((account_id, e164, hold_until if was_edited else None))
+                if was_edited:
+                    edited.append(account_id)
+        if rows:
+            execute_values(
+                self.env.cr._obj,
+                """UPDATE clinic_loyalty_account a SET otp_phone = v.phone, otp_hold_until = v.hold
+                     FROM (VALUES %s) AS v(id, phone, hold) WHERE a.id = v.id""",
+                rows,
+                template="(%s, %s, %s::timestamp)",
+                page_size=1000,
+            )
+            self.invalidate_recordset(["otp_phone", "otp_hold_until"])
+        for account in self.sudo().browse(edited):
+            account._otp_tell_client(
+                _(
+                    "%(clinic)s: your loyalty codes will be sent to %(number)s, a number the clinic's staff "
+                    "entered. Redemptions are held until %(until)s UTC. If this is not your number, contact "
+                    "the clinic.",
+                    clinic=account.company_id.name,
+                    number=account.otp_phone,
+                    until=fields.Datetime.to_string(hold_until),
+                )
+            )
+        return res
+
+    def _loyalty_owner_changed(self, body):
+        """A change of owner is treated as a change of number: held 24 h and
+        the number for codes told by SMS."""
+        res = super()._loyalty_owner_changed(body)
+        hold_until = fields.Datetime.now() + PHONE_CHANGE_HOLD
+        for account in self.sudo():
+            account.write({"otp_hold_until": hold_until})
+            if account.otp_phone:
+                account._otp_sms_after_commit(
+                    account.otp_phone,
+                    _(
+                        "%(clinic)s: who your loyalty account belongs to was changed; redemptions are held "
+                        "24 hours. If you did not ask for this, contact the clinic.",
+                        clinic=account.company_id.name,
+                    ),
+                )
+        return res
 
     def write(self, vals):
         # Only through the logged actions below (change mobile, unlock), never a plain write.
@@ -73,23 +180,37 @@ class ClinicLoyaltyAccount(models.Model):
                 until=fields.Datetime.to_string(hold_until),
             )
         )
+        body = account.with_context(lang=account.partner_id.lang or self.env.lang)._otp_change_body()
         if old_e164:
-            body = account.with_context(lang=account.partner_id.lang or self.env.lang)._otp_change_body()
-            registry, partner_id, company_id = self.env.registry, account.partner_id.id, account.company_id.id
-
-            def _notify_old_number():
-                with registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    env["clinic.loyalty.otp.challenge"].new(
-                        {
-                            "partner_id": partner_id,
-                            "company_id": company_id,
-                        }
-                    )._sms_send(old_e164, body)
-
-            _notify_old_number.clinic_loyalty_otp_sms = True
-            self.env.cr.postcommit.add(_notify_old_number)
+            account._otp_sms_after_commit(old_e164, body)
+        else:
+            account._otp_tell_client(body)
         return True
+
+    def _otp_tell_client(self, body):
+        """Email the client (when they have an email) from the account's chatter."""
+        for account in self.sudo():
+            partner = account.partner_id
+            if partner.email:
+                account.message_post(body=body, partner_ids=partner.ids, subtype_xmlid="mail.mt_comment")
+            else:
+                account.message_post(body=body)
+
+    def _otp_sms_after_commit(self, number, body):
+        """Send ``body`` to ``number`` through the clinic's provider once the
+        transaction commits (a rolled back change tells nobody)."""
+        self.ensure_one()
+        registry, partner_id, company_id = self.env.registry, self.partner_id.id, self.company_id.id
+
+        def _notify():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["clinic.loyalty.otp.challenge"].new(
+                    {"partner_id": partner_id, "company_id": company_id}
+                )._sms_send(number, body)
+
+        _notify.clinic_loyalty_otp_sms = True
+        self.env.cr.postcommit.add(_notify)
 
     def _otp_set_phone_held(self, e164):
         """Send future codes to ``e164``, holding redemptions for 24 hours
@@ -114,11 +235,8 @@ class ClinicLoyaltyAccount(models.Model):
         clinic's). Raises UserError when it is not a valid number."""
         self.ensure_one()
         country = self.partner_id.country_id or self.company_id.country_id
-        try:
-            parsed = phonenumbers.parse(number or "", country.code or None)
-        except phonenumbers.NumberParseException:
-            parsed = None
-        if not parsed or not phonenumbers.is_valid_number(parsed):
+        e164 = normalise_e164(number, country.code)
+        if not e164:
             raise UserError(
                 _(
                     "%(number)s is not a valid mobile number for %(client)s: correct the client's mobile "
@@ -127,14 +245,21 @@ class ClinicLoyaltyAccount(models.Model):
                     client=self.partner_id.name,
                 )
             )
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return e164
 
     def _otp_phone_e164(self):
-        """The number codes go to: the manager-set one, else the client's
-        mobile (falling back to phone), normalised."""
+        """The number codes go to: fixed on the account, never the contact's
+        current mobile (whoever may edit contacts could redirect codes)."""
         self.ensure_one()
-        partner = self.partner_id
-        return self._otp_normalise(self.otp_phone or partner.mobile or partner.phone)
+        if not self.otp_phone:
+            raise UserError(
+                _(
+                    "%(client)s has no mobile registered for loyalty codes: a Loyalty Manager sets it with "
+                    "“Change mobile for codes” (redemptions are then held 24 hours).",
+                    client=self.partner_id.name,
+                )
+            )
+        return self._otp_normalise(self.otp_phone)
 
     def _otp_phone_or_none(self):
         try:
@@ -171,12 +296,13 @@ class ClinicLoyaltyAccount(models.Model):
             .sudo()
             .search_count([("account_id", "=", self.id), ("kind", "=", "sms"), ("date", ">", since)])
         )
-        if count >= 5:
+        if count >= MAX_SMS_PER_ACCOUNT_HOUR:
             raise UserError(
                 _(
-                    "Five codes were already sent to %(client)s in the last hour: take another "
+                    "%(count)s codes were already sent to %(client)s in the last hour: take another "
                     "payment method, or try again later.",
                     client=self.partner_id.name,
+                    count=count,
                 )
             )
 

@@ -20,8 +20,24 @@ MAX_ATTEMPTS = 5  # wrong entries that kill one challenge
 MAX_SMS_PER_CHALLENGE = 3
 MAX_SMS_PER_ACCOUNT_HOUR = 5
 MAX_FAILURES_PER_ACCOUNT_DAY = 10  # then the account's redemptions are locked
+MAX_SMS_PER_CASHIER_HOUR = 30  # one cashier cannot spray codes across many clients
+MAX_FAILURES_PER_CASHIER_DAY = 20  # nor guess codes across many accounts
 HMAC_SCOPE = "clinic_loyalty_otp"
 LIVE_STATES = ("pending", "sent", "verified")
+
+
+def _test_mode_pos_refusal():
+    return _(
+        "The loyalty programme is in Test: points can be spent only on a training point of sale "
+        "(a Loyalty Manager marks it). Take another payment method."
+    )
+
+
+def _cashier_failures_refusal():
+    return _(
+        "Too many wrong codes were entered from your login in the last 24 hours: ask a Loyalty Manager, "
+        "and take another payment method meanwhile."
+    )
 
 
 class ClinicLoyaltyOtpChallenge(models.Model):
@@ -81,11 +97,14 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     # Public API (POS and back-office wizard). Each call re-checks rights.
     # ------------------------------------------------------------------
     @api.model
-    def otp_request(self, partner_id, reward_id, amount_due=None, pos_order_uid=None, origin_ref=None):
+    def otp_request(
+        self, partner_id, reward_id, amount_due=None, pos_order_uid=None, origin_ref=None, pos_config_id=None
+    ):
         """Create a challenge for spending ``reward_id`` for ``partner_id`` and
         send its code. ``amount_due`` caps the value (POS). Returns the public
         state of the challenge (never the code)."""
         self._check_otp_access()
+        self._check_cashier_limits()
         reward = self.env["clinic.loyalty.reward"].sudo().browse(int(reward_id)).exists()
         if not reward or not reward.active or reward.company_id not in self.env.companies:
             raise UserError(_("This reward is not available any more: choose another one."))
@@ -94,9 +113,11 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             raise UserError(
                 _("%(clinic)s's loyalty programme is off: points cannot be spent.", clinic=company.name)
             )
-        partner = self.env["res.partner"].sudo().browse(int(partner_id)).exists().commercial_partner_id
-        if not partner:
-            raise UserError(_("Choose the client first."))
+        partner = self._otp_readable_partner(partner_id)
+        if pos_order_uid and company.loyalty_status == "test":
+            config = self.env["pos.config"].browse(int(pos_config_id or 0)).exists()
+            if not config or not config.has_access("read") or not config.loyalty_training:
+                raise UserError(_test_mode_pos_refusal())
         Account = self.env["clinic.loyalty.account"].sudo()
         account = Account.browse(Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)])
         account._lock()  # serialises requests: one live challenge, exact SMS counts
@@ -117,8 +138,6 @@ class ClinicLoyaltyOtpChallenge(models.Model):
                 raise UserError(_("Nothing is left to pay on this order."))
             value = min(value, company.currency_id.round(float(amount_due)))
         phone = account._otp_phone_e164()
-        if not account.otp_phone:  # frozen from now on: only a Loyalty Manager changes it
-            account.otp_phone = phone
         account._otp_check_hourly_sms()
         self.sudo().search([("account_id", "=", account.id), ("state", "in", LIVE_STATES)]).write(
             {"state": "cancelled"}
@@ -147,7 +166,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         cashier chooses "Loyalty points" (balances are not preloaded)."""
         self._check_otp_access()
         company = self.env.company
-        partner = self.env["res.partner"].sudo().browse(int(partner_id)).exists().commercial_partner_id
+        partner = self._otp_readable_partner(partner_id)
         account = (
             self.env["clinic.loyalty.account"]
             .sudo()
@@ -181,6 +200,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
                     count=MAX_SMS_PER_CHALLENGE,
                 )
             )
+        self._check_cashier_limits()
         challenge.account_id._otp_check_open()
         challenge.account_id._otp_check_hourly_sms()
         challenge._send_code()
@@ -209,6 +229,8 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         challenge.invalidate_recordset()
         account = challenge.account_id
         now = fields.Datetime.now()
+        if self._cashier_failures_24h() >= MAX_FAILURES_PER_CASHIER_DAY:
+            return challenge._otp_public_data(_cashier_failures_refusal())
         if challenge.state in ("sent", "pending") and challenge.expires_at and now > challenge.expires_at:
             challenge.state = "expired"
         if account.otp_locked:
@@ -260,6 +282,55 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             or user.has_group("point_of_sale.group_pos_user")
         ):
             raise AccessError(_("Only front-desk and point-of-sale staff can spend loyalty points."))
+
+    @api.model
+    def _otp_readable_partner(self, partner_id):
+        """The client's commercial entity, if the cashier may read the contact
+        they chose; a contact they cannot read is answered as if it did not
+        exist (no name, no balance, no SMS)."""
+        try:
+            partner = self.env["res.partner"].browse(int(partner_id or 0)).exists()
+        except (TypeError, ValueError):
+            partner = self.env["res.partner"]
+        if not partner or not partner.has_access("read"):
+            raise UserError(_("Choose the client first."))
+        return partner.sudo().commercial_partner_id
+
+    @api.model
+    def _cashier_event_count(self, kind, since):
+        self.env["clinic.loyalty.otp.event"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT count(*) FROM clinic_loyalty_otp_event
+                WHERE user_id = %s AND kind = %s AND date > %s""",
+                self.env.uid,
+                kind,
+                since,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _cashier_failures_24h(self):
+        return self._cashier_event_count("failure", fields.Datetime.now() - timedelta(hours=24))
+
+    @api.model
+    def _check_cashier_limits(self):
+        """Limits per cashier, across every client: codes sent in the last
+        hour and wrong codes entered in the last 24 hours."""
+        if self._cashier_failures_24h() >= MAX_FAILURES_PER_CASHIER_DAY:
+            raise UserError(_cashier_failures_refusal())
+        if (
+            self._cashier_event_count("sms", fields.Datetime.now() - timedelta(hours=1))
+            >= MAX_SMS_PER_CASHIER_HOUR
+        ):
+            raise UserError(
+                _(
+                    "You requested %(count)s codes in the last hour: take another payment method, or try "
+                    "again later.",
+                    count=MAX_SMS_PER_CASHIER_HOUR,
+                )
+            )
 
     @api.model
     def _otp_get(self, challenge_id):
@@ -354,9 +425,12 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         database, not even for an instant. Returns None when the provider
         accepted it, else a message for the cashier."""
         company = self.company_id
+        # The clinic's own provider and credits: the API reads env.company
+        # (Twilio account) and env.companies (IAP account).
+        env = self.env(context=dict(self.env.context, allowed_company_ids=company.ids))
         kept_body = body.replace(secret, "••••••") if secret else body
         sms = (
-            self.env["sms.sms"]
+            env["sms.sms"]
             .sudo()
             .create(
                 {
@@ -366,7 +440,8 @@ class ClinicLoyaltyOtpChallenge(models.Model):
                 }
             )
         )
-        sms_api = company._get_sms_api_class()(self.env)
+        sms_api = company.with_env(env)._get_sms_api_class()(env)
+        sms_api._set_company(company)
         message = {"content": body, "numbers": [{"number": number, "uuid": sms.uuid}]}
         try:
             results = sms_api._send_sms_batch(

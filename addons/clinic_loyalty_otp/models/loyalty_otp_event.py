@@ -19,13 +19,18 @@ class ClinicLoyaltyOtpEvent(models.Model):
     )
     challenge_id = fields.Many2one("clinic.loyalty.otp.challenge", readonly=True, ondelete="set null")
     company_id = fields.Many2one(related="account_id.company_id", store=True)
+    user_id = fields.Many2one(
+        "res.users", string="Cashier", readonly=True, index=True, default=lambda self: self.env.uid
+    )
     kind = fields.Selection([("sms", "Code sent"), ("failure", "Wrong code")], required=True, readonly=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
 
     def init(self):
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS clinic_loyalty_otp_event_account_kind_date_idx
-                ON clinic_loyalty_otp_event (account_id, kind, date)
+                ON clinic_loyalty_otp_event (account_id, kind, date);
+            CREATE INDEX IF NOT EXISTS clinic_loyalty_otp_event_user_kind_date_idx
+                ON clinic_loyalty_otp_event (user_id, kind, date)
         """)
 
     @api.autovacuum

@@ -2,7 +2,11 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 
+from .loyalty_otp_challenge import _test_mode_pos_refusal
+from .pos_payment import POS_SYNC
+
 TRANSACTION_PREFIX = "OTP-"
+PAID_STATES = ("paid", "done", "invoiced")
 
 
 class PosOrder(models.Model):
@@ -11,10 +15,26 @@ class PosOrder(models.Model):
     @api.model
     def _process_order(self, order, existing_order):
         """Spend the points of "Loyalty points" payments in the transaction
-        that records the order: a refused payment refuses the whole order."""
-        order_id = super()._process_order(order, existing_order)
-        self.browse(order_id)._loyalty_otp_settle()
+        that records the order: a refused payment refuses the whole order.
+        Only here may such payments be created (see ``pos.payment``)."""
+        token = POS_SYNC.set(True)
+        try:
+            order_id = super()._process_order(order, existing_order)
+            pos_order = self.browse(order_id)
+            if pos_order.state not in ("draft", "cancel"):
+                pos_order._loyalty_otp_settle()
+        finally:
+            POS_SYNC.reset(token)
         return order_id
+
+    def write(self, vals):
+        """Whatever path makes an order paid (``sync_from_ui``,
+        ``action_pos_order_paid``, a write of the state), its points payments
+        are settled against their codes first: refused, nothing is written."""
+        if vals.get("state") in PAID_STATES:
+            for order in self.filtered(lambda o: o.state not in PAID_STATES and o._loyalty_otp_payments()):
+                order._loyalty_otp_settle()
+        return super().write(vals)
 
     def _loyalty_otp_payments(self):
         return self.payment_ids.filtered(
@@ -22,17 +42,58 @@ class PosOrder(models.Model):
         )
 
     def _loyalty_otp_settle(self):
+        """Spend each points payment's code (once) and check that every one
+        is vouched for by exactly one used code of this order."""
         self.ensure_one()
         payments = self._loyalty_otp_payments()
-        if not payments or self.state in ("draft", "cancel"):
+        if not payments:
             return
         rounding = self.currency_id.rounding
         spent = payments.filtered(lambda p: float_compare(p.amount, 0.0, precision_rounding=rounding) > 0)
         refunds = payments - spent
+        references = spent.mapped("transaction_id")
+        if len(set(references)) != len(references):
+            raise UserError(
+                _("One code pays one loyalty points payment: %(order)s uses a code twice.", order=self.name)
+            )
         for payment in spent:
             self._loyalty_otp_spend(payment)
         if refunds:
             self._loyalty_otp_refund(refunds)
+        self._loyalty_otp_check_vouched(spent)
+
+    def _loyalty_otp_check_vouched(self, payments):
+        """Each payment is worth exactly the value of its own used code, spent
+        for this order (and, out of a Test trial, taken from the ledger)."""
+        Entry = self.env["clinic.loyalty.entry"].sudo()
+        rounding = self.currency_id.rounding
+        for payment in payments:
+            challenge = self._loyalty_otp_challenge(payment)
+            vouched = (
+                challenge
+                and challenge.state == "used"
+                and challenge.pos_order_id == self
+                and not float_compare(challenge.value, payment.amount, precision_rounding=rounding)
+            )
+            if vouched and not challenge.test_mode:
+                vouched = bool(
+                    Entry.search_count(
+                        [
+                            ("company_id", "=", challenge.company_id.id),
+                            ("account_id", "=", challenge.account_id.id),
+                            ("key", "=", f"pos-otp:{challenge.id}"),
+                        ]
+                    )
+                )
+            if not vouched:
+                raise UserError(
+                    _(
+                        "The loyalty points payment of %(amount)s on %(order)s is not backed by the client's "
+                        "code: pay it another way.",
+                        amount=payment.amount,
+                        order=self.name,
+                    )
+                )
 
     def _loyalty_otp_challenge(self, payment):
         Challenge = self.env["clinic.loyalty.otp.challenge"].sudo()
@@ -52,12 +113,18 @@ class PosOrder(models.Model):
             raise UserError(
                 _("%(clinic)s's loyalty programme is off: points cannot be spent.", clinic=company.name)
             )
+        test_mode = company.loyalty_status == "test"
+        if test_mode and not self.config_id.loyalty_training:
+            raise UserError(_test_mode_pos_refusal())
+        if challenge and challenge.test_mode != test_mode:
+            raise UserError(
+                _("The loyalty programme's status changed since the code was sent: send a new code.")
+            )
         Account = self.env["clinic.loyalty.account"].sudo()
         pair = (self.partner_id.commercial_partner_id.id, company.id)
         account = Account.browse(Account._get_or_create([pair])[pair])
         account._lock()  # two terminals never spend one balance twice
         binding = {"value": payment.amount, "pos_order_uid": self.uuid, "partner": self.partner_id}
-        test_mode = company.loyalty_status == "test"
         if test_mode or not company.loyalty_otp_required or not challenge:
             challenge._consume(account, challenge.points, **binding)
         if not test_mode:

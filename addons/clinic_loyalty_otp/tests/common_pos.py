@@ -68,6 +68,7 @@ class OtpPosCommon(OtpCommonMixin, TestPointOfSaleHttpCommon, SMSCase):
             code=code,
             amount_due=amount_due,
             pos_order_uid=uid,
+            pos_config_id=self.main_pos_config.id,
         )
         result = self.verify(data["id"], code=code, user=self.pos_user)
         self.assertEqual(result["state"], "verified")

@@ -124,6 +124,7 @@ class TestPosOrder(OtpPosCommon):
 
     def test_test_mode_consumes_nothing(self):
         self.company.loyalty_status = "test"
+        self.main_pos_config.loyalty_training = True
         uid = str(uuid4())
         challenge_id = self.pos_code(uid)
         challenge = self.Challenge.sudo().browse(challenge_id)

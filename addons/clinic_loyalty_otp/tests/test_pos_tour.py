@@ -77,6 +77,7 @@ class TestPosTour(OtpPosCommon):
 
     def test_test_mode_takes_nothing(self):
         self.company.loyalty_status = "test"
+        self.main_pos_config.loyalty_training = True
         self.start_otp_tour("clinic_loyalty_otp_test_mode")
         self.assertEqual(self.last_order().state, "paid")
         challenge = self.Challenge.sudo().search([("account_id", "=", self.account.id)])

@@ -1,2 +1,3 @@
 from . import loyalty_redeem_wizard
 from . import loyalty_otp_phone_wizard
+from . import base_partner_merge

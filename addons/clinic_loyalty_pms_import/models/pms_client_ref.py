@@ -74,36 +74,124 @@ class ClinicLoyaltyPmsClientRef(models.Model):
             ref.invoice_count = counts.get(ref, 0)
 
     def write(self, vals):
+        """Linking a PMS client decides who earns its invoices' points: a
+        Loyalty Manager's act, never to a contact of an Odoo user or a
+        clinic. Re-linking a wrong link moves the points it earned to the
+        right client by correcting entries, logged on both accounts."""
         if set(vals) - {"partner_id"} and not self.env.su:
             raise AccessError(_("Only the client a PMS id belongs to can be changed."))
-        if "partner_id" in vals:
-            if any(ref.partner_id and ref.partner_id.id != vals["partner_id"] for ref in self):
-                raise UserError(
-                    _(
-                        "This PMS client is already linked to a client: its points were earned there. "
-                        "Correct "
-                        "the points with a manual adjustment instead."
-                    )
-                )
-            if not vals["partner_id"]:
-                raise UserError(_("Choose the client this PMS client is."))
-            partner = self.env["res.partner"].browse(vals["partner_id"])
-            if any(partner.company_id and partner.company_id != ref.company_id for ref in self):
-                raise UserError(_("Choose a client of the same clinic."))
-            vals = dict(vals, match_method="manual", match_note=False)
-        res = super().write(vals)
-        if "partner_id" in vals:
-            invoices = (
-                self.env["clinic.loyalty.pms.invoice"].sudo().search([("client_ref_id", "in", self.ids)])
+        if "partner_id" not in vals:
+            return super().write(vals)
+        if not (self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_manager")):
+            raise AccessError(
+                _("Only a Loyalty Manager links a PMS client to a contact: ask one to check the match.")
             )
-            for ref in self:
-                invoices.filtered(lambda i, r=ref: i.client_ref_id == r).write(
-                    {"partner_id": ref.partner_id.id}
+        if not vals["partner_id"]:
+            raise UserError(
+                _(
+                    "Choose the client this PMS client is. To correct a wrong link, link it to the right "
+                    "client: the points it earned move there."
                 )
+            )
+        partner = self.env["res.partner"].browse(vals["partner_id"])
+        partner.check_access("read")
+        self._check_link_partner(partner)
+        if any(partner.company_id and partner.company_id != ref.company_id for ref in self):
+            raise UserError(_("Choose a client of the same clinic."))
+        previous = {ref: ref.partner_id for ref in self}
+        res = super().write(dict(vals, match_method="manual", match_note=False))
+        invoices = self.env["clinic.loyalty.pms.invoice"].sudo().search([("client_ref_id", "in", self.ids)])
+        for ref in self:
+            invoices.filtered(lambda i, r=ref: i.client_ref_id == r).write({"partner_id": ref.partner_id.id})
+            if previous[ref] and previous[ref] != ref.partner_id:
+                ref._move_points(previous[ref])
         return res
 
+    def _check_link_partner(self, partner):
+        people = (partner | partner.commercial_partner_id).sudo().with_context(active_test=False)
+        is_clinic = self.env["res.company"].sudo().search_count([("partner_id", "in", people.ids)])
+        if is_clinic or people.user_ids.filtered(lambda u: not u.share):
+            raise UserError(
+                _(
+                    "%(contact)s is the contact of an Odoo user or of a clinic: link PMS clients to the "
+                    "clients themselves.",
+                    contact=partner.display_name,
+                )
+            )
+
+    def _move_points(self, old_partner):
+        """Move what this PMS client's invoices earned from the account they
+        earned on to the account of the newly linked client."""
+        self.ensure_one()
+        Account = self.env["clinic.loyalty.account"].sudo()
+        company = self.company_id
+        invoices = (
+            self.env["clinic.loyalty.pms.invoice"]
+            .sudo()
+            .search([("client_ref_id", "=", self.id), ("loyalty_points", "!=", 0)])
+        )
+        if not invoices:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT ON (res_id) res_id, account_id FROM clinic_loyalty_entry
+                    WHERE res_model = %s AND res_id = ANY(%s) AND company_id = %s
+                    ORDER BY res_id, id DESC""",
+                invoices._name,
+                invoices.ids,
+                company.id,
+            )
+        )
+        earned_on = dict(self.env.cr.fetchall())
+        owner = self.partner_id.commercial_partner_id
+        target = Account._get_or_create([(owner.id, company.id)])[(owner.id, company.id)]
+        stamp = fields.Datetime.now().isoformat()
+        entries, moved = [], 0
+        for invoice in invoices:
+            source = earned_on.get(invoice.id)
+            if not source or source == target:
+                continue
+            key = f"pms-relink:{invoice.id}:{source}>{target}:{stamp}"
+            common = {"res_model": invoice._name, "res_id": invoice.id, "source_name": invoice.name}
+            reason = _("PMS client %(ref)s linked to %(client)s", ref=self.external_id, client=owner.name)
+            entries += [
+                dict(
+                    common,
+                    account_id=source,
+                    points=-invoice.loyalty_points,
+                    kind="reversal",
+                    key=f"{key}:out",
+                    reason=reason,
+                ),
+                dict(
+                    common,
+                    account_id=target,
+                    points=invoice.loyalty_points,
+                    kind="import",
+                    key=f"{key}:in",
+                    reason=reason,
+                ),
+            ]
+            moved += invoice.loyalty_points
+        if not entries:
+            return
+        Account._post_entries(entries)
+        body = _(
+            "PMS client %(ref)s re-linked from %(old)s to %(new)s by %(user)s: %(points)s points moved.",
+            ref=self.external_id,
+            old=old_partner.display_name,
+            new=owner.display_name,
+            user=self.env.user.name,
+            points=moved,
+        )
+        sources = Account.browse({e["account_id"] for e in entries} - {target})
+        sources.message_post(body=body)
+        Account.browse(target)._loyalty_owner_changed(body)
+
     def action_create_partner(self):
-        """Create a client from what the PMS says and link it."""
+        """Create a client from what the PMS says and link it (a new contact
+        made of the PMS's own details, so any Loyalty User may)."""
         for ref in self.filtered(lambda r: not r.partner_id):
             partner = self.env["res.partner"].create(
                 {
@@ -113,7 +201,7 @@ class ClinicLoyaltyPmsClientRef(models.Model):
                     "company_id": ref.company_id.id,
                 }
             )
-            ref.partner_id = partner
+            ref.sudo().partner_id = partner
 
     def action_open_invoices(self):
         self.ensure_one()
@@ -208,7 +296,11 @@ class ClinicLoyaltyPmsClientRef(models.Model):
         suffixes = list({p[-PHONE_SUFFIX:] for p in phones.values() if p})
         scope = SQL(
             """p.active AND (p.company_id = %s OR p.company_id IS NULL)
-                       AND p.id NOT IN (SELECT partner_id FROM res_company)""",
+                       AND p.id NOT IN (SELECT partner_id FROM res_company)
+                       AND p.commercial_partner_id NOT IN (
+                           SELECT u.partner_id FROM res_users u WHERE NOT u.share
+                           UNION SELECT c.partner_id FROM res_company c)
+                       AND p.id NOT IN (SELECT u.partner_id FROM res_users u WHERE NOT u.share)""",
             company.id,
         )
         if suffixes:

@@ -176,7 +176,17 @@ class ClinicLoyaltyPmsProfile(models.Model):
         folder = self._drop_folder_path()
         logs = self.env["clinic.loyalty.pms.import"]
         for sub in ("processed", "failed"):
-            os.makedirs(os.path.join(folder, sub), mode=0o750, exist_ok=True)
+            path = os.path.join(folder, sub)
+            os.makedirs(path, mode=0o750, exist_ok=True)
+            # Files are moved there: a link would move them out of the folder.
+            if os.path.islink(path) or not os.path.isdir(path):
+                raise UserError(
+                    _(
+                        "%(path)s must be a real folder, not a link: replace it with a folder so imported "
+                        "files stay inside the drop folder.",
+                        path=path,
+                    )
+                )
         self._lock_for_import()
         for name, path in self._drop_folder_files(folder):
             try:

@@ -2,7 +2,7 @@ import os
 import tempfile
 import time
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import PmsCommon
@@ -95,6 +95,22 @@ class TestDropFolder(PmsCommon):
         for bad in ("relative/dir", "/srv/../etc", "/"):
             with self.assertRaises(ValidationError):
                 self.generic.drop_folder = bad
+
+    def test_linked_sub_folders_are_refused(self):
+        """processed/ or failed/ as a link would move the clinic's files out of
+        the drop folder (to wherever the link points)."""
+        outside = tempfile.TemporaryDirectory()
+        self.addCleanup(outside.cleanup)
+        path = self.drop("a.csv", (HEADER + "L1,2026-03-01,,P-1,A,,alice@example.com,EXAM,,1,40,\n").encode())
+        for sub in ("processed", "failed"):
+            os.symlink(outside.name, os.path.join(self.folder, sub))
+            with self.assertRaisesRegex(UserError, "not a link", msg=sub):
+                self.generic._import_drop_folder()
+            os.unlink(os.path.join(self.folder, sub))
+            os.mkdir(os.path.join(self.folder, sub))
+        self.assertTrue(os.path.exists(path), "the file stays where the clinic put it")
+        self.assertEqual(os.listdir(outside.name), [])
+        self.assertFalse(self.Invoice.search([("name", "=", "L1")]))
 
     def test_missing_folder_is_reported(self):
         self.generic.drop_folder = os.path.join(self.folder, "nope")

@@ -86,12 +86,47 @@ class TestSecurity(PmsCommon):
         with self.assertRaises(AccessError):
             self.Invoice.with_user(self.user).search([("name", "=", "S1")]).write({"state": "void"})
 
-    def test_linked_client_cannot_be_moved(self):
+    def test_front_desk_cannot_link_or_relink(self):
         self.upload(self.manager)
         ref = self.Ref.search([("external_id", "=", "P-1")])
-        ref.partner_id = self.bob
-        with self.assertRaisesRegex(Exception, "already linked"):
+        with self.assertRaisesRegex(AccessError, "Loyalty Manager"):
+            ref.with_user(self.user).partner_id = self.user.partner_id
+        self.assertFalse(ref.partner_id)
+        ref.with_user(self.manager).partner_id = self.bob
+        with self.assertRaisesRegex(AccessError, "Loyalty Manager"):
             ref.with_user(self.user).partner_id = self.carol
+        self.assertEqual(ref.partner_id, self.bob)
+
+    def test_never_linked_to_a_user_or_clinic_contact(self):
+        self.upload(self.manager)
+        ref = self.Ref.search([("external_id", "=", "P-1")])
+        colleague = self.user.partner_id
+        relative = self.env["res.partner"].create({"name": "Cashier's spouse", "parent_id": colleague.id})
+        for partner in (colleague, relative, self.clinic.partner_id):
+            with self.assertRaisesRegex(Exception, "Odoo user or of a clinic", msg=partner.name):
+                ref.with_user(self.manager).partner_id = partner
+        self.assertFalse(ref.partner_id)
+
+    def test_matching_never_picks_a_staff_contact(self):
+        """A PMS client carrying a cashier's own phone stays unmatched."""
+        self.user.partner_id.phone = "+1 415 555 0199"
+        self.import_rows(self.generic, ["M1,2026-03-01,,P-50,Fake,415 555 0199,,EXAM,,1,40,"])
+        self.assertFalse(self.Ref.search([("external_id", "=", "P-50")]).partner_id)
+
+    def test_wrong_link_is_undone_with_correcting_entries(self):
+        self.upload(self.manager)
+        ref = self.Ref.search([("external_id", "=", "P-1")])
+        ref.with_user(self.manager).partner_id = self.bob
+        self.accrue()
+        self.assertEqual((self.balance(self.bob), self.balance(self.carol)), (4, 0))
+        ref.with_user(self.manager).partner_id = self.carol
+        self.assertEqual((self.balance(self.bob), self.balance(self.carol)), (0, 4))
+        self.assertEqual(self.Invoice.search([("name", "=", "S1")]).partner_id, self.carol)
+        # The engine now follows the new account: a void takes the points back from Carol.
+        self.Invoice.search([("name", "=", "S1")]).write({"state": "void"})
+        self.accrue()
+        self.assertEqual((self.balance(self.bob), self.balance(self.carol)), (0, 0))
+        self.assertBooksHold()
 
     def test_other_clinic_sees_nothing(self):
         self.upload(self.manager)

@@ -85,6 +85,7 @@ export class LoyaltyOtpPopup extends Component {
       const data = await this.orm.call(MODEL, "otp_request", [this.props.partner.id, this.state.rewardId], {
         amount_due: this.props.amountDue,
         pos_order_uid: this.props.orderUid,
+        pos_config_id: this.pos.config.id,
       });
       this.state.step = "code";
       this.state.code = "";
