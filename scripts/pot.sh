@@ -2,11 +2,9 @@
 # `make pot`: rewrites each addon's translation template (i18n/<addon>.pot)
 # from a fresh database with the three addons installed.
 source "$(dirname "$0")/lib.sh"
-DB="${POT_DB:-clinic_pot}"
+DB="$POT_DB"
 "$ROOT/scripts/setup.sh"
-dropdb --if-exists --force "$DB"
-"$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init \
-    --logfile "$ROOT/var/log/pot.log" || die "installing the addons failed: see var/log/pot.log"
+fresh_db "$DB" "$ROOT/var/log/pot.log" --without-demo=all
 for addon in ${ADDONS//,/ }; do
     log "Exporting $addon/i18n/$addon.pot"
     "$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" --modules="$addon" --stop-after-init \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: serves the demo clinic at http://127.0.0.1:$ODOO_PORT.
 source "$(dirname "$0")/lib.sh"
-DB="${DB:-clinic_demo}"
+DB="$DEMO_DB"
 if (exec 3<>"/dev/tcp/127.0.0.1/$ODOO_PORT") 2>/dev/null; then
     die "port $ODOO_PORT is already in use: stop what listens there, or run with ODOO_PORT=<free port> make run"
 fi
@@ -18,10 +18,10 @@ if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep 
     fi
 else
     log "Creating $DB with demo data (first run only, a few minutes)"
-    if ! "$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --stop-after-init \
-        || ! "$PY" "$ROOT/scripts/demo_post_install.py" "$DB" "$ODOO_CONF"; then
+    fresh_db "$DB" "$ROOT/var/log/odoo.log"
+    if ! "$PY" "$ROOT/scripts/demo_post_install.py" "$DB" "$ODOO_CONF"; then
         dropdb --if-exists --force "$DB"
-        die "creating $DB failed (dropped it so the next run starts clean): see var/log/odoo.log"
+        die "preparing the demo in $DB failed (dropped it so the next run starts clean): see var/log/odoo.log"
     fi
 fi
 echo "$addons_hash" >"$stamp"

@@ -9,7 +9,8 @@ key="$(cat "$src/requirements.txt" "$ROOT"/requirements*.txt | sha256sum | cut -
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ] && [ -x "$PY" ]; then
     exit 0
 fi
-apt_install python3-venv libpq-dev 2>/dev/null || true
+# psycopg2-binary needs no headers; only the venv module must be there.
+python3 -c 'import ensurepip, venv' 2>/dev/null || apt_install python3-venv
 log "Building the virtualenv in $VENV"
 [ -x "$PY" ] || python3 -m venv "$VENV"
 work="$(mktemp -d)"

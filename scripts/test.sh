@@ -2,19 +2,15 @@
 # `make test`: a fresh database with the three addons, then every test.
 # Extra arguments go to pytest (e.g. scripts/test.sh addons/clinic_loyalty -k ledger).
 source "$(dirname "$0")/lib.sh"
-DB="${TEST_DB:-clinic_test}"
+DB="$TEST_DB"
 "$ROOT/scripts/setup.sh"
 apt_install chromium
-log "Creating a fresh test database $DB"
-dropdb --if-exists --force "$DB"
-"$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" -i "$ADDONS" --without-demo=all \
-    --stop-after-init --logfile "$ROOT/var/log/test-install.log" \
-    || die "installing the addons failed: see var/log/test-install.log"
+fresh_db "$DB" "$ROOT/var/log/test-install.log" --without-demo=all
 # The system tests (tests/system) serve a copy of it with several workers.
-dropdb --if-exists --force "${DB}_server"
-createdb -T "$DB" "${DB}_server"
-rm -rf "$ROOT/var/data/filestore/${DB}_server"
-[ -d "$ROOT/var/data/filestore/$DB" ] && cp -a "$ROOT/var/data/filestore/$DB" "$ROOT/var/data/filestore/${DB}_server"
+dropdb --if-exists --force "$TEST_SERVER_DB"
+createdb -T "$DB" "$TEST_SERVER_DB"
+rm -rf "$ROOT/var/data/filestore/$TEST_SERVER_DB"
+[ -d "$ROOT/var/data/filestore/$DB" ] && cp -a "$ROOT/var/data/filestore/$DB" "$ROOT/var/data/filestore/$TEST_SERVER_DB"
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(addons tests)
 cd "$ROOT"

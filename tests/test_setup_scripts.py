@@ -1,4 +1,5 @@
-"""The workspace scripts: the Odoo tree check and the port check of `make run`."""
+"""The workspace scripts: the Odoo tree check, the port check of `make run`,
+the apt helper, the fresh-database helper and `make clean`."""
 
 import os
 import socket
@@ -74,3 +75,98 @@ def test_setup_postgres_prints_only_the_port(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{port}\n"
     assert "Removed stale pid file." in result.stderr
+
+
+def _fakes(tmp_path, scripts):
+    fakes = tmp_path / "bin"
+    fakes.mkdir(exist_ok=True)
+    for script, body in scripts.items():
+        (fakes / script).write_text(f"#!/bin/sh\n{body}\n")
+        (fakes / script).chmod(0o755)
+    return {"PATH": f"{fakes}:{os.environ['PATH']}"}
+
+
+def _lib(snippet, env=None, timeout=60):
+    return subprocess.run(
+        ["bash", "-c", f'source "{ROOT}/scripts/lib.sh"; {snippet}'],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_apt_install_shows_why_it_failed(tmp_path):
+    """A package apt cannot install stops the script with apt's own message,
+    after one refresh of the package lists (as root, or through sudo)."""
+    calls = tmp_path / "apt-calls"
+    env = _fakes(
+        tmp_path,
+        {
+            "dpkg": "exit 1",
+            "sudo": 'exec "$@"',
+            "apt-get": f'echo "$*" >> {calls}\n'
+            'case "$*" in *install*) echo "E: Unable to locate package zz-missing" >&2; exit 100;; esac',
+        },
+    )
+    result = _lib("apt_install zz-missing; echo reached", env)
+    assert result.returncode != 0
+    assert "reached" not in result.stdout
+    assert "E: Unable to locate package zz-missing" in result.stderr
+    assert "could not install zz-missing" in result.stderr
+    tried = calls.read_text().splitlines()
+    assert [line.split()[0] for line in tried].count("install") == 2, tried
+    assert "update -q" in tried
+
+
+def test_fresh_db_drops_a_half_built_database(tmp_path):
+    """An install that fails leaves no database behind and names its log."""
+    db = f"clinic_probe_{os.getpid()}"
+    subprocess.run(["createdb", db], check=True)
+    env = _fakes(tmp_path, {"odoo-fail": "exit 3"})
+    result = _lib(f'PY=odoo-fail; fresh_db {db} "{tmp_path}/install.log"', env)
+    assert result.returncode != 0
+    assert f"see {tmp_path}/install.log" in result.stderr
+    listed = subprocess.run(
+        ["psql", "-d", "postgres", "-tAc", f"SELECT count(*) FROM pg_database WHERE datname = '{db}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert listed.stdout.strip() == "0"
+
+
+def test_clean_drops_every_project_database(tmp_path):
+    """`make clean` drops each database a script creates, the translation
+    template's included, whatever names the environment gave them. Run on a
+    copy of scripts/ so the real .venv and var/ stay."""
+    (tmp_path / "scripts").mkdir()
+    for script in ("lib.sh", "clean.sh"):
+        (tmp_path / "scripts" / script).write_text((ROOT / "scripts" / script).read_text())
+    tag = os.getpid()
+    names = {
+        "DB": f"probe_demo_{tag}",
+        "TEST_DB": f"probe_test_{tag}",
+        "BENCH_DB": f"probe_bench_{tag}",
+        "POT_DB": f"probe_pot_{tag}",
+    }
+    dbs = [*names.values(), f"probe_test_{tag}_server"]
+    for db in dbs:
+        subprocess.run(["createdb", db], check=True)
+    result = subprocess.run(
+        ["bash", str(tmp_path / "scripts" / "clean.sh")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **names},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    listed = subprocess.run(
+        ["psql", "-d", "postgres", "-tAc", "SELECT datname FROM pg_database"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert not set(dbs) & set(listed), set(dbs) & set(listed)
