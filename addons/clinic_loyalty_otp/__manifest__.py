@@ -15,6 +15,7 @@
         "views/res_config_settings_views.xml",
         "views/pos_config_views.xml",
         "wizards/loyalty_redeem_wizard_views.xml",
+        "wizards/loyalty_otp_phone_wizard_views.xml",
         "views/loyalty_account_views.xml",
     ],
     "assets": {
