@@ -17,6 +17,7 @@ class PosOrder(models.Model):
         """Spend the points of "Loyalty points" payments in the transaction
         that records the order: a refused payment refuses the whole order.
         Only here may such payments be created (see ``pos.payment``)."""
+        self._loyalty_otp_check_payment_commands(order, existing_order)
         token = POS_SYNC.set(True)
         try:
             order_id = super()._process_order(order, existing_order)
@@ -26,6 +27,28 @@ class PosOrder(models.Model):
         finally:
             POS_SYNC.reset(token)
         return order_id
+
+    @api.model
+    def _loyalty_otp_check_payment_commands(self, order, existing_order):
+        """A payload records its own order's payments only: a command that
+        names a payment id (update, delete, link, replace) must name one of
+        the order being synced, or the sync could rewrite another order's
+        "Loyalty points" payment while payments may be written."""
+        own = set(existing_order.payment_ids.ids) if existing_order else set()
+        for command in order.get("payment_ids") or []:
+            if command[0] == 6:
+                named = set(command[2] or [])
+            elif command[0] in (1, 2, 3, 4):
+                named = {command[1]}
+            else:
+                continue
+            if not named <= own:
+                raise UserError(
+                    _(
+                        "Order %(order)s names payments of another order: nothing was recorded.",
+                        order=order.get("name") or order.get("uuid"),
+                    )
+                )
 
     def write(self, vals):
         """Whatever path makes an order paid (``sync_from_ui``,

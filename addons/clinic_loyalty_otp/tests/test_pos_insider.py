@@ -128,6 +128,42 @@ class TestPosInsider(OtpPosCommon):
         self.assertNothingConsumed(balance=60)
 
     @mute_logger("odoo.http")
+    def test_a_sync_cannot_rewrite_another_orders_points_payment(self):
+        """The payload of one order names another order's settled points
+        payment in its ``payment_ids`` commands: update, delete, link."""
+        uid = str(uuid4())
+        challenge_id = self.pos_code(uid)
+        paid_in_points = self.sync(
+            self.payload(
+                uid,
+                self.client,
+                [(self.loyalty_method, 12.0, f"OTP-{challenge_id}"), (self.cash_method, 38.0, None)],
+            )
+        )
+        points_payment = paid_in_points.payment_ids.filtered(
+            lambda p: p.payment_method_id == self.loyalty_method
+        )
+        for command in (
+            [1, points_payment.id, {"amount": 50.0}],
+            [2, points_payment.id],
+            [3, points_payment.id],
+            [4, points_payment.id],
+            [6, 0, points_payment.ids],
+        ):
+            other = self.order_payload(str(uuid4()), [(self.cash_method, 50.0, None)], state="draft")
+            other["payment_ids"].append(command)
+            with self.assertRaises(JsonRpcException, msg=command):
+                self.call_kw("pos.order", "sync_from_ui", [[other]])
+            self.assertFalse(self.env["pos.order"].search([("uuid", "=", other["uuid"])]))
+            self.env.invalidate_all()
+            self.assertEqual(
+                (points_payment.exists(), points_payment.amount, points_payment.pos_order_id),
+                (points_payment, 12.0, paid_in_points),
+                command,
+            )
+        self.assertNothingConsumed(balance=60)
+
+    @mute_logger("odoo.http")
     def test_test_mode_pays_only_on_training_shops(self):
         self.company.loyalty_status = "test"
         uid = str(uuid4())
