@@ -36,7 +36,8 @@ class ResPartner(models.Model):
                 .with_context(active_test=False)
                 .search([("partner_id", "in", owners.ids)])
             )
-            if accounts:
+            contacts = self.env["res.partner"].union(*moved)
+            if accounts or (owners | contacts)._loyalty_has_stake():
                 if not (self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_manager")):
                     raise AccessError(
                         _(
@@ -59,6 +60,38 @@ class ResPartner(models.Model):
                         )
                     )
         return result
+
+    def _loyalty_has_stake(self):
+        """Whether any of these contacts has something the programme counts or
+        will count: a loyalty account, or customer documents that earn (the
+        nightly accrual creates the account later). Deciding who such a
+        contact belongs to is a Loyalty Manager's act. Addons that feed the
+        engine from elsewhere (PMS imports) add their documents here."""
+        if not self:
+            return False
+        partners = self.with_context(active_test=False)
+        people = partners | partners.commercial_partner_id
+        if (
+            self.env["clinic.loyalty.account"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("partner_id", "in", people.ids)], limit=1)
+        ):
+            return True
+        return bool(
+            self.env["account.move"]
+            .sudo()
+            .search_count(
+                [
+                    "|",
+                    ("partner_id", "in", people.ids),
+                    ("commercial_partner_id", "in", people.ids),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("state", "=", "posted"),
+                ],
+                limit=1,
+            )
+        )
 
     def unlink(self):
         """A contact merge deletes the merged contacts: those holding a loyalty

@@ -11,6 +11,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from .common import ClinicLoyaltyCommon
 from .test_reward_request import RewardRequestCommon
 
 
@@ -212,3 +213,74 @@ class TestInsider(RewardRequestCommon, HttpCase):
                         f"UPDATE clinic_loyalty_entry SET {column} = {value} WHERE id = %s",  # noqa: S608
                         [entry.id],
                     )
+
+
+@tagged("post_install", "-at_install")
+class TestInsiderBeforeTheAccount(ClinicLoyaltyCommon, HttpCase):
+    """The same insider, on a client whose paid invoices have not been
+    accrued yet: no loyalty account exists, the nightly job creates it for
+    whoever the invoices then belong to."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = {"company_id": cls.clinic.id, "company_ids": [Command.set(cls.clinic.ids)]}
+        cls.cashier = new_test_user(
+            cls.env,
+            login="early_cashier",
+            groups="base.group_user,base.group_partner_manager,clinic_loyalty.group_loyalty_user",
+            **company,
+        )
+        cls.invoice = cls._paid_invoice(cls.client_a, [(cls.consultation, 200.0)])
+        cls.holding = cls.env["res.partner"].create(
+            {"name": "Insider Holdings", "is_company": True, "mobile": "+32470999999"}
+        )
+
+    def call_kw(self, model, method, args, kwargs=None):
+        self.authenticate("early_cashier", "early_cashier")
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    def assertPointsStayWithTheClient(self):
+        self.env.invalidate_all()
+        self._accrue()
+        self.assertEqual(self._balance(self.client_a), 20)
+        self.assertFalse(self.Account.search([("partner_id", "=", self.holding.id)]))
+        self.assertEqual(self.invoice.commercial_partner_id, self.client_a)
+
+    @mute_logger("odoo.http")
+    def test_reparent_a_client_with_paid_invoices_refused(self):
+        self.assertFalse(self.Account.search([("partner_id", "=", self.client_a.id)]))
+        with self.assertRaises(JsonRpcException):
+            self.call_kw("res.partner", "write", [[self.client_a.id], {"parent_id": self.holding.id}])
+        self.assertFalse(self.client_a.parent_id)
+        self.assertPointsStayWithTheClient()
+        # A contact with nothing the programme counts is still the desk's to edit.
+        walk_in = self.env["res.partner"].create({"name": "Walk-in"})
+        self.call_kw("res.partner", "write", [[walk_in.id], {"parent_id": self.holding.id}])
+        self.assertEqual(walk_in.parent_id, self.holding)
+
+    @mute_logger("odoo.http")
+    def test_merge_a_client_with_paid_invoices_refused(self):
+        duplicate = self.env["res.partner"].create(
+            {"name": "Alice Owner (desk)", "email": self.client_a.email, "mobile": "+32470999998"}
+        )
+        wizard = self.call_kw(
+            "base.partner.merge.automatic.wizard",
+            "create",
+            [
+                {
+                    "partner_ids": [Command.set([self.client_a.id, duplicate.id])],
+                    "dst_partner_id": duplicate.id,
+                }
+            ],
+        )
+        with self.assertRaises(JsonRpcException):
+            self.call_kw("base.partner.merge.automatic.wizard", "action_merge", [[wizard]])
+        self.assertTrue(self.client_a.exists().active)
+        self.assertEqual(self.invoice.partner_id, self.client_a)
+        self._accrue()
+        self.assertEqual(self._balance(self.client_a), 20)
+        self.assertFalse(self.Account.search([("partner_id", "=", duplicate.id)]))

@@ -23,14 +23,13 @@ class MergePartnerAutomatic(models.TransientModel):
 
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
         partners = self.env["res.partner"].browse(partner_ids).exists()
-        accounts = (
-            self.env["clinic.loyalty.account"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("partner_id", "in", partners.ids)])
-        )
-        if accounts and not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
-            raise AccessError(_("These contacts hold loyalty points: only a Loyalty Manager can merge them."))
+        if not (self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_manager")):
+            # Merging moves accounts, invoices and PMS links by raw SQL: for a
+            # client who holds or will earn points, that is a take-over.
+            if partners._loyalty_has_stake():
+                raise AccessError(
+                    _("These contacts hold or earn loyalty points: only a Loyalty Manager can merge them.")
+                )
         return super(MergePartnerAutomatic, self.with_context(clinic_loyalty_merge=True))._merge(
             partner_ids, dst_partner=dst_partner, extra_checks=extra_checks
         )

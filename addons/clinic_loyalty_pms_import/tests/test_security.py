@@ -146,3 +146,27 @@ class TestSecurity(PmsCommon):
         ref = self.Ref.search([("external_id", "=", "P-1")])
         with self.assertRaisesRegex(Exception, "same clinic"):
             ref.partner_id = stranger
+
+    def test_linked_contact_cannot_be_moved_or_merged_by_the_desk(self):
+        """A contact linked to a PMS client earns from its imported invoices
+        before any account exists: the desk cannot re-parent or merge it."""
+        self.upload(self.manager)
+        ref = self.Ref.search([("external_id", "=", "P-1")])
+        ref.with_user(self.manager).partner_id = self.bob
+        self.assertFalse(self.env["clinic.loyalty.account"].search([("partner_id", "=", self.bob.id)]))
+        holding = self.env["res.partner"].create({"name": "Desk Holdings", "is_company": True})
+        with self.assertRaisesRegex(AccessError, "only a Loyalty Manager"), self.env.cr.savepoint():
+            self.bob.with_user(self.user).parent_id = holding
+        duplicate = self.env["res.partner"].create({"name": "Bob (desk)", "email": self.bob.email})
+        wizard = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.user)
+            .create({"partner_ids": [(6, 0, [self.bob.id, duplicate.id])], "dst_partner_id": duplicate.id})
+        )
+        with self.assertRaisesRegex(AccessError, "only a Loyalty Manager"), self.env.cr.savepoint():
+            wizard.action_merge()
+        self.env.invalidate_all()
+        self.assertFalse(self.bob.parent_id)
+        self.assertEqual(ref.partner_id, self.bob)
+        self.accrue()
+        self.assertEqual(self.balance(self.bob), 4)
