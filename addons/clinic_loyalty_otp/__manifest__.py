@@ -17,6 +17,7 @@
         "wizards/loyalty_redeem_wizard_views.xml",
         "wizards/loyalty_otp_phone_wizard_views.xml",
         "views/loyalty_account_views.xml",
+        "views/portal_templates.xml",
     ],
     "assets": {
         "point_of_sale._assets_pos": [

@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import loyalty_otp_event
 from . import loyalty_otp_challenge
+from . import loyalty_otp_portal
 from . import loyalty_account
 from . import loyalty_reward
 from . import pos_payment_method

@@ -333,13 +333,14 @@ class ClinicLoyaltyAccount(models.Model):
         )
 
     def _redeem(self, points, reason, key, *, consent, challenge=None, otp_binding=None, **kwargs):
-        """Staff redemptions need a verified one-time code when the clinic
-        requires it: ``challenge`` is consumed in this transaction, bound to
-        this account, these points and ``otp_binding`` (value, pos_order_uid,
-        origin_ref)."""
+        """Redemptions need a verified one-time code when the clinic requires
+        it, whoever asks (staff at the counter, or a portal login, which a
+        colleague with Contact Creation can obtain): ``challenge`` is consumed
+        in this transaction, bound to this account, these points and
+        ``otp_binding`` (value, pos_order_uid, origin_ref)."""
         self.ensure_one()
         company = self.company_id
-        if consent == "staff" and company.loyalty_otp_required:
+        if company.loyalty_otp_required:
             balance = self._lock()[self.id]
             # Requests the core refuses anyway (programme not On, no points,
             # not enough points) get the core's message and consume nothing.

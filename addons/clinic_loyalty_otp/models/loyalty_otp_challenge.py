@@ -120,33 +120,44 @@ class ClinicLoyaltyOtpChallenge(models.Model):
                 raise UserError(_test_mode_pos_refusal())
         Account = self.env["clinic.loyalty.account"].sudo()
         account = Account.browse(Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)])
+        value = reward.value
+        if amount_due is not None:
+            if float_compare(float(amount_due), 0.0, precision_rounding=company.currency_id.rounding) <= 0:
+                raise UserError(_("Nothing is left to pay on this order."))
+            value = min(value, company.currency_id.round(float(amount_due)))
+        challenge = self._otp_issue(
+            account, reward, value, pos_order_uid=pos_order_uid, origin_ref=origin_ref
+        )
+        return challenge._otp_public_data()
+
+    @api.model
+    def _otp_issue(self, account, reward, value, *, pos_order_uid=None, origin_ref=None):
+        """The caller's challenge for spending ``reward`` (worth ``value``) on
+        ``account`` (sudo), its code sent to the account's number: one live
+        challenge per account, the account's holds and limits checked."""
         account._lock()  # serialises requests: one live challenge, exact SMS counts
         account._otp_check_open()
         if account.balance < reward.points_cost:
             raise UserError(
                 _(
                     "%(client)s has %(balance)s points: %(reward)s needs %(points)s.",
-                    client=partner.name,
+                    client=account.partner_id.name,
                     balance=account.balance,
                     reward=reward.name,
                     points=reward.points_cost,
                 )
             )
-        value = reward.value
-        if amount_due is not None:
-            if float_compare(float(amount_due), 0.0, precision_rounding=company.currency_id.rounding) <= 0:
-                raise UserError(_("Nothing is left to pay on this order."))
-            value = min(value, company.currency_id.round(float(amount_due)))
         phone = account._otp_phone_e164()
         account._otp_check_hourly_sms()
         self.sudo().search([("account_id", "=", account.id), ("state", "in", LIVE_STATES)]).write(
             {"state": "cancelled"}
         )
+        company = account.company_id
         challenge = self.sudo().create(
             {
                 "company_id": company.id,
                 "account_id": account.id,
-                "partner_id": partner.id,
+                "partner_id": account.partner_id.id,
                 "phone": phone,
                 "points": reward.points_cost,
                 "value": value,
@@ -158,7 +169,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             }
         )
         challenge._send_code()
-        return challenge._otp_public_data()
+        return challenge
 
     @api.model
     def otp_pos_info(self, partner_id):
@@ -221,7 +232,13 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     def otp_verify(self, challenge_id, code):
         """Check ``code``. Never raises for a wrong code: it returns the
         result, so the failure counters are committed with the request."""
-        challenge = self._otp_get(challenge_id)
+        return self._otp_get(challenge_id)._otp_check_code(code)
+
+    def _otp_check_code(self, code):
+        """Check ``code`` against this challenge (sudo) for its own user:
+        the wrong-code counters and locks of :meth:`otp_verify`."""
+        challenge = self
+        challenge.ensure_one()
         challenge.flush_recordset()
         self.env.cr.execute(
             SQL("SELECT id FROM clinic_loyalty_otp_challenge WHERE id = %s FOR NO KEY UPDATE", challenge.id)

@@ -62,10 +62,12 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
         with self.assertRaisesRegex(UserError, "one-time code"):
             self.account.with_user(self.cashier)._redeem(40, "counter", "no-code", consent="staff")
         self.assertEqual(self.account.balance, 100)
-        # the setting off: staff redeem without a code; portal consent never needs one
+        # A portal login is no proof of the client either (test_otp_portal).
+        with self.assertRaisesRegex(UserError, "one-time code"):
+            self.account._redeem(10, "portal", "portal-1", consent="portal")
+        # the setting off: staff and portal redeem without a code
         self.company.loyalty_otp_required = False
         self.account.with_user(self.cashier)._redeem(40, "counter", "no-code", consent="staff")
-        self.company.loyalty_otp_required = True
         self.account._redeem(10, "portal", "portal-1", consent="portal")
         self.assertEqual(self.account.balance, 50)
 
@@ -306,7 +308,9 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
         )
 
     def test_not_enough_points_or_programme_off(self):
-        self.account._redeem(70, "portal", "portal-drain", consent="portal")
+        self.env["clinic.loyalty.account"]._post_entries(
+            [{"account_id": self.account.id, "points": -70, "kind": "adjustment", "key": "drain"}]
+        )
         with self.assertRaisesRegex(UserError, "needs 40"):
             self.send_code()
         self.company.loyalty_status = "off"

@@ -1,0 +1,56 @@
+from odoo import _, http
+from odoo.exceptions import UserError
+from odoo.http import request
+
+from odoo.addons.clinic_loyalty.controllers.portal import LoyaltyPortal
+
+
+class LoyaltyOtpPortal(LoyaltyPortal):
+    """A portal request is confirmed with the code sent to the account's
+    number when the clinic requires codes: the first POST sends the code, the
+    second (with ``challenge_id`` and ``otp_code``) makes the request and
+    spends the code in the same transaction."""
+
+    @http.route()
+    def portal_my_loyalty_request(self, account_id, reward_id=None, challenge_id=None, otp_code=None, **kw):
+        account, preview = self._loyalty_account_get(account_id)
+        if preview or not account.company_id.loyalty_otp_required:
+            return super().portal_my_loyalty_request(account_id, reward_id=reward_id, **kw)
+        reward = self._loyalty_reward_get(account, reward_id)
+        Challenge = request.env["clinic.loyalty.otp.challenge"]
+        try:
+            if not challenge_id:
+                return self._loyalty_code_page(account, reward, Challenge._portal_issue(account, reward))
+            challenge = Challenge._portal_challenge(account, reward, challenge_id)
+            result = challenge._otp_check_code(otp_code)
+            if result["state"] == "sent":
+                error = _("Wrong code: %(left)s attempts left.", left=result["attempts_left"])
+                return self._loyalty_code_page(account, reward, challenge, error=error)
+            if result["state"] != "verified":
+                raise UserError(result["message"])
+            request.env["clinic.loyalty.reward.request"]._create_request(
+                account,
+                reward,
+                "portal",
+                challenge=challenge,
+                otp_binding={"origin_ref": Challenge._portal_origin_ref(reward)},
+            )
+        except UserError as e:
+            # Rendered, not raised: wrong-code counters and locks are kept.
+            values = self._loyalty_page_values(account, error=e.args[0])
+            return request.render("clinic_loyalty.portal_my_loyalty", values, status=409)
+        return request.redirect(f"/my/loyalty/{account.id}?message=requested")
+
+    def _loyalty_code_page(self, account, reward, challenge, error=None):
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "loyalty",
+                "account": account,
+                "reward": reward,
+                "challenge": challenge,
+                "phone": challenge._masked_phone(),
+                "error": error,
+            }
+        )
+        return request.render("clinic_loyalty_otp.portal_loyalty_code", values)

@@ -1,0 +1,44 @@
+from odoo import _, api, models
+from odoo.exceptions import UserError
+
+
+class ClinicLoyaltyOtpChallenge(models.Model):
+    """Codes for requests the client makes on the portal.
+
+    Portal access is only as strong as the login: anyone with Contact
+    Creation can grant a contact portal access to an email they read, or edit
+    the email a password reset goes to. So when the clinic requires codes, a
+    portal request is confirmed with the code sent to the account's number,
+    as at the counter; the portal user's own limits apply (``user_id``)."""
+
+    _inherit = "clinic.loyalty.otp.challenge"
+
+    @api.model
+    def _portal_origin_ref(self, reward):
+        return f"portal:{reward.id}"
+
+    @api.model
+    def _portal_issue(self, account, reward):
+        """Send a code for requesting ``reward`` on ``account`` (the portal
+        user's own, checked by the controller)."""
+        self._check_cashier_limits()
+        account = account.sudo()
+        return self._otp_issue(
+            account, reward.sudo(), reward.sudo().value, origin_ref=self._portal_origin_ref(reward)
+        )
+
+    @api.model
+    def _portal_challenge(self, account, reward, challenge_id):
+        """The portal user's own live challenge for this account and reward."""
+        try:
+            challenge = self.sudo().browse(int(challenge_id or 0)).exists()
+        except (TypeError, ValueError):
+            challenge = self.sudo()
+        if (
+            not challenge
+            or challenge.user_id != self.env.user
+            or challenge.account_id != account
+            or challenge.origin_ref != self._portal_origin_ref(reward)
+        ):
+            raise UserError(_("This code request is not valid any more: ask for a new code."))
+        return challenge
