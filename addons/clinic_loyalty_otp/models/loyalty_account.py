@@ -110,16 +110,16 @@ class ClinicLoyaltyAccount(models.Model):
             )
             self.invalidate_recordset(["otp_phone", "otp_hold_until"])
         for account in self.sudo().browse(edited):
-            account._otp_tell_client(
-                _(
-                    "%(clinic)s: your loyalty codes will be sent to %(number)s, a number the clinic's staff "
-                    "entered. Redemptions are held until %(until)s UTC. If this is not your number, contact "
-                    "the clinic.",
-                    clinic=account.company_id.name,
-                    number=account.otp_phone,
-                    until=fields.Datetime.to_string(hold_until),
-                )
+            body = _(
+                "%(clinic)s: your loyalty codes will be sent to %(number)s, a number the clinic's staff "
+                "entered. Redemptions are held until %(until)s UTC. If this is not your number, contact "
+                "the clinic.",
+                clinic=account.company_id.name,
+                number=account.otp_phone,
+                until=fields.Datetime.to_string(hold_until),
             )
+            account._otp_tell_client(body)
+            account._otp_tell_email_before(body)
         return res
 
     def _loyalty_owner_changed(self, body):
@@ -195,6 +195,24 @@ class ClinicLoyaltyAccount(models.Model):
                 account.message_post(body=body, partner_ids=partner.ids, subtype_xmlid="mail.mt_comment")
             else:
                 account.message_post(body=body)
+
+    def _otp_tell_email_before(self, body):
+        """Also tell the email the contact had before staff edited it: the
+        colleague who typed the number may have typed the email too."""
+        for account in self.sudo():
+            partner = account.partner_id
+            before = partner.loyalty_email_before
+            if before and before != partner.email:
+                self.env["mail.mail"].sudo().create(
+                    {
+                        "email_to": before,
+                        "email_from": account.company_id.email_formatted,
+                        "subject": _("%(clinic)s: your loyalty codes", clinic=account.company_id.name),
+                        "body_html": body,
+                        "model": account._name,
+                        "res_id": account.id,
+                    }
+                )
 
     def _otp_sms_after_commit(self, number, body):
         """Send ``body`` to ``number`` through the clinic's provider once the

@@ -1,10 +1,13 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from .loyalty_account import normalise_e164
 
 # The country reads a national number: changing it may change the number.
-CODE_NUMBER_FIELDS = {"mobile", "phone", "country_id"}
+# The email is where a client is told of a new number: editing it is as
+# sensitive as editing the number.
+CODE_NUMBER_FIELDS = {"mobile", "phone", "country_id", "email"}
+EDIT_MARKERS = {"loyalty_number_edited_at", "loyalty_email_before"}
 
 
 class ResPartner(models.Model):
@@ -16,6 +19,43 @@ class ResPartner(models.Model):
         help="Last time staff other than a Loyalty Manager edited the contact's numbers: an account "
         "created later takes that number held for 24 hours and tells the client.",
     )
+    loyalty_email_before = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The contact's email before staff other than a Loyalty Manager first edited its numbers or "
+        "email: an account created later tells this address too.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A contact created by staff other than a Loyalty Manager with a
+        number carries a typed number, as if it had been edited."""
+        partners = super().create(vals_list)
+        if not self._loyalty_staff_edit():
+            return partners
+        typed = partners.filtered(lambda p: p.mobile or p.phone)
+        if typed:
+            typed._loyalty_mark_edited({})
+        return partners
+
+    def _loyalty_staff_edit(self):
+        return not (self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_manager"))
+
+    def _loyalty_mark_edited(self, emails_before):
+        """Remember that staff typed these contacts' numbers or email, and
+        the email each had before the first such edit."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p SET loyalty_number_edited_at = %s,
+                          loyalty_email_before = COALESCE(p.loyalty_email_before, v.email)
+                     FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::varchar[]) AS email) v
+                    WHERE p.id = v.id""",
+                fields.Datetime.now(),
+                self.ids,
+                [emails_before.get(pid) or None for pid in self.ids],
+            )
+        )
+        self.invalidate_recordset(["loyalty_number_edited_at", "loyalty_email_before"])
 
     def write(self, vals):
         """Editing a client's mobile never redirects their codes: whoever may
@@ -23,8 +63,8 @@ class ResPartner(models.Model):
         phone. The number for codes is fixed on each account; the edit is
         noted there, and remembered on the contact so that an account
         created later holds the number it takes from it."""
-        if "loyalty_number_edited_at" in vals and not self.env.su:
-            vals = {k: v for k, v in vals.items() if k != "loyalty_number_edited_at"}
+        if EDIT_MARKERS & set(vals) and not self.env.su:
+            vals = {k: v for k, v in vals.items() if k not in EDIT_MARKERS}
         if not CODE_NUMBER_FIELDS & set(vals):
             return super().write(vals)
         accounts = (
@@ -33,17 +73,13 @@ class ResPartner(models.Model):
             .with_context(active_test=False)
             .search([("partner_id", "in", self.ids)])
         )
+        staff_edit = self.ids and self._loyalty_staff_edit()
+        emails_before = {partner.id: partner.email for partner in self} if staff_edit else {}
         result = super().write(vals)
-        if self.ids and not (self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_manager")):
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE res_partner SET loyalty_number_edited_at = %s WHERE id IN %s",
-                    fields.Datetime.now(),
-                    tuple(self.ids),
-                )
-            )
-            self.invalidate_recordset(["loyalty_number_edited_at"])
-        for account in accounts:
+        if staff_edit:
+            self._loyalty_mark_edited(emails_before)
+        number_changed = (CODE_NUMBER_FIELDS - {"email"}) & set(vals)
+        for account in accounts if number_changed else accounts.browse():
             partner = account.partner_id
             typed = partner.mobile or partner.phone or ""
             country = partner.country_id or account.company_id.country_id

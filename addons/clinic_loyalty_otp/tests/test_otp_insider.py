@@ -82,6 +82,41 @@ class TestOtpInsider(OtpCommonMixin, SMSCase):
         partner.with_user(self.cashier).write({"loyalty_number_edited_at": False})
         self.assertTrue(partner.loyalty_number_edited_at)
 
+    def test_number_and_email_typed_together_still_tell_the_client(self):
+        """The cashier types their own mobile and their own email in one
+        write: the notice also goes to the email the client had."""
+        partner = self.new_client(mobile="0470 11 11 11", country_id=self.env.ref("base.be").id)
+        partner.with_user(self.cashier).write(
+            {"mobile": "0470 55 55 55", "email": "desk.insider@example.com", "loyalty_email_before": False}
+        )
+        self.assertEqual(partner.loyalty_email_before, "new@example.com")
+        account = self.open_account(partner)
+        self.assertTrue(account.otp_hold_until)
+        told = (
+            self.env["mail.mail"].sudo().search([("model", "=", account._name), ("res_id", "=", account.id)])
+        )
+        self.assertIn("new@example.com", told.mapped("email_to"))
+        self.assertIn("+32470555555", told.filtered(lambda m: m.email_to == "new@example.com").body_html)
+        # A later staff edit keeps the first address.
+        partner.with_user(self.cashier).email = "another@example.com"
+        self.assertEqual(partner.loyalty_email_before, "new@example.com")
+
+    def test_contact_created_by_staff_with_a_number_is_held(self):
+        """A cashier creates a look-alike contact (the client's email for a
+        PMS match, their own mobile): its account holds the number and tells."""
+        partner = (
+            self.env["res.partner"]
+            .with_user(self.cashier)
+            .create({"name": "Jane P.", "email": "jane.real@example.com", "mobile": "+32 470 55 55 55"})
+        )
+        self.assertTrue(partner.sudo().loyalty_number_edited_at)
+        account = self.open_account(partner)
+        self.assertEqual(account.otp_phone, "+32470555555")
+        self.assertTrue(account.otp_hold_until)
+        self.assertIn(partner, account.message_ids[0].partner_ids, "the client's email is told")
+        with self.assertRaisesRegex(UserError, "held"):
+            self.send_code(partner=partner)
+
     def test_manager_create_with_a_number_is_held_and_logged(self):
         partner = self.new_client()
         account = (
