@@ -11,62 +11,21 @@ nothing else may escape (the property-based tests hold it to that).
 
 import codecs
 import csv
-import functools
 import io
-import re
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
-from .pms_columns import COLUMNS, MAX_TEXT, PmsRow
+from .pms_cells import parse_amount, parse_date, parse_text
+from .pms_columns import COLUMNS, PmsRow
+from .pms_errors import ErrorLog, PmsImportError
 
 # Messages are lazy: the importer renders them in the user's language
 # (``format_report(..., env)``); without an environment they read in English.
 _ = LazyTranslate(__name__, default_lang="en_US")
 
-MAX_ERRORS = 100
-MAX_AMOUNT = Decimal("1000000000")
 SNIFF_BYTES = 8192
-_AMOUNT_RE = re.compile(r"^\d+(\.\d{1,4})?$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES_RE = re.compile(r"[\t\r\n]|\s{2,}")
-_TIME_SUFFIXES = ("", " %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", "T%H:%M:%S")
-
-
-class PmsImportError(UserError):
-    """The file is rejected whole. ``errors`` is [(row number or 0, reason)]."""
-
-    def __init__(self, errors, total=None):
-        self.errors = errors
-        self.total = total if total is not None else len(errors)
-        super().__init__(format_report(errors, self.total))
-
-    def report(self, env):
-        return format_report(self.errors, self.total, env)
-
-
-def format_report(errors, total=None, env=None):
-    """The rejection report, translated with ``env`` when given."""
-
-    def tr(text):
-        return env._(text) if env is not None and not isinstance(text, str) else str(text)
-
-    total = total if total is not None else len(errors)
-    lines = [
-        tr(
-            _(
-                "The file was rejected: nothing from it was imported. Fix these problems and import it "
-                "again."
-            )
-        )
-    ]
-    for row, reason in errors:
-        lines.append(tr(_("Row %(row)s: %(reason)s", row=row, reason=tr(reason))) if row else tr(reason))
-    if total > len(errors):
-        lines.append(tr(_("... and %(count)s more problems.", count=total - len(errors))))
-    return "\n".join(lines)
+__all__ = ["ErrorLog", "Format", "PmsImportError", "iter_rows", "parse_amount", "validate"]
 
 
 class Format:
@@ -111,79 +70,8 @@ class Format:
             raise PmsImportError([(0, p) for p in problems])
 
 
-class ErrorLog:
-    """Problems found in a file: the first MAX_ERRORS kept, the rest counted
-    (memory stays flat however broken the file is)."""
-
-    def __init__(self):
-        self.items, self.count = [], 0
-
-    def append(self, item):
-        self.count += 1
-        if len(self.items) < MAX_ERRORS:
-            self.items.append(item)
-
-    def __len__(self):
-        return self.count
-
-    def fail(self, item=None):
-        if item:
-            self.append(item)
-        raise PmsImportError(self.items, self.count)
-
-
 def _status_set(text):
     return {s.strip().lower() for s in (text or "").split(",") if s.strip()}
-
-
-def _text(value, row, name, errors):
-    value = value.strip()
-    if _CONTROL_RE.search(value):
-        errors.append((row, _("%(column)s contains control characters: is this a binary file?", column=name)))
-        return ""
-    if _SPACES_RE.search(value):
-        value = " ".join(value.split())
-    return value[:MAX_TEXT]
-
-
-def parse_amount(value, decimal):
-    """Decimal with 2 digits from '1,234.50', '(12.00)', '$ -3', '1.234,50'; None when unparsable."""
-    value = value.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
-    negative = False
-    if value.startswith("(") and value.endswith(")"):
-        negative, value = True, value[1:-1]
-    for symbol in ("$", "€", "£", "USD", "EUR", "GBP", "CAD", "AUD"):
-        value = value.replace(symbol, "")
-    if value.startswith("-"):
-        negative, value = not negative, value[1:]
-    elif value.endswith("-"):
-        negative, value = not negative, value[:-1]
-    thousands = "," if decimal == "." else "."
-    value = value.replace(thousands, "")
-    if decimal == ",":
-        value = value.replace(",", ".")
-    if not _AMOUNT_RE.match(value):
-        return None
-    try:
-        amount = Decimal(value).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return None
-    if amount >= MAX_AMOUNT:
-        return None
-    return -amount if negative else amount
-
-
-@functools.lru_cache(maxsize=4096)  # exports repeat a few hundred dates: parse each once
-def parse_date(value, date_format):
-    value = value.strip()
-    for suffix in _TIME_SUFFIXES:
-        try:
-            parsed = datetime.strptime(value, date_format + suffix)
-        except ValueError:
-            continue
-        if 1900 <= parsed.year <= 2200:
-            return parsed.date()
-    return None
 
 
 def open_text(fileobj, fmt):
@@ -283,7 +171,7 @@ def _parse_record(record, index, fmt, row, errors):
     before = len(errors)
     values = dict.fromkeys(PmsRow._fields[1:], "")
     values.update(
-        (c.name, _text(record[i], row, fmt.columns[c.name], errors)[: c.size]) for c, i in index.items()
+        (c.name, parse_text(record[i], row, fmt.columns[c.name], errors)[: c.size]) for c, i in index.items()
     )
     invoice = values["invoice"]
     if not invoice:
