@@ -19,13 +19,12 @@ class AccountMove(models.Model):
         return SQL("move_type = 'out_invoice' AND commercial_partner_id IS NOT NULL")
 
     @api.model
-    def _loyalty_rows(self, company, after_id, limit):
+    def _loyalty_rows_sql(self, ids):
         # Eligible amount = untaxed subtotal of eligible lines, in company
         # currency (``balance`` is company-currency and tax-excluded, negative
         # on invoices). Posted credit notes reversing the invoice reduce it.
-        self.env.cr.execute(
-            SQL(
-                """
+        return SQL(
+            """
             WITH eligible AS (
                 SELECT l.move_id, SUM(l.balance) AS balance
                   FROM account_move_line l
@@ -43,18 +42,16 @@ class AccountMove(models.Model):
                  WHERE x.reversed_entry_id = ANY(%(ids)s)
                  GROUP BY x.reversed_entry_id
             )
-            SELECT m.id, m.commercial_partner_id, m.name, COALESCE(-e.balance, 0),
+            SELECT m.id, m.commercial_partner_id AS partner_id, m.name, COALESCE(-e.balance, 0) AS basis,
                    CASE WHEN m.state = 'posted' AND m.payment_state IN ('paid', 'in_payment', 'reversed')
                         THEN GREATEST(COALESCE(-e.balance, 0) - COALESCE(r.amount, 0), 0)
-                        ELSE 0 END,
-                   m.loyalty_counted_amount, m.loyalty_points, m.loyalty_seq
+                        ELSE 0 END AS target,
+                   m.loyalty_counted_amount AS counted, m.loyalty_points AS points, m.loyalty_seq AS seq
               FROM account_move m
               LEFT JOIN eligible e ON e.move_id = m.id
               LEFT JOIN refunded r ON r.move_id = m.id
              WHERE m.id = ANY(%(ids)s)
              ORDER BY m.id
         """,
-                ids=self._loyalty_lock_batch(company, after_id, limit),
-            )
+            ids=ids,
         )
-        return self.env.cr.fetchall()

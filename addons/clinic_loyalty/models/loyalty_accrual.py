@@ -1,9 +1,7 @@
 import logging
 
-from psycopg2.extras import execute_values
-
 from odoo import api, models
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 
 _logger = logging.getLogger(__name__)
 
@@ -31,8 +29,12 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
 
     @api.model
     def _accrual_sources(self):
-        """Models that earn points. Extend with ``super() + [model]``."""
-        return ["account.move"]
+        """Models that earn points: every model that inherits the mixin
+        ``clinic.loyalty.spend.source``, so a new source is one model file."""
+        mixin = self.pool["clinic.loyalty.spend.source"]
+        return sorted(
+            name for name, model in self.pool.items() if not model._abstract and issubclass(model, mixin)
+        )
 
     @api.model
     def _accruing_companies(self):
@@ -93,11 +95,12 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         minimum = _cents(company.loyalty_min_transaction_amount)
         kind = source._loyalty_entry_kind()
         entries, doc_updates = [], []
-        for doc_id, _partner_id, name, basis, target, counted, points, seq in rows:
-            account_id = account_of.get(doc_id)
-            target_c, counted_c, basis_c = _cents(target), _cents(counted), _cents(basis)
+        for row in rows:
+            account_id = account_of.get(row.id)
+            target_c, counted_c, basis_c = _cents(row.target), _cents(row.counted), _cents(row.basis)
+            points, seq = row.points, row.seq
             if account_id is None:  # nothing to count, now or before: no account needed
-                doc_updates.append((doc_id, 0.0, points, seq))
+                doc_updates.append((row.id, 0.0, points, seq))
                 continue
             if carry:
                 carried = carry[account_id] + target_c - counted_c
@@ -123,29 +126,34 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
                         "points": diff,
                         "kind": kind if diff > 0 else "reversal",
                         "amount": (target_c - counted_c) / 100.0,
-                        "key": f"{model}:{doc_id}:{seq}",
+                        "key": f"{model}:{row.id}:{seq}",
                         "res_model": model,
-                        "res_id": doc_id,
-                        "source_name": name,
+                        "res_id": row.id,
+                        "source_name": row.name,
                     }
                 )
-            doc_updates.append((doc_id, target_c / 100.0, points + diff, seq))
+            doc_updates.append((row.id, target_c / 100.0, points + diff, seq))
         Account._post_entries(entries, carry={a: c / 100.0 for a, c in carry.items()})
-        execute_values(
-            self.env.cr._obj,
-            f"""
-            UPDATE "{source._table}" d
+        doc_ids, counted, doc_points, seqs = (list(column) for column in zip(*doc_updates, strict=True))
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE %(table)s d
                SET loyalty_synced = TRUE, loyalty_counted_amount = v.counted,
                    loyalty_points = v.points, loyalty_seq = v.seq
-              FROM (VALUES %s) AS v(id, counted, points, seq)
+              FROM unnest(%(ids)s::int[], %(counted)s::numeric[], %(points)s::int[], %(seqs)s::int[])
+                   AS v(id, counted, points, seq)
              WHERE d.id = v.id
         """,
-            doc_updates,
-            template="(%s, %s::numeric, %s, %s)",
-            page_size=len(doc_updates),
+                table=SQL.identifier(source._table),
+                ids=doc_ids,
+                counted=counted,
+                points=doc_points,
+                seqs=seqs,
+            )
         )
         source.invalidate_model(["loyalty_synced", "loyalty_counted_amount", "loyalty_points", "loyalty_seq"])
-        return len(rows), rows[-1][0]
+        return len(rows), rows[-1].id
 
     @api.model
     def _accounts_for(self, model, company, rows):
@@ -156,7 +164,7 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         client's account, created if missing. Documents with nothing to count
         now or before get no account.
         """
-        posted = [row[0] for row in rows if row[7]]
+        posted = [row.id for row in rows if row.seq]
         account_of = {}
         if posted:
             self.env.cr.execute(
@@ -166,9 +174,11 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
                 [model, posted, company.id],
             )
             account_of = dict(self.env.cr.fetchall())
-        fresh = [row for row in rows if row[0] not in account_of and (row[4] or row[5])]
+        fresh = [row for row in rows if row.id not in account_of and (row.target or row.counted)]
         by_pair = (
-            self.env["clinic.loyalty.account"].sudo()._get_or_create((row[1], company.id) for row in fresh)
+            self.env["clinic.loyalty.account"]
+            .sudo()
+            ._get_or_create((row.partner_id, company.id) for row in fresh)
         )
-        account_of.update({row[0]: by_pair[(row[1], company.id)] for row in fresh})
+        account_of.update({row.id: by_pair[(row.partner_id, company.id)] for row in fresh})
         return account_of

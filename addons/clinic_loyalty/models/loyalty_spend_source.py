@@ -1,14 +1,32 @@
+from typing import NamedTuple
+
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+
+class AccrualRow(NamedTuple):
+    """One document as the accrual engine evaluates it (see ``_loyalty_rows_sql``)."""
+
+    id: int  # the document
+    partner_id: int  # its client (commercial partner)
+    name: str  # shown on the ledger entries
+    basis: float  # eligible amount of the original transaction, for the minimum amount
+    # Eligible paid spend it should count for now: 0 when unpaid, cancelled or
+    # fully credited; negative for a paid credit document that stands alone,
+    # such as a PMS refund invoice (its points are taken back).
+    target: float
+    counted: float  # loyalty_counted_amount: the spend the ledger already accounts for
+    points: int  # loyalty_points
+    seq: int  # loyalty_seq
 
 
 class ClinicLoyaltySpendSource(models.AbstractModel):
     """What a document needs to earn points through the accrual engine.
 
     The extension point of ``clinic.loyalty.accrual``: a model that inherits
-    this mixin, implements :meth:`_loyalty_rows` and is listed by
-    ``clinic.loyalty.accrual._accrual_sources`` earns points exactly like an
-    Odoo invoice (earning mode, minimum amount, eligibility, status).
+    this mixin and implements :meth:`_loyalty_rows_sql` earns points exactly
+    like an Odoo invoice (earning mode, minimum amount, eligibility, status);
+    the engine finds it among the mixin's descendants.
     Customer invoices are one source; the PMS import adds its staged invoices.
     Candidates are chosen and locked here (:meth:`_loyalty_lock_batch`,
     narrowed by :meth:`_loyalty_candidates_sql`); the source only says what
@@ -52,18 +70,16 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
 
     @api.model
     def _loyalty_rows(self, company, after_id, limit):
-        """Documents of ``company`` to (re)evaluate, locked for this run.
+        """At most ``limit`` :class:`AccrualRow` of ``company``, by id, of
+        documents with ``loyalty_synced`` False and id > ``after_id``, locked
+        for this run (see :meth:`_loyalty_lock_batch`)."""
+        self.env.cr.execute(self._loyalty_rows_sql(self._loyalty_lock_batch(company, after_id, limit)))
+        return [AccrualRow(**row) for row in self.env.cr.dictfetchall()]
 
-        Must return at most ``limit`` tuples ordered by id, of documents with
-        ``loyalty_synced`` False and id > ``after_id``, locked with
-        ``FOR NO KEY UPDATE SKIP LOCKED``:
-        ``(id, commercial partner id, name, basis, target, counted, points, seq)``
-        where ``basis`` is the eligible amount of the original transaction (for
-        the minimum amount) and ``target`` the eligible paid spend it should
-        count for now (0 when unpaid, cancelled or fully credited; negative
-        for a paid credit document that stands alone, such as a PMS refund
-        invoice: its points are taken back).
-        """
+    @api.model
+    def _loyalty_rows_sql(self, ids):
+        """SELECT of the documents ``ids`` ordered by id, one column named
+        after each field of :class:`AccrualRow`."""
         raise NotImplementedError
 
     @api.model

@@ -4,5 +4,4 @@ from . import pms_profile
 from . import pms_import
 from . import pms_client_ref
 from . import pms_invoice
-from . import loyalty_accrual
 from . import res_partner

@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..tools.pms_columns import COLUMNS
 from ..tools.pms_parser import Format
 
 PMS_SYSTEMS = [
@@ -8,27 +9,13 @@ PMS_SYSTEMS = [
     ("impromed", "ImproMed"),
     ("generic", "Generic CSV"),
 ]
-FORMAT_FIELDS = [
-    "pms",
-    "delimiter",
-    "encoding",
-    "date_format",
-    "decimal_separator",
-    "void_statuses",
-    "open_statuses",
-    "col_invoice",
-    "col_date",
-    "col_status",
-    "col_client_ref",
-    "col_client_name",
-    "col_phone",
-    "col_email",
-    "col_code",
-    "col_description",
-    "col_quantity",
-    "col_amount",
-    "col_patient",
-]
+
+
+def _column_field(column):
+    """The format's setting for ``column``: its header in the file."""
+    return fields.Char(
+        string=column.label, required=column.required, default=column.default, help=column.help
+    )
 
 
 class ClinicLoyaltyPmsFormat(models.AbstractModel):
@@ -54,40 +41,12 @@ class ClinicLoyaltyPmsFormat(models.AbstractModel):
         help="Comma-separated values of the status column meaning the invoice is not paid yet: it earns "
         "nothing until an import shows it paid. Any other value counts as paid.",
     )
-    col_invoice = fields.Char(string="Invoice number column", required=True, default="invoice_number")
-    col_date = fields.Char(string="Date column", required=True, default="date")
-    col_status = fields.Char(string="Status column")
-    col_client_ref = fields.Char(string="Client id column", required=True, default="client_id")
-    col_client_name = fields.Char(string="Client name column")
-    col_phone = fields.Char(string="Phone column")
-    col_email = fields.Char(string="Email column")
-    col_code = fields.Char(string="Billing code column", required=True, default="code")
-    col_description = fields.Char(string="Description column")
-    col_quantity = fields.Char(string="Quantity column")
-    col_amount = fields.Char(
-        string="Line amount column",
-        required=True,
-        default="amount",
-        help="Untaxed total of the line, in the clinic's currency.",
-    )
-    col_patient = fields.Char(string="Patient column")
+    # One ``col_<name>`` setting per column of the export (tools/pms_columns.py).
+    locals().update({column.field_name: _column_field(column) for column in COLUMNS})
 
     def _pms_format(self):
         self.ensure_one()
-        columns = {
-            "invoice": self.col_invoice,
-            "date": self.col_date,
-            "status": self.col_status,
-            "client_ref": self.col_client_ref,
-            "client_name": self.col_client_name,
-            "phone": self.col_phone,
-            "email": self.col_email,
-            "code": self.col_code,
-            "description": self.col_description,
-            "quantity": self.col_quantity,
-            "amount": self.col_amount,
-            "patient": self.col_patient,
-        }
+        columns = {column.name: self[column.field_name] for column in COLUMNS}
         return Format(
             columns,
             delimiter=self.delimiter,
@@ -99,5 +58,7 @@ class ClinicLoyaltyPmsFormat(models.AbstractModel):
         )
 
     def _format_values(self):
+        """Every setting of the format (what a preset gives a profile)."""
         self.ensure_one()
-        return {f: self[f] for f in FORMAT_FIELDS}
+        settings = self.env["clinic.loyalty.pms.format"]._fields.values()
+        return {field.name: self[field.name] for field in settings if not field.automatic}

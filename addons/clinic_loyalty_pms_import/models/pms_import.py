@@ -140,17 +140,17 @@ class ClinicLoyaltyPmsImport(models.Model):
         cr = self.env.cr
         codes = {}
         clients = {}
-        invoices = {}
-        for row_no, v in batch:
-            if v[7] not in products:
-                codes.setdefault(v[7], v[8])
-            clients.setdefault(v[3], (v[4], v[5], v[6]))
-            head = invoices.get(v[0])
+        invoices = {}  # number -> {"first": its first row, "state": ..., "total": ...}
+        for row in batch:
+            if row.code not in products:
+                codes.setdefault(row.code, row.description)
+            clients.setdefault(row.client_ref, (row.client_name, row.phone, row.email))
+            head = invoices.get(row.invoice)
             if head is None:
-                invoices[v[0]] = head = [v[1], v[2], v[3], v[4], v[5], v[6], row_no, 0]
-            elif v[2] == "void" or (v[2] == "open" and head[1] == "paid"):
-                head[1] = v[2]
-            head[7] += v[10]
+                invoices[row.invoice] = head = {"first": row, "state": row.status, "total": 0}
+            elif row.status == "void" or (row.status == "open" and head["state"] == "paid"):
+                head["state"] = row.status
+            head["total"] += row.amount
         if codes:
             stats["products"] += self._billing_products(codes, products)
         refs = self.env["clinic.loyalty.pms.client.ref"]._resolve(profile, clients, stats["tried"])
@@ -160,17 +160,17 @@ class ClinicLoyaltyPmsImport(models.Model):
                 profile.id,
                 profile.company_id.id,
                 number,
-                h[0],
-                h[1],
-                refs[h[2]][0],
-                refs[h[2]][1],
-                h[2],
-                h[3],
-                h[4],
-                h[5],
+                h["first"].date,
+                h["state"],
+                refs[h["first"].client_ref][0],
+                refs[h["first"].client_ref][1],
+                h["first"].client_ref,
+                h["first"].client_name,
+                h["first"].phone,
+                h["first"].email,
                 self.id,
-                h[6],
-                h[7],
+                h["first"].row_number,
+                h["total"],
                 uid,
             )
             for number, h in invoices.items()
@@ -228,19 +228,19 @@ class ClinicLoyaltyPmsImport(models.Model):
         )
         line_rows = [
             (
-                ids[v[0]],
+                ids[row.invoice],
                 profile.company_id.id,
                 self.id,
-                row_no,
-                products[v[7]],
-                v[7],
-                v[8],
-                v[9],
-                v[10],
-                v[11],
+                row.row_number,
+                products[row.code],
+                row.code,
+                row.description,
+                row.quantity,
+                row.amount,
+                row.patient,
                 uid,
             )
-            for row_no, v in batch
+            for row in batch
         ]
         execute_values(
             cr._obj,

@@ -75,13 +75,12 @@ class ClinicLoyaltyPmsInvoice(models.Model):
         return SQL("partner_id IS NOT NULL")
 
     @api.model
-    def _loyalty_rows(self, company, after_id, limit):
+    def _loyalty_rows_sql(self, ids):
         # Eligible amount = sum of the lines whose billing code earns points,
         # in company currency; a voided or unpaid invoice counts for 0, a
         # paid refund invoice (negative) takes points back.
-        self.env.cr.execute(
-            SQL(
-                """
+        return SQL(
+            """
             WITH eligible AS (
                 SELECT l.invoice_id, SUM(l.amount) AS amount
                   FROM clinic_loyalty_pms_invoice_line l
@@ -90,19 +89,18 @@ class ClinicLoyaltyPmsInvoice(models.Model):
                  WHERE pt.loyalty_eligible AND l.invoice_id = ANY(%(ids)s)
                  GROUP BY l.invoice_id
             )
-            SELECT i.id, p.commercial_partner_id, i.name, GREATEST(COALESCE(e.amount, 0), 0),
-                   CASE WHEN i.state = 'paid' THEN COALESCE(e.amount, 0) ELSE 0 END,
-                   i.loyalty_counted_amount, i.loyalty_points, i.loyalty_seq
+            SELECT i.id, p.commercial_partner_id AS partner_id, i.name,
+                   GREATEST(COALESCE(e.amount, 0), 0) AS basis,
+                   CASE WHEN i.state = 'paid' THEN COALESCE(e.amount, 0) ELSE 0 END AS target,
+                   i.loyalty_counted_amount AS counted, i.loyalty_points AS points, i.loyalty_seq AS seq
               FROM clinic_loyalty_pms_invoice i
               JOIN res_partner p ON p.id = i.partner_id
               LEFT JOIN eligible e ON e.invoice_id = i.id
              WHERE i.id = ANY(%(ids)s)
              ORDER BY i.id
         """,
-                ids=self._loyalty_lock_batch(company, after_id, limit),
-            )
+            ids=ids,
         )
-        return self.env.cr.fetchall()
 
 
 class ClinicLoyaltyPmsInvoiceLine(models.Model):

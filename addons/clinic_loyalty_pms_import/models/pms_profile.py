@@ -7,6 +7,7 @@ from psycopg2.errors import LockNotAvailable
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.pms_columns import COLUMNS
 from ..tools.pms_parser import PmsImportError
 
 _logger = logging.getLogger(__name__)
@@ -61,11 +62,7 @@ class ClinicLoyaltyPmsProfile(models.Model):
         "encoding",
         "date_format",
         "decimal_separator",
-        "col_invoice",
-        "col_date",
-        "col_client_ref",
-        "col_code",
-        "col_amount",
+        *(column.field_name for column in COLUMNS if column.required),
     )
     def _check_format(self):
         for profile in self:

@@ -63,7 +63,7 @@ class TestDropFolder(PmsCommon):
         original = Import._stage_batch
 
         def flaky(self, batch, *args):
-            if any(values[0] == "BOOM" for _row, values in batch):
+            if any(row.invoice == "BOOM" for row in batch):
                 raise RuntimeError("unexpected")
             return original(self, batch, *args)
 

@@ -2,83 +2,30 @@
 
 Pure Python, no ORM: :func:`iter_rows` reads a binary file object through a
 text wrapper and a ``csv.reader``, one row at a time, so memory stays flat
-whatever the size of the file. Every problem is reported as a
+whatever the size of the file, and yields each valid line as a
+:class:`~.pms_columns.PmsRow` (the columns are listed once, in
+``pms_columns``). Every problem is reported as a
 :class:`PmsImportError` (a ``UserError``) with the row numbers and reasons;
 nothing else may escape (the property-based tests hold it to that).
 """
 
 import codecs
 import csv
-import functools
 import io
-import re
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
+
+from .pms_cells import parse_amount, parse_date, parse_text
+from .pms_columns import COLUMNS, PmsRow
+from .pms_errors import ErrorLog, PmsImportError
 
 # Messages are lazy: the importer renders them in the user's language
 # (``format_report(..., env)``); without an environment they read in English.
 _ = LazyTranslate(__name__, default_lang="en_US")
 
-# Mapped columns: (field, required). Order = order of the parsed row tuple.
-FIELDS = [
-    ("invoice", True),
-    ("date", True),
-    ("status", False),
-    ("client_ref", True),
-    ("client_name", False),
-    ("phone", False),
-    ("email", False),
-    ("code", True),
-    ("description", False),
-    ("quantity", False),
-    ("amount", True),
-    ("patient", False),
-]
-MAX_ERRORS = 100
-MAX_TEXT = 256
-MAX_AMOUNT = Decimal("1000000000")
 SNIFF_BYTES = 8192
-_AMOUNT_RE = re.compile(r"^\d+(\.\d{1,4})?$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES_RE = re.compile(r"[\t\r\n]|\s{2,}")
-_TIME_SUFFIXES = ("", " %H:%M:%S", " %H:%M", " %I:%M:%S %p", " %I:%M %p", "T%H:%M:%S")
-
-
-class PmsImportError(UserError):
-    """The file is rejected whole. ``errors`` is [(row number or 0, reason)]."""
-
-    def __init__(self, errors, total=None):
-        self.errors = errors
-        self.total = total if total is not None else len(errors)
-        super().__init__(format_report(errors, self.total))
-
-    def report(self, env):
-        return format_report(self.errors, self.total, env)
-
-
-def format_report(errors, total=None, env=None):
-    """The rejection report, translated with ``env`` when given."""
-
-    def tr(text):
-        return env._(text) if env is not None and not isinstance(text, str) else str(text)
-
-    total = total if total is not None else len(errors)
-    lines = [
-        tr(
-            _(
-                "The file was rejected: nothing from it was imported. Fix these problems and import it "
-                "again."
-            )
-        )
-    ]
-    for row, reason in errors:
-        lines.append(tr(_("Row %(row)s: %(reason)s", row=row, reason=tr(reason))) if row else tr(reason))
-    if total > len(errors):
-        lines.append(tr(_("... and %(count)s more problems.", count=total - len(errors))))
-    return "\n".join(lines)
+__all__ = ["ErrorLog", "Format", "PmsImportError", "iter_rows", "parse_amount", "validate"]
 
 
 class Format:
@@ -94,7 +41,7 @@ class Format:
         void_statuses="",
         open_statuses="",
     ):
-        self.columns = {f: (columns.get(f) or "").strip().lower() for f, _req in FIELDS}
+        self.columns = {c.name: (columns.get(c.name) or "").strip().lower() for c in COLUMNS}
         self.delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
         self.encoding = encoding or "utf-8"
         self.date_format = date_format
@@ -116,86 +63,15 @@ class Format:
             problems.append(
                 _("The date format needs strftime codes such as %(example)s.", example="%m/%d/%Y")
             )
-        missing = [f for f, req in FIELDS if req and not self.columns[f]]
+        missing = [c.name for c in COLUMNS if c.required and not self.columns[c.name]]
         if missing:
             problems.append(_("The profile maps no column for: %(fields)s.", fields=", ".join(missing)))
         if problems:
             raise PmsImportError([(0, p) for p in problems])
 
 
-class ErrorLog:
-    """Problems found in a file: the first MAX_ERRORS kept, the rest counted
-    (memory stays flat however broken the file is)."""
-
-    def __init__(self):
-        self.items, self.count = [], 0
-
-    def append(self, item):
-        self.count += 1
-        if len(self.items) < MAX_ERRORS:
-            self.items.append(item)
-
-    def __len__(self):
-        return self.count
-
-    def fail(self, item=None):
-        if item:
-            self.append(item)
-        raise PmsImportError(self.items, self.count)
-
-
 def _status_set(text):
     return {s.strip().lower() for s in (text or "").split(",") if s.strip()}
-
-
-def _text(value, row, name, errors):
-    value = value.strip()
-    if _CONTROL_RE.search(value):
-        errors.append((row, _("%(column)s contains control characters: is this a binary file?", column=name)))
-        return ""
-    if _SPACES_RE.search(value):
-        value = " ".join(value.split())
-    return value[:MAX_TEXT]
-
-
-def parse_amount(value, decimal):
-    """Decimal with 2 digits from '1,234.50', '(12.00)', '$ -3', '1.234,50'; None when unparsable."""
-    value = value.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
-    negative = False
-    if value.startswith("(") and value.endswith(")"):
-        negative, value = True, value[1:-1]
-    for symbol in ("$", "€", "£", "USD", "EUR", "GBP", "CAD", "AUD"):
-        value = value.replace(symbol, "")
-    if value.startswith("-"):
-        negative, value = not negative, value[1:]
-    elif value.endswith("-"):
-        negative, value = not negative, value[:-1]
-    thousands = "," if decimal == "." else "."
-    value = value.replace(thousands, "")
-    if decimal == ",":
-        value = value.replace(",", ".")
-    if not _AMOUNT_RE.match(value):
-        return None
-    try:
-        amount = Decimal(value).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return None
-    if amount >= MAX_AMOUNT:
-        return None
-    return -amount if negative else amount
-
-
-@functools.lru_cache(maxsize=4096)  # exports repeat a few hundred dates: parse each once
-def parse_date(value, date_format):
-    value = value.strip()
-    for suffix in _TIME_SUFFIXES:
-        try:
-            parsed = datetime.strptime(value, date_format + suffix)
-        except ValueError:
-            continue
-        if 1900 <= parsed.year <= 2200:
-            return parsed.date()
-    return None
 
 
 def open_text(fileobj, fmt):
@@ -213,10 +89,10 @@ def open_text(fileobj, fmt):
 
 
 def iter_rows(fileobj, fmt, errors):
-    """Yield ``(row number, tuple in FIELDS order + state)`` for every valid
-    data row; append (row, reason) to ``errors`` for the others. Raises
-    :class:`PmsImportError` when reading cannot go on (header, encoding,
-    malformed CSV). Row numbers count physical CSV records, header = 1."""
+    """Yield a :class:`PmsRow` for every valid data row; append (row,
+    reason) to ``errors`` for the others. Raises :class:`PmsImportError`
+    when reading cannot go on (header, encoding, malformed CSV). Row numbers
+    count physical CSV records, header = 1."""
     fmt.check()
     text = open_text(fileobj, fmt)
     try:
@@ -230,14 +106,14 @@ def iter_rows(fileobj, fmt, errors):
             raise PmsImportError([(0, _("The file has no header row."))])
         names = [h.strip().lstrip("\ufeff").lower() for h in header]
         index, missing = {}, []
-        for field, _required in FIELDS:
-            column = fmt.columns[field]
-            if not column:
+        for column in COLUMNS:
+            header = fmt.columns[column.name]
+            if not header:
                 continue
-            if column in names:
-                index[field] = names.index(column)
+            if header in names:
+                index[column] = names.index(header)
             else:
-                missing.append(column)
+                missing.append(header)
         if missing:
             raise PmsImportError(
                 [
@@ -277,7 +153,7 @@ def iter_rows(fileobj, fmt, errors):
                 continue
             parsed = _parse_record(record, index, fmt, row_no, errors)
             if parsed:
-                yield row_no, parsed
+                yield parsed
     finally:
         text.detach()
 
@@ -293,7 +169,10 @@ def _describe(error, fmt):
 
 def _parse_record(record, index, fmt, row, errors):
     before = len(errors)
-    values = {f: _text(record[i], row, fmt.columns[f], errors) for f, i in index.items()}
+    values = dict.fromkeys(PmsRow._fields[1:], "")
+    values.update(
+        (c.name, parse_text(record[i], row, fmt.columns[c.name], errors)[: c.size]) for c, i in index.items()
+    )
     invoice = values["invoice"]
     if not invoice:
         errors.append((row, _("The invoice number is empty.")))
@@ -317,35 +196,23 @@ def _parse_record(record, index, fmt, row, errors):
     if amount is None:
         errors.append((row, _("Cannot read the amount %(value)r.", value=values["amount"][:40])))
     quantity = Decimal(1)
-    if values.get("quantity"):
+    if values["quantity"]:
         quantity = parse_amount(values["quantity"], fmt.decimal)
         if quantity is None:
             errors.append((row, _("Cannot read the quantity %(value)r.", value=values["quantity"][:40])))
     if len(errors) > before:
         return None
-    status = values.get("status", "").lower()
+    status = values["status"].lower()
     state = "void" if status in fmt.void_statuses else "open" if status in fmt.open_statuses else "paid"
-    return (
-        invoice[:64],
-        date,
-        state,
-        values["client_ref"][:64],
-        values.get("client_name", ""),
-        values.get("phone", "")[:64],
-        values.get("email", "")[:128].lower(),
-        values["code"][:64],
-        values.get("description", ""),
-        quantity,
-        amount,
-        values.get("patient", ""),
-    )
+    values.update(date=date, status=state, email=values["email"].lower(), quantity=quantity, amount=amount)
+    return PmsRow(row_number=row, **values)
 
 
 def validate(fileobj, fmt):
     """First pass: read the whole file; raise :class:`PmsImportError` with
     every problem (up to MAX_ERRORS listed), else return the number of rows."""
     errors, count = ErrorLog(), 0
-    for _row, _values in iter_rows(fileobj, fmt, errors):
+    for _row in iter_rows(fileobj, fmt, errors):
         count += 1
     fileobj.seek(0)
     if errors:
