@@ -119,7 +119,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             if not config or not config.has_access("read") or not config.loyalty_training:
                 raise UserError(_test_mode_pos_refusal())
         Account = self.env["clinic.loyalty.account"].sudo()
-        account = Account.browse(Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)])
+        account = Account._account_for(partner, company)
         account._lock()  # serialises requests: one live challenge, exact SMS counts
         account._otp_check_open()
         if account.balance < reward.points_cost:
