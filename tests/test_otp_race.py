@@ -13,6 +13,8 @@ import pytest
 
 from odoo import fields
 
+from odoo.addons.clinic_loyalty.tests.common import account_with_points, new_user
+
 from .race import books, run_concurrently
 
 pytest.importorskip("odoo.addons.clinic_loyalty_otp")
@@ -58,30 +60,10 @@ def otp_data(new_env):
                 "country_id": be.id,
             }
         )
-        cashier = env["res.users"].create(
-            {
-                "name": f"OTP race cashier {tag}",
-                "login": f"otp-race-{tag}",
-                "groups_id": [
-                    (6, 0, [env.ref("base.group_user").id, env.ref("clinic_loyalty.group_loyalty_user").id])
-                ],
-                "company_id": company.id,
-                "company_ids": [(6, 0, [company.id])],
-            }
-        )
-        Account = env["clinic.loyalty.account"]
-        account_id = Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)]
-        Account._post_entries(
-            [
-                {
-                    "account_id": account_id,
-                    "points": 100,
-                    "kind": "adjustment",
-                    "key": f"otp-race:{tag}:seed",
-                    "reason": "race test",
-                }
-            ]
-        )
+        cashier = new_user(env, f"otp-race-{tag}", "front_desk", company, name=f"OTP race cashier {tag}")
+        account_id = account_with_points(
+            env, partner, company, 100, f"otp-race:{tag}:seed", reason="race test"
+        ).id
         data = {
             "tag": tag,
             "company": company.id,

@@ -11,6 +11,8 @@ import uuid
 
 import pytest
 
+from odoo.addons.clinic_loyalty.tests.common import account_with_points, new_user
+
 from .race import books, run_concurrently
 
 WORKERS = 4
@@ -40,29 +42,10 @@ def race_data(new_env):
         partner = env["res.partner"].create(
             {"name": f"Race client {tag}", "email": f"race-{tag}@example.com"}
         )
-        user = env["res.users"].create(
-            {
-                "name": partner.name,
-                "login": f"race-{tag}",
-                "partner_id": partner.id,
-                "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
-                "company_id": company.id,
-                "company_ids": [(6, 0, [company.id])],
-            }
-        )
-        Account = env["clinic.loyalty.account"]
-        account_id = Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)]
-        Account._post_entries(
-            [
-                {
-                    "account_id": account_id,
-                    "points": 100,
-                    "kind": "adjustment",
-                    "key": f"race:{tag}:seed",
-                    "reason": "race test",
-                }
-            ]
-        )
+        user = new_user(env, f"race-{tag}", "portal", company, partner_id=partner.id, name=partner.name)
+        account_id = account_with_points(
+            env, partner, company, 100, f"race:{tag}:seed", reason="race test"
+        ).id
         data = {"company": company.id, "reward": reward.id, "account": account_id, "uid": user.id}
     yield data
     with new_env() as env:

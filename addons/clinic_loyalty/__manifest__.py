@@ -31,7 +31,7 @@
     ],
     "assets": {
         "web.assets_tests": [
-            "clinic_loyalty/static/src/js/tours/portal_loyalty_tour.js",
+            "clinic_loyalty/static/tests/tours/**/*",
         ],
     },
     "installable": True,

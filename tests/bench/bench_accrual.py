@@ -262,8 +262,7 @@ class Bench:
                 if line.product_id.product_tmpl_id.loyalty_eligible
             )
             points = round(amount * 100) // spp
-            pair = (invoice.commercial_partner_id.id, company.id)
-            account_id = Account._get_or_create([pair])[pair]
+            account_id = Account._account_for(invoice.commercial_partner_id, company).id
             Account._post_entries(
                 [
                     {

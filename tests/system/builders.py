@@ -4,6 +4,8 @@ import uuid
 
 from odoo import Command, fields
 
+from odoo.addons.clinic_loyalty.tests.common import pos_order_payload as common_pos_order_payload
+
 
 def make_clinic(env, *, mode="per_transaction", status="on"):
     """A clinic (company) with its chart of accounts, an eligible service and a reward."""
@@ -234,47 +236,16 @@ def make_pos_shop(env, company, cashiers, prefix):
 def pos_order_payload(shop, uid, partner_id, cashier_id, payments, total=50.0):
     """What a POS terminal sends to ``pos.order.sync_from_ui`` for one paid
     order of the shop's 50.00 service (``payments``: [(method id, amount,
-    transaction id or None)]), as the OTP addon's own POS tests build it."""
-    now = fields.Datetime.to_string(fields.Datetime.now())
-    line = {
-        "product_id": shop["product"],
-        "qty": 1,
-        "price_unit": total,
-        "discount": 0,
-        "price_subtotal": total,
-        "price_subtotal_incl": total,
-        "tax_ids": [(6, 0, [])],
-        "pack_lot_ids": [],
-        "uuid": str(uuid.uuid4()),
-        "full_product_name": "Grooming",
-    }
-    return {
-        "uuid": uid,
-        "name": f"Order {uid}",
-        "session_id": shop["session"],
-        "partner_id": partner_id,
-        "user_id": cashier_id,
-        "pricelist_id": False,
-        "fiscal_position_id": False,
-        "sequence_number": 1,
-        "date_order": now,
-        "amount_paid": sum(amount for _method, amount, _tx in payments),
-        "amount_return": 0,
-        "amount_tax": 0,
-        "amount_total": total,
-        "state": "paid",
-        "to_invoice": False,
-        "last_order_preparation_change": "{}",
-        "lines": [(0, 0, line)],
-        "payment_ids": [
-            (
-                0,
-                0,
-                {"amount": amount, "payment_method_id": method, "name": now, "transaction_id": tx or False},
-            )
-            for method, amount, tx in payments
-        ],
-    }
+    transaction id or None)]): the addons' own builder, on this shop."""
+    return common_pos_order_payload(
+        uid=uid,
+        session_id=shop["session"],
+        user_id=cashier_id,
+        partner_id=partner_id,
+        product_id=shop["product"],
+        payments=payments,
+        price_unit=total,
+    )
 
 
 def make_mobile_clients(env, company, count, prefix, points):

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 
+from ..race import race
 from . import builders, metrics
 from .conftest import RpcError
 from .sms_gateway import sms_gateway  # noqa: F401 - fixture
@@ -41,10 +42,10 @@ def _hammer(sessions, challenge_id, guesses, scenario):
     RpcError)]."""
     queues = [list(codes) for codes in guesses]
     outcomes, lock = [], threading.Lock()
-    barrier = threading.Barrier(len(sessions) * PARALLEL)
 
-    def worker(i):
-        barrier.wait(timeout=60)
+    def worker(t, start):
+        i = t // PARALLEL  # PARALLEL threads per session
+        start()
         while True:
             with lock:
                 if not queues[i]:
@@ -58,14 +59,8 @@ def _hammer(sessions, challenge_id, guesses, scenario):
             with lock:
                 outcomes.append((i, result))
 
-    threads = [
-        threading.Thread(target=worker, args=(i,)) for i in range(len(sessions)) for _k in range(PARALLEL)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not any(t.is_alive() for t in threads), "a guess never got an answer"
+    errors = [o for o in race(len(sessions) * PARALLEL, worker, timeout=300) if o is not None]
+    assert not errors, errors[:3]
     return outcomes
 
 

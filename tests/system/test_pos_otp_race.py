@@ -4,11 +4,11 @@ with its own verified code, together worth more than the balance: exactly
 the affordable ones are recorded, the others are refused and consume
 nothing (neither points nor their code)."""
 
-import threading
 import uuid
 
 import pytest
 
+from ..race import race
 from . import builders, metrics
 from .conftest import RpcError
 from .sms_gateway import sms_gateway  # noqa: F401 - fixture
@@ -55,23 +55,13 @@ def race_shop(server_env):
 
 def _login_all(rpc, shop, scenario):
     sessions = [rpc() for _login in shop["logins"]]
-    errors = []
 
-    def login(session, name):
-        try:
-            with scenario.request():
-                session.login(name, shop["password"])
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+    def login(n, start):
+        start()
+        with scenario.request():
+            sessions[n].login(shop["logins"][n], shop["password"])
 
-    threads = [
-        threading.Thread(target=login, args=(s, name))
-        for s, name in zip(sessions, shop["logins"], strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    errors = [o for o in race(len(sessions), login) if o is not None]
     assert not errors, errors[:3]
     return sessions
 
@@ -139,10 +129,8 @@ def test_twenty_terminals_spend_one_balance_at_once(rpc, server_env, sms_gateway
         )
 
     value, points = shop["reward_value"], shop["reward_points"]
-    barrier = threading.Barrier(TERMINALS)
-    outcomes = [None] * TERMINALS
 
-    def terminal(n):
+    def terminal(n, start):
         payload = builders.pos_order_payload(
             shop,
             uids[n],
@@ -150,22 +138,15 @@ def test_twenty_terminals_spend_one_balance_at_once(rpc, server_env, sms_gateway
             shop["cashier_ids"][n],
             [(shop["loyalty"], value, f"OTP-{challenge_ids[n]}"), (shop["cash"], 50.0 - value, None)],
         )
-        barrier.wait(timeout=60)
+        start()
         try:
             with scenario.request(expected_errors=(RpcError,)):
                 sessions[n].call_kw("pos.order", "sync_from_ui", [[payload]])
-            outcomes[n] = "ok"
+            return "ok"
         except RpcError as exc:
-            outcomes[n] = exc
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions
-            outcomes[n] = f"unexpected {type(exc).__name__}: {exc}"
+            return exc
 
-    threads = [threading.Thread(target=terminal, args=(n,)) for n in range(TERMINALS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not any(t.is_alive() for t in threads), "a terminal never got an answer"
+    outcomes = race(TERMINALS, terminal, timeout=300)
 
     ok = [n for n, o in enumerate(outcomes) if o == "ok"]
     refused = [o for o in outcomes if isinstance(o, RpcError)]

@@ -161,6 +161,13 @@ class ClinicLoyaltyAccount(models.Model):
         )
         return {(p, c): a for p, c, a in self.env.cr.fetchall()}
 
+    @api.model
+    def _account_for(self, partner, company):
+        """The account of ``partner`` (a commercial partner) at ``company``,
+        created if missing: :meth:`_get_or_create` for one pair."""
+        pair = (partner.id, company.id)
+        return self.browse(self._get_or_create([pair])[pair])
+
     def _loyalty_after_create(self):
         """Hook run once on accounts just created, by the ORM or set-based
         (``_get_or_create``): the OTP addon fixes the number codes go to."""

@@ -1,13 +1,25 @@
-"""Shared fixtures for the clinic_loyalty tests: a clinic with a chart of
-accounts, eligible / not eligible / sensitive services, clients, and helpers
-that issue, pay, credit and accrue invoices through the real accounting flows.
+"""The builders every clinic loyalty test starts from (the other addons'
+``tests/common.py`` extend them): users by role, accounts with points, a POS
+order payload (:class:`LoyaltyBuilders`, :func:`pos_order_payload`), and a
+clinic with a chart of accounts whose invoices are issued, paid, credited
+and accrued through the real accounting flows (:class:`ClinicLoyaltyCommon`).
 """
 
 from contextlib import contextmanager
+from uuid import uuid4
 
 from odoo import Command, fields
+from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+# The lowest rights of each role: extra groups are added by name.
+ROLE_GROUPS = {
+    "manager": "base.group_user,clinic_loyalty.group_loyalty_manager",
+    "front_desk": "base.group_user,clinic_loyalty.group_loyalty_user",
+    "employee": "base.group_user",
+    "portal": "base.group_portal",
+}
 
 
 class QueryCounter:
@@ -39,7 +51,105 @@ def count_queries(cr):
         real._obj = counter._wrapped
 
 
-class ClinicLoyaltyCommon(AccountTestInvoicingCommon):
+def new_user(env, login, role, companies, *groups, **values):
+    """A user of ``role`` (a key of :data:`ROLE_GROUPS`) plus ``groups``
+    (xml ids), working at ``companies`` (the first one is current); its
+    password is its login (padded to 8 characters with "x")."""
+    user = new_test_user(
+        env(su=True),  # some bases (accounting tests) run as a restricted user
+        login=login,
+        groups=",".join([ROLE_GROUPS[role], *groups]),
+        company_id=companies[:1].id,
+        company_ids=[Command.set(companies.ids)],
+        **values,
+    )
+    return user.with_env(env)
+
+
+def account_with_points(env, partner, company, points=0, key=None, **entry_values):
+    """The account of ``partner`` at ``company`` (in ``env``), credited
+    ``points`` (one adjustment entry, under ``key``) if any."""
+    Account = env["clinic.loyalty.account"]
+    account = Account._account_for(partner, company)
+    if points:
+        Account._post_entries(
+            [
+                {
+                    "account_id": account.id,
+                    "points": points,
+                    "kind": "adjustment",
+                    "key": key or f"seed:{partner.id}:{company.id}",
+                    **entry_values,
+                }
+            ]
+        )
+    return account
+
+
+class LoyaltyBuilders:
+    """The builders above on ``cls.env``, for any test case class."""
+
+    @classmethod
+    def _new_user(cls, login, role, companies, *groups, **values):
+        return new_user(cls.env, login, role, companies, *groups, **values)
+
+    @classmethod
+    def _account_with_points(cls, partner, company, points=0, key=None, sudo=False, **entry_values):
+        env = cls.env(su=True) if sudo else cls.env
+        return account_with_points(env, partner, company, points, key, **entry_values)
+
+
+def pos_order_payload(
+    *, uid, session_id, user_id, partner_id, product_id, payments, qty=1, price_unit=50.0, **values
+):
+    """What a POS terminal sends to ``pos.order.sync_from_ui`` for one paid
+    order of ``qty`` untaxed ``product_id`` at ``price_unit`` (``payments``:
+    [(payment method id, amount, transaction id or None)]). ``values`` adds
+    to the order (``pricelist_id``) or, for ``line_values``, to its line."""
+    now = fields.Datetime.to_string(fields.Datetime.now())
+    total = price_unit * qty
+    line = {
+        "product_id": product_id,
+        "qty": qty,
+        "price_unit": price_unit,
+        "discount": 0,
+        "price_subtotal": total,
+        "price_subtotal_incl": total,
+        "tax_ids": [(6, 0, [])],
+        "pack_lot_ids": [],
+        "uuid": str(uuid4()),
+        "full_product_name": "Grooming",
+        **values.pop("line_values", {}),
+    }
+    return {
+        "uuid": uid,
+        "name": f"Order {uid}",
+        "session_id": session_id,
+        "partner_id": partner_id,
+        "user_id": user_id,
+        "pricelist_id": False,
+        "fiscal_position_id": False,
+        "sequence_number": 1,
+        "date_order": now,
+        "amount_paid": sum(amount for _method, amount, _tx in payments),
+        "amount_return": 0,
+        "amount_tax": 0,
+        "amount_total": total,
+        "state": "paid",
+        "to_invoice": False,
+        "last_order_preparation_change": "{}",
+        "lines": [Command.create(line)],
+        "payment_ids": [
+            Command.create(
+                {"amount": amount, "payment_method_id": method, "name": now, "transaction_id": tx or False}
+            )
+            for method, amount, tx in payments
+        ],
+        **values,
+    }
+
+
+class ClinicLoyaltyCommon(LoyaltyBuilders, AccountTestInvoicingCommon):
     """A clinic (the test company, with a chart of accounts) whose programme
     is in Test, earning per transaction 1 point per 10.00 of eligible spend."""
 

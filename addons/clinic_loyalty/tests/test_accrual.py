@@ -344,8 +344,7 @@ class TestAccrual(ClinicLoyaltyCommon):
 
     def test_idempotency_key_collision_is_skipped(self):
         invoice = self._paid_invoice(self.client_a, [(self.consultation, 30.0)])
-        account = self.Account._get_or_create([(self.client_a.id, self.clinic.id)])
-        account = self.Account.browse(account[(self.client_a.id, self.clinic.id)])
+        account = self.Account._account_for(self.client_a, self.clinic)
         # Something already posted the key the accrual is about to use.
         self.assertEqual(
             self._post(account, 7, key=f"account.move:{invoice.id}:1"), [f"account.move:{invoice.id}:1"]

@@ -1,9 +1,11 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
+
+from .common import LoyaltyBuilders
 
 
 @tagged("post_install", "-at_install")
-class TestAdjustment(TransactionCase):
+class TestAdjustment(LoyaltyBuilders, TransactionCase):
     """Manual adjustments: managers only, a reason, one ledger entry, a note."""
 
     @classmethod
@@ -11,25 +13,11 @@ class TestAdjustment(TransactionCase):
         super().setUpClass()
         cls.clinic = cls.env["res.company"].create({"name": "Adjusting clinic"})
         cls.other_clinic = cls.env["res.company"].create({"name": "Somebody else's clinic"})
-        cls.manager = new_test_user(
-            cls.env,
-            "adj_manager",
-            groups="base.group_user,clinic_loyalty.group_loyalty_manager",
-            company_id=cls.clinic.id,
-            company_ids=[cls.clinic.id],
-            name="Margaret Manager",
-        )
-        cls.user = new_test_user(
-            cls.env,
-            "adj_desk",
-            groups="base.group_user,clinic_loyalty.group_loyalty_user",
-            company_id=cls.clinic.id,
-            company_ids=[cls.clinic.id],
-        )
+        cls.manager = cls._new_user("adj_manager", "manager", cls.clinic, name="Margaret Manager")
+        cls.user = cls._new_user("adj_desk", "front_desk", cls.clinic)
         cls.client = cls.env["res.partner"].create({"name": "Adjusted Client"})
         cls.Account = cls.env["clinic.loyalty.account"]
-        pair = (cls.client.id, cls.clinic.id)
-        cls.account = cls.Account.browse(cls.Account._get_or_create([pair])[pair])
+        cls.account = cls.Account._account_for(cls.client, cls.clinic)
         cls.Account._post_entries(
             [{"account_id": cls.account.id, "points": 30, "kind": "accrual", "key": "adj-setup"}]
         )
@@ -90,7 +78,7 @@ class TestAdjustment(TransactionCase):
 
     def test_points_must_be_positive(self):
         for points in (0, -4):
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "Enter a positive number of points"):
                 self._wizard(points=points).action_confirm()
         self.assertEqual(self.account.balance, 30)
 
@@ -104,8 +92,7 @@ class TestAdjustment(TransactionCase):
         self.assertFalse(self._adjustments())
 
     def test_other_clinic_refused(self):
-        pair = (self.client.id, self.other_clinic.id)
-        foreign = self.Account.browse(self.Account._get_or_create([pair])[pair])
+        foreign = self.Account._account_for(self.client, self.other_clinic)
         with self.assertRaises(AccessError):
             self._wizard(account_id=foreign.id).action_confirm()
         self.assertFalse(self._adjustments(foreign))
@@ -188,8 +175,7 @@ class TestAdjustment(TransactionCase):
 
     def test_check_balance_stays_in_own_clinic(self):
         other_client = self.env["res.partner"].create({"name": "Foreign Client"})
-        pair = (other_client.id, self.other_clinic.id)
-        foreign = self.Account.browse(self.Account._get_or_create([pair])[pair])
+        foreign = self.Account._account_for(other_client, self.other_clinic)
         self._break(foreign, 77)
         try:
             action = (

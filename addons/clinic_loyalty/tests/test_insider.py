@@ -7,7 +7,7 @@ import psycopg2
 
 from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
@@ -21,23 +21,10 @@ class TestInsider(RewardRequestCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_loyalty()
-        company = {"company_id": cls.clinic.id, "company_ids": [Command.set(cls.clinic.ids)]}
         # Every new internal user gets Contact Creation in Odoo.
-        cls.cashier = new_test_user(
-            cls.env,
-            login="insider_cashier",
-            groups="base.group_user,base.group_partner_manager,clinic_loyalty.group_loyalty_user",
-            **company,
-        )
-        cls.accomplice = new_test_user(
-            cls.env, login="insider_accomplice", groups="base.group_portal", **company
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="insider_manager",
-            groups="base.group_user,base.group_partner_manager,clinic_loyalty.group_loyalty_manager",
-            **company,
-        )
+        cls.cashier = cls._new_user("insider_cashier", "front_desk", cls.clinic, "base.group_partner_manager")
+        cls.accomplice = cls._new_user("insider_accomplice", "portal", cls.clinic)
+        cls.manager = cls._new_user("insider_manager", "manager", cls.clinic, "base.group_partner_manager")
 
     # ------------------------------------------------------------------
     def call_kw(self, login, model, method, args, kwargs=None):
@@ -103,11 +90,7 @@ class TestInsider(RewardRequestCommon, HttpCase):
         self.assertUntouched()
         # Staff never consent through the portal, even for their own contact.
         self.assertEqual(self.portal_request("insider_cashier").status_code, 404)
-        staff_client = self.Account.browse(
-            self.Account._get_or_create([(self.cashier.partner_id.id, self.clinic.id)])[
-                (self.cashier.partner_id.id, self.clinic.id)
-            ]
-        )
+        staff_client = self.Account._account_for(self.cashier.partner_id, self.clinic)
         self.Account._post_entries(
             [{"account_id": staff_client.id, "points": 50, "kind": "adjustment", "key": "seed:staff"}]
         )
@@ -134,7 +117,7 @@ class TestInsider(RewardRequestCommon, HttpCase):
         self.assertEqual(self.portal_request("insider_accomplice").status_code, 303)
         self.env.invalidate_all()
         self.assertEqual(self.account.balance, 70)
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "Only portal users can be granted"):
             self.account.with_user(self.manager).portal_user_ids = [Command.link(self.cashier.id)]
 
     @mute_logger("odoo.http")
@@ -158,9 +141,7 @@ class TestInsider(RewardRequestCommon, HttpCase):
 
     def test_manager_merges_two_accounts_by_correcting_entries(self):
         duplicate = self.env["res.partner"].create({"name": "Jane Client (dup)", "email": self.client.email})
-        dup_account = self.Account.browse(
-            self.Account._get_or_create([(duplicate.id, self.clinic.id)])[(duplicate.id, self.clinic.id)]
-        )
+        dup_account = self.Account._account_for(duplicate, self.clinic)
         self.Account._post_entries(
             [{"account_id": dup_account.id, "points": 25, "kind": "adjustment", "key": "seed:dup"}]
         )
@@ -224,13 +205,7 @@ class TestInsiderBeforeTheAccount(ClinicLoyaltyCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = {"company_id": cls.clinic.id, "company_ids": [Command.set(cls.clinic.ids)]}
-        cls.cashier = new_test_user(
-            cls.env,
-            login="early_cashier",
-            groups="base.group_user,base.group_partner_manager,clinic_loyalty.group_loyalty_user",
-            **company,
-        )
+        cls.cashier = cls._new_user("early_cashier", "front_desk", cls.clinic, "base.group_partner_manager")
         cls.invoice = cls._paid_invoice(cls.client_a, [(cls.consultation, 200.0)])
         cls.holding = cls.env["res.partner"].create(
             {"name": "Insider Holdings", "is_company": True, "mobile": "+32470999999"}

@@ -1,20 +1,18 @@
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
+
+from .common import LoyaltyBuilders
 
 
 @tagged("post_install", "-at_install")
-class TestInstall(TransactionCase):
+class TestInstall(LoyaltyBuilders, TransactionCase):
     """Menus, groups, crons and back-office views the app ships with."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user = new_test_user(
-            cls.env, "loyalty_desk", groups="base.group_user,clinic_loyalty.group_loyalty_user"
-        )
-        cls.manager = new_test_user(
-            cls.env, "loyalty_boss", groups="base.group_user,clinic_loyalty.group_loyalty_manager"
-        )
-        cls.clerk = new_test_user(cls.env, "plain_clerk", groups="base.group_user")
+        cls.user = cls._new_user("loyalty_desk", "front_desk", cls.env.company)
+        cls.manager = cls._new_user("loyalty_boss", "manager", cls.env.company)
+        cls.clerk = cls._new_user("plain_clerk", "employee", cls.env.company)
 
     def _visible(self, user, xmlid):
         menu = self.env.ref(xmlid)
@@ -89,11 +87,6 @@ class TestInstall(TransactionCase):
         self.assertIn("Adjust points", arch_manager)
         self.assertIn("<chatter", arch_manager)
 
-    def test_reward_list_toggle(self):
-        arch = self.env["clinic.loyalty.reward"].get_views([(False, "list")])["views"]["list"]["arch"]
-        self.assertIn('editable="bottom"', arch)
-        self.assertRegex(arch, r'name="active"[^>]*widget="boolean_toggle"')
-
     def test_partner_smart_button_shows_current_clinic(self):
         Account = self.env["clinic.loyalty.account"]
         other = self.env["res.company"].create({"name": "Second clinic"})
@@ -136,7 +129,7 @@ class TestInstall(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestBackOfficeScreens(HttpCase):
+class TestBackOfficeScreens(LoyaltyBuilders, HttpCase):
     """The back-office screens render in a real browser (no client error)."""
 
     WAIT = """
@@ -157,13 +150,8 @@ class TestBackOfficeScreens(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Account = cls.env["clinic.loyalty.account"]
         cls.client = cls.env["res.partner"].create({"name": "Screen Client"})
-        pair = (cls.client.id, cls.env.company.id)
-        cls.account = Account.browse(Account._get_or_create([pair])[pair])
-        Account._post_entries(
-            [{"account_id": cls.account.id, "points": 15, "kind": "adjustment", "key": "screen-1"}]
-        )
+        cls.account = cls._account_with_points(cls.client, cls.env.company, 15, "screen-1")
         cls.env["product.template"].create({"name": "Screen vaccine", "default_code": "SCR-V"})
 
     def _check(self, url, *selectors):
@@ -199,7 +187,7 @@ class TestBackOfficeScreens(HttpCase):
         self.env["clinic.loyalty.reward"].create({"name": "Screen reward", "points_cost": 5})
         self._check(
             "/odoo/action-clinic_loyalty.loyalty_reward_action",
-            ".o_data_row .o_field_boolean_toggle",
+            ".o_data_row:has(td[name='name']) td[name='active'] .o_field_boolean_toggle input:checked",
         )
 
     def test_settings_section(self):

@@ -53,7 +53,7 @@ class TestLedger(ClinicLoyaltyCommon):
     def test_orm_cannot_create_write_or_delete_entries_even_as_superuser(self):
         for env in (self.env(su=True), self.env(user=self.admin, su=True)):
             Entry = env["clinic.loyalty.entry"]
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "posted by the loyalty programme only"):
                 Entry.create(
                     {
                         "account_id": self.account.id,
@@ -66,11 +66,11 @@ class TestLedger(ClinicLoyaltyCommon):
                     }
                 )
             entry = Entry.browse(self.entry.id)
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "Ledger entries cannot be changed"):
                 entry.write({"points": 100})
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "Ledger entries cannot be changed"):
                 entry.write({"reason": "rewritten history"})
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "Ledger entries cannot be deleted"):
                 entry.unlink()
         self.assertEqual(self.entry.points, 5)
         self.assertEqual(self.account.balance, 5)
@@ -149,7 +149,7 @@ class TestLedger(ClinicLoyaltyCommon):
         self.assertEqual(self.account.balance, 5)
 
     def test_refused_redemption_posts_nothing_of_its_batch(self):
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Not enough points"):
             self.Account._post_entries(
                 [
                     {"account_id": self.account.id, "points": 10, "kind": "adjustment", "key": "adj-ok"},
@@ -173,10 +173,10 @@ class TestLedger(ClinicLoyaltyCommon):
         self.assertEqual(self.account.balance, 3)
 
     def test_redeem_requires_status_on_and_valid_request(self):
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Unknown redemption consent telepathy"):
             self.account._redeem(1, "x", "r-consent", consent="telepathy")
         for points in (0, -3):
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "must spend a positive number of points"):
                 self.account._redeem(points, "x", f"r-{points}", consent="staff")
         self.clinic.loyalty_status = "test"
         with self.assertRaisesRegex(UserError, "not open for redemptions"):
@@ -186,8 +186,7 @@ class TestLedger(ClinicLoyaltyCommon):
     def test_key_is_unique_per_clinic(self):
         self.assertEqual(self._post(self.account, 1, key="same"), ["same"])
         self.assertEqual(self._post(self.account, 1, key="same"), [])
-        pair = (self.client_b.id, self.clinic.id)
-        other = self.Account.browse(self.Account._get_or_create([pair])[pair])
+        other = self.Account._account_for(self.client_b, self.clinic)
         self.assertEqual(self._post(other, 4, key="same"), [])
         self.assertEqual((self.account.balance, other.balance), (6, 0))
 
@@ -200,6 +199,12 @@ class TestLedger(ClinicLoyaltyCommon):
             self.cr.execute("UPDATE clinic_loyalty_account SET balance = 42 WHERE id = %s", [self.account.id])
             self.assertEqual(self.Account._check_drift(), [(self.account.id, 42, 5)])
         self.assertEqual(self.Account._check_drift(), [])
+
+    def test_account_for_one_pair(self):
+        self.assertEqual(self.Account._account_for(self.client_a, self.clinic), self.account)
+        other = self.Account._account_for(self.client_b, self.clinic)
+        self.assertEqual((other.partner_id, other.company_id, other.balance), (self.client_b, self.clinic, 0))
+        self.assertEqual(self.Account._account_for(self.client_b, self.clinic), other, "created once")
 
     def test_get_or_create_is_idempotent(self):
         pairs = [(self.client_a.id, self.clinic.id), (self.client_b.id, self.clinic.id)]

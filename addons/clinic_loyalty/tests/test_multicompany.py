@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import ClinicLoyaltyCommon
 
@@ -22,27 +22,9 @@ class TestMultiCompany(ClinicLoyaltyCommon):
         cls.account_b = Account.search(
             [("partner_id", "=", cls.client_a.id), ("company_id", "=", cls.clinic_b.id)]
         )
-        cls.user_a = new_test_user(
-            cls.env,
-            "front_desk_a",
-            groups="clinic_loyalty.group_loyalty_user",
-            company_id=cls.clinic.id,
-            company_ids=cls.clinic.ids,
-        )
-        cls.manager_a = new_test_user(
-            cls.env,
-            "manager_a",
-            groups="clinic_loyalty.group_loyalty_manager",
-            company_id=cls.clinic.id,
-            company_ids=cls.clinic.ids,
-        )
-        cls.user_ab = new_test_user(
-            cls.env,
-            "front_desk_ab",
-            groups="clinic_loyalty.group_loyalty_user",
-            company_id=cls.clinic.id,
-            company_ids=(cls.clinic | cls.clinic_b).ids,
-        )
+        cls.user_a = cls._new_user("front_desk_a", "front_desk", cls.clinic)
+        cls.manager_a = cls._new_user("manager_a", "manager", cls.clinic)
+        cls.user_ab = cls._new_user("front_desk_ab", "front_desk", cls.clinic | cls.clinic_b)
 
     def test_each_clinic_has_its_own_account_and_rules(self):
         # Same client, one account per clinic, each with the clinic's rate.

@@ -1,6 +1,6 @@
 from psycopg2.extras import execute_values
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .test_reward_request import RewardRequestCommon
 
@@ -209,7 +209,7 @@ class TestLoyaltyPortal(RewardRequestCommon, HttpCase):
         big_client = self.env["res.partner"].create(
             {"name": "Busy Client", "email": "busy@client.example.com"}
         )
-        big = self.Account.browse(self.Account._get_or_create([(big_client.id, self.clinic.id)]).popitem()[1])
+        big = self.Account._account_for(big_client, self.clinic)
         rows = [
             (
                 big.id,
@@ -241,19 +241,11 @@ class TestLoyaltyPortal(RewardRequestCommon, HttpCase):
         self.env.cr.execute("UPDATE clinic_loyalty_account SET balance = 10000 WHERE id = %s", [big.id])
         self.env.invalidate_all()
         self.assertBooksHold()
-        new_test_user(
-            self.env,
-            login="loyalty_busy",
-            groups="base.group_portal",
-            partner_id=big_client.id,
-            company_id=self.clinic.id,
-        )
+        self._new_user("loyalty_busy", "portal", self.clinic, partner_id=big_client.id)
         small_client = self.env["res.partner"].create(
             {"name": "Quiet Client", "email": "q@client.example.com"}
         )
-        small = self.Account.browse(
-            self.Account._get_or_create([(small_client.id, self.clinic.id)]).popitem()[1]
-        )
+        small = self.Account._account_for(small_client, self.clinic)
         self.Account._post_entries(
             [
                 {
@@ -265,13 +257,7 @@ class TestLoyaltyPortal(RewardRequestCommon, HttpCase):
                 }
             ]
         )
-        new_test_user(
-            self.env,
-            login="loyalty_quiet",
-            groups="base.group_portal",
-            partner_id=small_client.id,
-            company_id=self.clinic.id,
-        )
+        self._new_user("loyalty_quiet", "portal", self.clinic, partner_id=small_client.id)
 
         def measure(login, url):
             self.authenticate(login, login)
@@ -289,5 +275,13 @@ class TestLoyaltyPortal(RewardRequestCommon, HttpCase):
         self.assertLessEqual(
             big_count, small_count + 2, "the history length must not change the number of queries"
         )
+        # The budget is measured on the busy client's own page, as that client.
+        self.authenticate("loyalty_busy", "loyalty_busy")
+        self.url_open(f"/my/loyalty/{big.id}/page/249")  # warm the caches (assets, views, session)
         with self.assertQueryCount(25):
-            self.url_open(f"/my/loyalty/{big.id}/page/250")
+            response = self.url_open(f"/my/loyalty/{big.id}/page/250")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.text.count("o_loyalty_entry"), 20, "one page of history")
+        self.assertIn("Paws Clinic", response.text)
+        self.assertIn("INV/BULK/", response.text)
+        self.assertIn(f'/my/loyalty/{big.id}/page/251"', response.text, "the pager links the next page")

@@ -1,13 +1,14 @@
 from unittest.mock import patch
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.mail.tests.common import MailCase
 
+from .common import LoyaltyBuilders
 
-class RewardRequestCommon:
+
+class RewardRequestCommon(LoyaltyBuilders):
     """Two clinics (On), a client of clinic A with 100 points, rewards, and
     the users of every level: front desk of A, front desk of B, a plain
     internal user, and the client's portal user."""
@@ -49,68 +50,19 @@ class RewardRequestCommon:
         cls.other_client = env["res.partner"].create(
             {"name": "Otto Other", "email": "otto@client.example.com"}
         )
-        pairs = [
-            (cls.client.id, cls.clinic.id),
-            (cls.other_client.id, cls.clinic.id),
-            (cls.client.id, cls.clinic_b.id),
-        ]
-        ids = cls.Account._get_or_create(pairs)
-        cls.account, cls.other_account, cls.account_b = (cls.Account.browse(ids[p]) for p in pairs)
-        cls.Account._post_entries(
-            [
-                {
-                    "account_id": cls.account.id,
-                    "points": 100,
-                    "kind": "adjustment",
-                    "key": "seed:jane",
-                    "source_name": "INV/TEST/0001",
-                    "reason": "opening",
-                },
-                {
-                    "account_id": cls.other_account.id,
-                    "points": 80,
-                    "kind": "adjustment",
-                    "key": "seed:otto",
-                    "source_name": "INV/TEST/0002",
-                },
-                {
-                    "account_id": cls.account_b.id,
-                    "points": 40,
-                    "kind": "adjustment",
-                    "key": "seed:jane:b",
-                    "source_name": "INV/B/0001",
-                },
-            ]
+        cls.account = cls._account_with_points(
+            cls.client, cls.clinic, 100, "seed:jane", source_name="INV/TEST/0001", reason="opening"
         )
-        cls.frontdesk = new_test_user(
-            env,
-            login="loyalty_frontdesk",
-            groups="base.group_user,clinic_loyalty.group_loyalty_user",
-            company_id=cls.clinic.id,
-            company_ids=[Command.set(cls.clinic.ids)],
+        cls.other_account = cls._account_with_points(
+            cls.other_client, cls.clinic, 80, "seed:otto", source_name="INV/TEST/0002"
         )
-        cls.frontdesk_b = new_test_user(
-            env,
-            login="loyalty_frontdesk_b",
-            groups="base.group_user,clinic_loyalty.group_loyalty_user",
-            company_id=cls.clinic_b.id,
-            company_ids=[Command.set(cls.clinic_b.ids)],
+        cls.account_b = cls._account_with_points(
+            cls.client, cls.clinic_b, 40, "seed:jane:b", source_name="INV/B/0001"
         )
-        cls.internal = new_test_user(
-            env,
-            login="loyalty_plain_internal",
-            groups="base.group_user",
-            company_id=cls.clinic.id,
-            company_ids=[Command.set(cls.clinic.ids)],
-        )
-        cls.portal_user = new_test_user(
-            env,
-            login="loyalty_portal",
-            groups="base.group_portal",
-            partner_id=cls.client.id,
-            company_id=cls.clinic.id,
-            company_ids=[Command.set(cls.clinic.ids)],
-        )
+        cls.frontdesk = cls._new_user("loyalty_frontdesk", "front_desk", cls.clinic)
+        cls.frontdesk_b = cls._new_user("loyalty_frontdesk_b", "front_desk", cls.clinic_b)
+        cls.internal = cls._new_user("loyalty_plain_internal", "employee", cls.clinic)
+        cls.portal_user = cls._new_user("loyalty_portal", "portal", cls.clinic, partner_id=cls.client.id)
 
     def _entries(self, account, kind=None):
         domain = [("account_id", "=", account.id)] + ([("kind", "=", kind)] if kind else [])
@@ -146,7 +98,7 @@ class TestRewardRequest(RewardRequestCommon, MailCase, TransactionCase):
         self.assertEqual((held.res_model, held.res_id), (req._name, req.id))
         self.assertEqual(held.user_id, self.portal_user)
         self.assertTrue(self.reward.redeemed, "a consumed reward can no longer be deleted")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "already redeemed: archive it"):
             self.reward.unlink()
         self.assertBooksHold()
 
@@ -185,7 +137,7 @@ class TestRewardRequest(RewardRequestCommon, MailCase, TransactionCase):
 
     def test_hostile_rewards_refused(self):
         for reward in (self.reward_archived, self.reward_b):
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "This reward is not offered by Paws Clinic"):
                 self._portal_request(reward)
         self.assertEqual(self.account.balance, 100)
         self.assertFalse(self.Request.search([("account_id", "=", self.account.id)]))

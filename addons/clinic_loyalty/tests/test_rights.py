@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import ClinicLoyaltyCommon
 
@@ -13,15 +13,10 @@ class TestRights(ClinicLoyaltyCommon):
         cls.env["clinic.loyalty.accrual"]._run_accrual()
         cls.account = cls.env["clinic.loyalty.account"].search([("partner_id", "=", cls.client_a.id)])
         cls.entry = cls.account.entry_ids
-        company = {"company_id": cls.clinic.id, "company_ids": cls.clinic.ids}
-        cls.manager = new_test_user(
-            cls.env, "loyalty_manager", groups="clinic_loyalty.group_loyalty_manager", **company
-        )
-        cls.front_desk = new_test_user(
-            cls.env, "loyalty_user", groups="clinic_loyalty.group_loyalty_user", **company
-        )
-        cls.employee = new_test_user(cls.env, "plain_employee", groups="base.group_user", **company)
-        cls.portal = new_test_user(cls.env, "alice_portal", groups="base.group_portal", **company)
+        cls.manager = cls._new_user("loyalty_manager", "manager", cls.clinic)
+        cls.front_desk = cls._new_user("loyalty_user", "front_desk", cls.clinic)
+        cls.employee = cls._new_user("plain_employee", "employee", cls.clinic)
+        cls.portal = cls._new_user("alice_portal", "portal", cls.clinic)
         # The portal user is the client herself: even her own ledger is not
         # readable as a model (the portal shows it through its controller).
         cls.portal.partner_id.parent_id = cls.client_a
@@ -45,7 +40,7 @@ class TestRights(ClinicLoyaltyCommon):
 
     def _assert_cannot_touch_entries(self, user):
         Entry = self.env["clinic.loyalty.entry"].with_user(user)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "posted by the loyalty programme only"):
             Entry.create(
                 {
                     "account_id": self.account.id,
@@ -57,9 +52,11 @@ class TestRights(ClinicLoyaltyCommon):
                     "key": "by-hand",
                 }
             )
-        for call in (lambda e: e.write({"points": 50}), lambda e: e.unlink()):
-            with self.assertRaises(UserError):
-                call(self.entry.with_user(user))
+        entry = self.entry.with_user(user)
+        with self.assertRaisesRegex(UserError, "Ledger entries cannot be changed"):
+            entry.write({"points": 50})
+        with self.assertRaisesRegex(UserError, "Ledger entries cannot be deleted"):
+            entry.unlink()
         self.assertEqual(self.account.balance, 5)
 
     def test_loyalty_user_cannot_touch_entries(self):

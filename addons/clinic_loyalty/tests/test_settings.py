@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -46,7 +46,7 @@ class TestSettings(TransactionCase):
         self.env["clinic.loyalty.reward"].create(
             {"name": "Free check-up", "points_cost": 20, "company_id": self.clinic.id}
         )
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "configure rewards and eligible items first"):
             self._settings(loyalty_status="on").execute()
         # Test mode needs neither.
         self._settings(loyalty_status="test").execute()
@@ -55,7 +55,7 @@ class TestSettings(TransactionCase):
     def test_archived_reward_does_not_count(self):
         self._ready()
         self.env["clinic.loyalty.reward"].search([("company_id", "=", self.clinic.id)]).active = False
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "configure rewards and eligible items first"):
             self._settings(loyalty_status="on").execute()
 
     def test_switch_on_accepted_when_ready(self):
@@ -90,19 +90,29 @@ class TestSettings(TransactionCase):
         self._settings(loyalty_spend_per_point=20.0).execute()
         self.assertEqual(len(self.clinic.partner_id.message_ids), before + 1)
 
-    def test_settings_view(self):
-        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertIn('name="clinic_loyalty"', arch)
-        for field in (
-            "loyalty_status",
-            "loyalty_earning_mode",
-            "loyalty_spend_per_point",
-            "loyalty_min_transaction_amount",
-            "loyalty_description",
-            "loyalty_start_date",
-        ):
-            self.assertIn(f'name="{field}"', arch)
-        self.assertIn("loyalty_earning_mode != 'per_transaction'", arch)
+    def test_settings_screen(self):
+        self._ready()
+        form = Form(self.env["res.config.settings"])
+        form.loyalty_spend_per_point = 20.0
+        form.loyalty_description = "<p>Points for care.</p>"
+        form.loyalty_start_date = "2026-01-01"
+        # The minimum amount belongs to "per transaction" and is shown only there.
+        form.loyalty_earning_mode = "per_transaction"
+        form.loyalty_min_transaction_amount = 15.0
+        form.loyalty_earning_mode = "total_spend"
+        with self.assertRaisesRegex(AssertionError, "can't write on invisible field"):
+            form.loyalty_min_transaction_amount = 5.0
+        form.loyalty_status = "test"
+        form.save().execute()
+        self.assertEqual(
+            (
+                self.clinic.loyalty_status,
+                self.clinic.loyalty_earning_mode,
+                self.clinic.loyalty_spend_per_point,
+                self.clinic.loyalty_min_transaction_amount,
+            ),
+            ("test", "total_spend", 20.0, 15.0),
+        )
 
     # ------------------------------------------------------------------
     # Rewards
@@ -119,8 +129,7 @@ class TestSettings(TransactionCase):
         if "loyalty_otp_required" in self.clinic._fields:
             self.clinic.loyalty_otp_required = False  # the OTP addon tests its own gate
         Account = self.env["clinic.loyalty.account"]
-        pair = (self.env["res.partner"].create({"name": "Fido's owner"}).id, self.clinic.id)
-        account = Account.browse(Account._get_or_create([pair])[pair])
+        account = Account._account_for(self.env["res.partner"].create({"name": "Fido's owner"}), self.clinic)
         Account._post_entries([{"account_id": account.id, "points": 5, "kind": "adjustment", "key": "seed"}])
         self.env["clinic.loyalty.reward.request"]._create_request(account, used, "portal")
         self.assertEqual((used.redeemed, spare.redeemed), (True, False))

@@ -122,7 +122,6 @@ class ClinicLoyaltyAdjustmentWizard(models.TransientModel):
                 raise UserError(_("Choose the client whose points you adjust."))
             partner = self.partner_id.commercial_partner_id
             partner.check_access("read")
-            pair = (partner.id, self.company_id.id)
-            account = Account.browse(Account._get_or_create([pair])[pair])
+            account = Account._account_for(partner, self.company_id)
         account.check_access("write")
         return account

@@ -119,7 +119,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             if not config or not config.has_access("read") or not config.loyalty_training:
                 raise UserError(_test_mode_pos_refusal())
         Account = self.env["clinic.loyalty.account"].sudo()
-        account = Account.browse(Account._get_or_create([(partner.id, company.id)])[(partner.id, company.id)])
+        account = Account._account_for(partner, company)
         value = reward.value
         if amount_due is not None:
             if float_compare(float(amount_due), 0.0, precision_rounding=company.currency_id.rounding) <= 0:

@@ -144,8 +144,7 @@ class PosOrder(models.Model):
                 _("The loyalty programme's status changed since the code was sent: send a new code.")
             )
         Account = self.env["clinic.loyalty.account"].sudo()
-        pair = (self.partner_id.commercial_partner_id.id, company.id)
-        account = Account.browse(Account._get_or_create([pair])[pair])
+        account = Account._account_for(self.partner_id.commercial_partner_id, company)
         account._lock()  # two terminals never spend one balance twice
         binding = {"value": payment.amount, "pos_order_uid": self.uuid, "partner": self.partner_id}
         if test_mode or not company.loyalty_otp_required or not challenge:

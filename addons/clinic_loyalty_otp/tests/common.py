@@ -1,16 +1,16 @@
 from contextlib import contextmanager
 from unittest.mock import patch
 
-from odoo.tests import new_test_user
-
+from odoo.addons.clinic_loyalty.tests.common import LoyaltyBuilders
 from odoo.addons.clinic_loyalty_otp.models.loyalty_otp_challenge import ClinicLoyaltyOtpChallenge
 
 CODE = "493817"  # distinctive, so scanning tables and logs for it means something
 
 
-class OtpCommonMixin:
+class OtpCommonMixin(LoyaltyBuilders):
     """Builds one clinic with the programme On, a reward, a client with
-    points, a front-desk cashier and a Loyalty Manager. Use with an
+    points, a front-desk cashier and a Loyalty Manager (with the builders of
+    clinic_loyalty's :class:`LoyaltyBuilders`). Use with an
     ``SMSCase``/``MockSMS`` class (their mocks need an HttpCase)."""
 
     @classmethod
@@ -56,50 +56,15 @@ class OtpCommonMixin:
                 "mobile": "+32 471 99 88 77",
             }
         )
-        Account = env["clinic.loyalty.account"].sudo()
-        pairs = [(cls.client.id, cls.company.id), (cls.other_client.id, cls.company.id)]
-        ids = Account._get_or_create(pairs)
-        cls.account = Account.browse(ids[pairs[0]])
-        cls.other_account = Account.browse(ids[pairs[1]])
-        Account._post_entries(
-            [
-                {
-                    "account_id": cls.account.id,
-                    "points": 100,
-                    "kind": "adjustment",
-                    "key": "otp-test-seed-1",
-                    "reason": "seed",
-                },
-                {
-                    "account_id": cls.other_account.id,
-                    "points": 100,
-                    "kind": "adjustment",
-                    "key": "otp-test-seed-2",
-                    "reason": "seed",
-                },
-            ]
+        cls.account = cls._account_with_points(
+            cls.client, cls.company, 100, "otp-test-seed-1", sudo=True, reason="seed"
         )
-        cls.cashier = new_test_user(
-            env,
-            login="otp_cashier",
-            groups="base.group_user,clinic_loyalty.group_loyalty_user",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, [cls.company.id])],
+        cls.other_account = cls._account_with_points(
+            cls.other_client, cls.company, 100, "otp-test-seed-2", sudo=True, reason="seed"
         )
-        cls.cashier2 = new_test_user(
-            env,
-            login="otp_cashier2",
-            groups="base.group_user,clinic_loyalty.group_loyalty_user",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, [cls.company.id])],
-        )
-        cls.manager = new_test_user(
-            env,
-            login="otp_manager",
-            groups="base.group_user,clinic_loyalty.group_loyalty_manager",
-            company_id=cls.company.id,
-            company_ids=[(6, 0, [cls.company.id])],
-        )
+        cls.cashier = cls._new_user("otp_cashier", "front_desk", cls.company)
+        cls.cashier2 = cls._new_user("otp_cashier2", "front_desk", cls.company)
+        cls.manager = cls._new_user("otp_manager", "manager", cls.company)
         cls.Challenge = env["clinic.loyalty.otp.challenge"]
 
     @contextmanager

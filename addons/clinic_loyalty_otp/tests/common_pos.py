@@ -1,7 +1,4 @@
-from uuid import uuid4
-
-from odoo import fields
-
+from odoo.addons.clinic_loyalty.tests.common import pos_order_payload
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 from odoo.addons.sms.tests.common import SMSCase
 
@@ -75,55 +72,19 @@ class OtpPosCommon(OtpCommonMixin, TestPointOfSaleHttpCommon, SMSCase):
         return data["id"]
 
     def payload(self, uid, partner, payments, qty=1, refunded_line=None):
-        session = self.main_pos_config.current_session_id
-        now = fields.Datetime.to_string(fields.Datetime.now())
-        total = 50.0 * qty
-        line = {
-            "product_id": self.grooming.id,
-            "qty": qty,
-            "price_unit": 50.0,
-            "discount": 0,
-            "price_subtotal": total,
-            "price_subtotal_incl": total,
-            "tax_ids": [(6, 0, [])],
-            "pack_lot_ids": [],
-            "uuid": str(uuid4()),
-            "full_product_name": "Grooming",
-        }
-        if refunded_line:
-            line["refunded_orderline_id"] = refunded_line.id
-        return {
-            "uuid": uid,
-            "name": f"Order {uid}",
-            "session_id": session.id,
-            "partner_id": partner.id if partner else False,
-            "user_id": self.pos_user.id,
-            "pricelist_id": self.main_pos_config.pricelist_id.id,
-            "fiscal_position_id": False,
-            "sequence_number": 1,
-            "date_order": now,
-            "amount_paid": sum(p[1] for p in payments),
-            "amount_return": 0,
-            "amount_tax": 0,
-            "amount_total": total,
-            "state": "paid",
-            "to_invoice": False,
-            "last_order_preparation_change": "{}",
-            "lines": [(0, 0, line)],
-            "payment_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "amount": amount,
-                        "payment_method_id": method.id,
-                        "name": now,
-                        "transaction_id": transaction or False,
-                    },
-                )
-                for method, amount, transaction in payments
-            ],
-        }
+        """:func:`pos_order_payload` of ``qty`` Grooming in the open session
+        (``payments``: [(payment method, amount, transaction id or None)])."""
+        return pos_order_payload(
+            uid=uid,
+            session_id=self.main_pos_config.current_session_id.id,
+            user_id=self.pos_user.id,
+            partner_id=partner.id if partner else False,
+            product_id=self.grooming.id,
+            payments=[(method.id, amount, transaction) for method, amount, transaction in payments],
+            qty=qty,
+            pricelist_id=self.main_pos_config.pricelist_id.id,
+            line_values={"refunded_orderline_id": refunded_line.id} if refunded_line else {},
+        )
 
     def sync(self, payload):
         self.env["pos.order"].with_user(self.pos_user).sync_from_ui([payload])

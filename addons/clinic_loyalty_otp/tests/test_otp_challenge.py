@@ -1,5 +1,6 @@
 import logging
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -7,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.sms.tests.common import SMSCase
+from odoo.addons.sms.tools.sms_api import SmsApi
 
 from .common import CODE, OtpCommonMixin
 
@@ -74,8 +76,26 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
     def test_setting_default_on(self):
         company = self.env["res.company"].create({"name": "New clinic"})
         self.assertTrue(company.loyalty_otp_required)
-        settings = self.env["res.config.settings"].create({})
-        self.assertTrue(settings.loyalty_otp_sms_provider)
+
+    def test_sms_provider_is_the_one_codes_go_through(self):
+        # Without a Twilio account, the clinic pays codes with Odoo's SMS credits:
+        settings = self.env["res.config.settings"].with_company(self.company).create({})
+        self.assertEqual(settings.loyalty_otp_sms_provider, "Odoo SMS credits (IAP)")
+        action = settings.action_loyalty_otp_configure_sms()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertIn("/iap/1/credit?", action["url"])
+        self.assertIn("service_name=sms", action["url"])
+        # ...and the code goes out through that provider's API, as the clinic.
+        used = []
+
+        def _record(api, messages, delivery_reports_url=False):
+            used.append((type(api), api.company))
+            return [{"uuid": n["uuid"], "state": "success"} for m in messages for n in m["numbers"]]
+
+        with patch.object(SmsApi, "_send_sms_batch", autospec=True, side_effect=_record), self.fixed_code():
+            self.Challenge.with_user(self.cashier).otp_request(self.client.id, self.reward.id)
+            self.run_postcommit()
+        self.assertEqual(used, [(SmsApi, self.company)])
 
     def test_code_absent_from_database_and_logs(self):
         with self.assertLogs("odoo", level="DEBUG") as logs:
@@ -117,7 +137,7 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
         result = self.verify(data["id"], code="111111")
         self.assertEqual(result["state"], "dead")
         self.assertEqual(self.verify(data["id"])["state"], "dead", "the right code no longer works")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "not verified or was already used"):
             self.redeem(data["id"])
 
     def test_expires_after_five_minutes(self):
@@ -245,7 +265,7 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
         with self.assertRaises(AccessError):
             self.verify(data["id"], user=self.cashier2)
         self.verify(data["id"])
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "does not match the code the client confirmed"):
             self.redeem(data["id"], user=self.cashier2)
 
     def test_binding(self):
@@ -290,13 +310,7 @@ class TestOtpChallenge(OtpCommonMixin, SMSCase):
 
     def client_with_points(self, **vals):
         partner = self.env["res.partner"].create({"name": "New Petowner", **vals})
-        Account = self.env["clinic.loyalty.account"].sudo()
-        pair = (partner.id, self.company.id)
-        account = Account.browse(Account._get_or_create([pair])[pair])
-        Account._post_entries(
-            [{"account_id": account.id, "points": 50, "kind": "adjustment", "key": f"seed-{partner.id}"}]
-        )
-        return partner, account
+        return partner, self._account_with_points(partner, self.company, 50, f"seed-{partner.id}", sudo=True)
 
     def test_invalid_or_missing_number(self):
         partner, _account = self.client_with_points(mobile="12")

@@ -31,13 +31,7 @@ class TestOtpInsider(OtpCommonMixin, SMSCase):
         return self.env["res.partner"].create({"name": "New Petowner", "email": "new@example.com", **vals})
 
     def open_account(self, partner, points=50):
-        Account = self.env["clinic.loyalty.account"].sudo()
-        pair = (partner.id, self.company.id)
-        account = Account.browse(Account._get_or_create([pair])[pair])
-        Account._post_entries(
-            [{"account_id": account.id, "points": points, "kind": "adjustment", "key": f"seed-{partner.id}"}]
-        )
-        return account
+        return self._account_with_points(partner, self.company, points, f"seed-{partner.id}", sudo=True)
 
     # ------------------------------------------------------------------
     def test_cashier_number_on_a_client_without_one_is_never_used(self):
@@ -139,12 +133,15 @@ class TestOtpInsider(OtpCommonMixin, SMSCase):
         stranger = self.new_client(name="Secret Stranger", mobile="+32 470 88 88 88", company_id=other.id)
         self.open_account(stranger)
         for partner_id in (stranger.id, 0, 10**9):
-            with self.assertRaises(UserError) as caught, self.mockSMSGateway():
+            with (
+                self.assertRaisesRegex(UserError, "Choose the client first") as caught,
+                self.mockSMSGateway(),
+            ):
                 self.Challenge.with_user(self.cashier).otp_request(partner_id, self.reward.id)
                 self.run_postcommit()
             self.assertNotIn("Secret", str(caught.exception))
             self.assertNotIn("50", str(caught.exception))
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "Choose the client first"):
                 self.Challenge.with_user(self.cashier).otp_pos_info(partner_id)
         self.assertFalse(self._sms)
 
@@ -201,12 +198,7 @@ class TestOtpInsider(OtpCommonMixin, SMSCase):
             {"name": "B care", "loyalty_eligible": True, "company_id": clinic_b.id}
         )
         clinic_b.loyalty_status = "on"
-        pair = (self.client.id, clinic_b.id)
-        Account = self.env["clinic.loyalty.account"].sudo()
-        account_b = Account.browse(Account._get_or_create([pair])[pair])
-        Account._post_entries(
-            [{"account_id": account_b.id, "points": 20, "kind": "adjustment", "key": "seed-b"}]
-        )
+        self._account_with_points(self.client, clinic_b, 20, "seed-b", sudo=True)
         self.cashier.sudo().write({"company_ids": [(4, clinic_b.id)]})
         reward_b = self.env["clinic.loyalty.reward"].search([("company_id", "=", clinic_b.id)])
         used = []

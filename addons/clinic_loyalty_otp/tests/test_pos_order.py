@@ -23,8 +23,10 @@ class TestPosOrder(OtpPosCommon):
         )
 
     def assertRefused(self, payload, balance=100):
-        with self.assertRaises(UserError):
+        with self.assertRaises(UserError) as caught:
             self.sync(payload)
+        # A refusal the cashier can act on, not an AccessError (a UserError too).
+        self.assertIs(type(caught.exception), UserError, caught.exception)
         self.assertFalse(
             self.env["pos.order"].search([("uuid", "=", payload["uuid"])]), "the order is not recorded"
         )

@@ -145,7 +145,7 @@ class ClinicLoyaltyPmsClientRef(models.Model):
         )
         earned_on = dict(self.env.cr.fetchall())
         owner = self.partner_id.commercial_partner_id
-        target = Account._get_or_create([(owner.id, company.id)])[(owner.id, company.id)]
+        target = Account._account_for(owner, company).id
         stamp = fields.Datetime.now().isoformat()
         entries, moved = [], 0
         for invoice in invoices:

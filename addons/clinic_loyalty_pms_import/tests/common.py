@@ -1,12 +1,15 @@
 """Fixtures for the PMS import tests: a US clinic whose programme is in Test
 (per transaction, 1 point per 10.00), billing codes, clients, and helpers
-that import a file and run the core accrual engine."""
+that import a file and run the core accrual engine (users and accounts
+come from clinic_loyalty's :class:`LoyaltyBuilders`)."""
 
 import io
 import os
 
 from odoo.tests import TransactionCase
 from odoo.tools import SQL
+
+from odoo.addons.clinic_loyalty.tests.common import LoyaltyBuilders
 
 SAMPLES = os.path.join(os.path.dirname(__file__), "samples")
 STAGING_TABLES = [
@@ -21,7 +24,7 @@ STAGING_TABLES = [
 ]
 
 
-class PmsCommon(TransactionCase):
+class PmsCommon(LoyaltyBuilders, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -131,11 +131,11 @@ class TestBadInput(PmsCommon):
     def test_profile_format_is_checked(self):
         from odoo.exceptions import ValidationError
 
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "delimiter must be a single character"):
             self.generic.delimiter = ";;"
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "Unknown encoding klingon-8"):
             self.generic.encoding = "klingon-8"
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "date format needs strftime codes"):
             self.generic.date_format = "dd/mm/yyyy"
 
     def test_file_changed_between_the_two_passes(self):

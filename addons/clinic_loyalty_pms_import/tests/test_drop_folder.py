@@ -93,7 +93,7 @@ class TestDropFolder(PmsCommon):
 
     def test_path_must_be_absolute_and_clean(self):
         for bad in ("relative/dir", "/srv/../etc", "/"):
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(ValidationError, "must be an absolute path without"):
                 self.generic.drop_folder = bad
 
     def test_linked_sub_folders_are_refused(self):
@@ -114,29 +114,15 @@ class TestDropFolder(PmsCommon):
 
     def test_missing_folder_is_reported(self):
         self.generic.drop_folder = os.path.join(self.folder, "nope")
-        with self.assertRaisesRegex(Exception, "does not exist"):
+        with self.assertRaisesRegex(UserError, "does not exist: create it on the server"):
             self.generic._import_drop_folder()
 
     def test_only_administrators_set_the_folder(self):
-        from odoo.tests import new_test_user
-
-        manager = new_test_user(
-            self.env,
-            "pms_mgr",
-            groups="clinic_loyalty.group_loyalty_manager",
-            company_id=self.clinic.id,
-            company_ids=[self.clinic.id],
-        )
+        manager = self._new_user("pms_mgr", "manager", self.clinic)
         with self.assertRaises(AccessError):
             self.generic.with_user(manager).drop_folder = "/tmp"
         # The manager reads the path; a front-desk user does not.
         self.assertEqual(self.generic.with_user(manager).drop_folder, self.folder)
-        user = new_test_user(
-            self.env,
-            "pms_usr",
-            groups="clinic_loyalty.group_loyalty_user",
-            company_id=self.clinic.id,
-            company_ids=[self.clinic.id],
-        )
+        user = self._new_user("pms_usr", "front_desk", self.clinic)
         with self.assertRaises(AccessError):
             self.generic.with_user(user).read(["drop_folder"])

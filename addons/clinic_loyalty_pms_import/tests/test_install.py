@@ -1,4 +1,4 @@
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -34,15 +34,30 @@ class TestInstall(TransactionCase):
         )
 
     def test_views_and_actions_open(self):
-        for model in (
-            "clinic.loyalty.pms.preset",
-            "clinic.loyalty.pms.profile",
-            "clinic.loyalty.pms.import",
-            "clinic.loyalty.pms.invoice",
-            "clinic.loyalty.pms.client.ref",
-        ):
-            views = self.env[model].get_views([(False, "list"), (False, "form"), (False, "search")])
-            self.assertTrue(views["views"]["list"]["arch"], model)
+        shipped_views = {
+            "clinic.loyalty.pms.preset": ("list", "form"),
+            "clinic.loyalty.pms.profile": ("list", "form"),
+            "clinic.loyalty.pms.import": ("list", "form"),
+            "clinic.loyalty.pms.invoice": ("list", "form", "search"),
+            "clinic.loyalty.pms.client.ref": ("list", "search"),
+        }
+        for model, view_types in shipped_views.items():
+            views = self.env[model].get_views([(False, view_type) for view_type in view_types])["views"]
+            for view_type in view_types:
+                # Odoo builds a default view (id False) for a model that has none.
+                view_id = views[view_type]["id"]
+                shipped = self.env["ir.ui.view"].browse(view_id).get_external_id().get(view_id, "")
+                self.assertTrue(
+                    shipped.startswith("clinic_loyalty_pms_import."), f"{model} {view_type}: {shipped}"
+                )
+        # The profile form fills a profile's format from the preset chosen on it.
+        preset = self.env.ref("clinic_loyalty_pms_import.pms_preset_avimark")
+        with Form(self.env["clinic.loyalty.pms.profile"]) as form:
+            form.name = "Avimark at the front desk"
+            form.preset_id = preset
+            self.assertEqual(form.pms, "avimark")
+            self.assertEqual((form.col_invoice, form.delimiter), (preset.col_invoice, preset.delimiter))
+        self.assertEqual(form.record.col_invoice, preset.col_invoice)
         self.assertIn(
             "file",
             self.env["clinic.loyalty.pms.upload"].get_views([(False, "form")])["models"][

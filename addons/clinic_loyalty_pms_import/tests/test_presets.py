@@ -5,7 +5,9 @@ from .common import PmsCommon
 
 @tagged("post_install", "-at_install")
 class TestPresets(PmsCommon):
-    """Each shipped preset reads a sample export made in its shape."""
+    """Each shipped preset reads an export as its PMS writes it (samples/):
+    the system's own column order, columns the import does not use (species,
+    staff, tax, unit price...), its encoding and line ends."""
 
     def test_cornerstone(self):
         log = self.import_sample("cornerstone", "cornerstone.csv")
@@ -17,6 +19,8 @@ class TestPresets(PmsCommon):
         self.assertEqual(c1001.amount_total, 1090.0)  # "1,050.00" + 40.00
         self.assertEqual(c1001.line_ids.mapped("row_number"), [2, 3])
         self.assertEqual(c1001.line_ids[0].patient, "Rex")
+        self.assertEqual(c1001.pms_client_name, "Alice Smith")  # the BOM of Excel's CSV is not a name
+        self.assertEqual(c1001.line_ids.mapped("code"), ["EXAM", "FOOD"])
         self.assertEqual(invoices.filtered(lambda i: i.name == "C-1003").state, "void")
         self.accrue()
         self.assertEqual(self.balance(self.alice), 105)  # kibble is not eligible
@@ -41,6 +45,8 @@ class TestPresets(PmsCommon):
             (dental.type, dental.loyalty_eligible, dental.company_id), ("service", False, self.clinic)
         )
         self.assertEqual(dental.name, "Dental cleaning")
+        exam = invoice.line_ids.filtered(lambda line: line.code == "EXAM")
+        self.assertEqual((exam.product_id, exam.patient), (self.exam, "Félix"))
         self.assertEqual(log.product_count, 1)
         self.accrue()
         self.assertEqual(self.balance(self.carol), 12)
@@ -50,6 +56,9 @@ class TestPresets(PmsCommon):
         self.assertEqual(log.state, "done", log.report)
         invoices = self.Invoice.search([("profile_id", "=", self.profiles["impromed"].id)], order="name")
         self.assertEqual(invoices.mapped("state"), ["paid", "open"])
+        # The extended price, not the unit price, is what the client paid.
+        self.assertEqual((invoices[0].amount_total, invoices[0].line_ids.quantity), (25.0, 2.0))
+        self.assertEqual(invoices.mapped("partner_id"), self.bob | self.alice)
         self.accrue()
         self.assertEqual(self.balance(self.bob), 2)
         self.assertEqual(self.balance(self.alice), 0, "an open invoice earns nothing yet")
@@ -58,6 +67,8 @@ class TestPresets(PmsCommon):
         log = self.import_sample("generic", "generic.csv")
         self.assertEqual(log.state, "done", log.report)
         self.assertEqual((log.invoice_count, log.unmatched_count), (2, 1))
+        g1 = self.Invoice.search([("name", "=", "G-1")])
+        self.assertEqual((g1.partner_id, g1.amount_total, g1.state), (self.alice, 90.0, "paid"))
         self.accrue()
         self.assertEqual(self.balance(self.alice), 9)  # 99.99 - (9.99)
 

@@ -1,7 +1,7 @@
 import base64
 
-from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
 
 from .common import PmsCommon
 
@@ -16,24 +16,10 @@ class TestSecurity(PmsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        kw = {"company_id": cls.clinic.id, "company_ids": [cls.clinic.id]}
-        cls.manager = new_test_user(
-            cls.env, "pms_manager", groups="clinic_loyalty.group_loyalty_manager", **kw
-        )
-        cls.user = new_test_user(
-            cls.env,
-            "pms_user",
-            groups="clinic_loyalty.group_loyalty_user," "base.group_partner_manager",
-            **kw,
-        )
+        cls.manager = cls._new_user("pms_manager", "manager", cls.clinic)
+        cls.user = cls._new_user("pms_user", "front_desk", cls.clinic, "base.group_partner_manager")
         cls.other = cls.env["res.company"].create({"name": "Other clinic"})
-        cls.other_user = new_test_user(
-            cls.env,
-            "pms_other",
-            groups="clinic_loyalty.group_loyalty_manager",
-            company_id=cls.other.id,
-            company_ids=[cls.other.id],
-        )
+        cls.other_user = cls._new_user("pms_other", "manager", cls.other)
 
     def upload(self, user):
         wizard = (
@@ -103,7 +89,9 @@ class TestSecurity(PmsCommon):
         colleague = self.user.partner_id
         relative = self.env["res.partner"].create({"name": "Cashier's spouse", "parent_id": colleague.id})
         for partner in (colleague, relative, self.clinic.partner_id):
-            with self.assertRaisesRegex(Exception, "Odoo user or of a clinic", msg=partner.name):
+            with self.assertRaisesRegex(
+                UserError, "is the contact of an Odoo user or of a clinic", msg=partner.name
+            ):
                 ref.with_user(self.manager).partner_id = partner
         self.assertFalse(ref.partner_id)
 
@@ -144,7 +132,7 @@ class TestSecurity(PmsCommon):
         self.upload(self.manager)
         stranger = self.env["res.partner"].create({"name": "Stranger", "company_id": self.other.id})
         ref = self.Ref.search([("external_id", "=", "P-1")])
-        with self.assertRaisesRegex(Exception, "same clinic"):
+        with self.assertRaisesRegex(UserError, "Choose a client of the same clinic"):
             ref.partner_id = stranger
 
     def test_linked_contact_cannot_be_moved_or_merged_by_the_desk(self):
