@@ -7,7 +7,8 @@
     "license": "LGPL-3",
     "author": "Clinic Loyalty contributors",
     "website": "https://github.com/clinic-loyalty/clinic-loyalty",
-    "depends": ["account", "portal", "product", "mail"],
+    "depends": ["account", "portal", "product", "mail", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/clinic_loyalty_security.xml",
         "security/ir.model.access.csv",

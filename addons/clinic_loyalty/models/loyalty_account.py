@@ -328,6 +328,40 @@ class ClinicLoyaltyAccount(models.Model):
         self.env["clinic.loyalty.entry"].invalidate_model()
         return [key for _a, _p, key in inserted]
 
+    def _check_redeemable(self, points, *, training=False):
+        """Raise a UserError saying why, unless this account may spend
+        ``points`` now: the points are positive and the clinic's programme is
+        On. Every redemption (portal request, back office, point of sale) is
+        checked here first. Row-locks the account until the transaction ends
+        and returns its balance read under the lock (the ledger refuses a
+        redemption it does not cover, see :meth:`_post_entries`).
+
+        :param training: a trial that takes nothing from real balances (the
+            OTP addon's training points of sale): allowed while the programme
+            is in Test, too.
+        """
+        self.ensure_one()
+        company = self.company_id
+        if points <= 0:
+            raise UserError(_("A redemption must spend a positive number of points."))
+        if company.loyalty_status == "test" and not training:
+            raise UserError(
+                _(
+                    "%(clinic)s's loyalty programme is in Test: it is not open for redemptions, except on "
+                    "a training point of sale (a Loyalty Manager marks one).",
+                    clinic=company.name,
+                )
+            )
+        if company.loyalty_status not in ("on", "test"):
+            raise UserError(
+                _(
+                    "%(clinic)s's loyalty programme is off: it is not open for redemptions, points cannot "
+                    "be spent.",
+                    clinic=company.name,
+                )
+            )
+        return self._lock()[self.id]
+
     def _redeem(self, points, reason, key, *, consent, res_model=None, res_id=None, source_name=None):
         """The one way points are spent (portal requests, back office, POS).
 
@@ -336,18 +370,12 @@ class ClinicLoyaltyAccount(models.Model):
             for them. The OTP addon overrides this method and requires a
             verified one-time code for staff redemptions.
 
-        Refuses unless the clinic's programme is On and the balance covers
-        ``points`` (checked under the row lock).
+        Refuses unless :meth:`_check_redeemable` allows it.
         """
         self.ensure_one()
         if consent not in ("portal", "staff"):
             raise UserError(_("Unknown redemption consent %(consent)s.", consent=consent))
-        if points <= 0:
-            raise UserError(_("A redemption must spend a positive number of points."))
-        if self.company_id.loyalty_status != "on":
-            raise UserError(
-                _("%(clinic)s's loyalty programme is not open for redemptions.", clinic=self.company_id.name)
-            )
+        self._check_redeemable(points)
         posted = self._post_entries(
             [
                 {

@@ -9,3 +9,4 @@ from . import test_ledger
 from . import test_rights
 from . import test_multicompany
 from . import test_insider
+from . import test_phone

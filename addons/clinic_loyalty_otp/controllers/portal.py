@@ -4,6 +4,8 @@ from odoo.http import request
 
 from odoo.addons.clinic_loyalty.controllers.portal import LoyaltyPortal
 
+from ..tools import otp_code
+
 
 class LoyaltyOtpPortal(LoyaltyPortal):
     """A portal request is confirmed with the code sent to the account's
@@ -22,12 +24,9 @@ class LoyaltyOtpPortal(LoyaltyPortal):
             if not challenge_id:
                 return self._loyalty_code_page(account, reward, Challenge._portal_issue(account, reward))
             challenge = Challenge._portal_challenge(account, reward, challenge_id)
-            result = challenge._otp_check_code(otp_code)
-            if result["state"] == "sent":
-                error = _("Wrong code: %(left)s attempts left.", left=result["attempts_left"])
+            if challenge._portal_verify(otp_code) == "sent":
+                error = _("Wrong code: %(left)s attempts left.", left=challenge._otp_attempts_left())
                 return self._loyalty_code_page(account, reward, challenge, error=error)
-            if result["state"] != "verified":
-                raise UserError(result["message"])
             request.env["clinic.loyalty.reward.request"]._create_request(
                 account,
                 reward,
@@ -49,7 +48,7 @@ class LoyaltyOtpPortal(LoyaltyPortal):
                 "account": account,
                 "reward": reward,
                 "challenge": challenge,
-                "phone": challenge._masked_phone(),
+                "phone": otp_code.mask_phone(challenge.phone),
                 "error": error,
             }
         )

@@ -1,10 +1,30 @@
+from collections import namedtuple
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+OtpLimit = namedtuple("OtpLimit", ["kind", "per", "limit", "window"])
+# Every limit on one-time codes, as ``odoo:auth_totp_mail_enforce`` keeps its
+# rate limits: events of ``kind`` counted per code (the challenge's own
+# counters), per client account or per cashier, within ``window``. Checked by
+# ``clinic.loyalty.otp.event._otp_limit_reached`` only.
+OTP_LIMITS = {
+    "code_attempts": OtpLimit("failure", "challenge", 5, None),  # wrong entries that kill one code
+    "code_sms": OtpLimit("sms", "challenge", 3, None),  # sends of one code
+    "account_sms": OtpLimit("sms", "account", 5, timedelta(hours=1)),
+    # then the account's redemptions are locked; counted since the last unlock
+    "account_failures": OtpLimit("failure", "account", 10, timedelta(hours=24)),
+    "cashier_sms": OtpLimit("sms", "cashier", 30, timedelta(hours=1)),  # no spraying codes across clients
+    "cashier_failures": OtpLimit(
+        "failure", "cashier", 20, timedelta(hours=24)
+    ),  # nor guessing across accounts
+}
 
 
 class ClinicLoyaltyOtpEvent(models.Model):
-    """What the per-account limits count: SMS sent and wrong codes entered.
+    """What the per-account and per-cashier limits count: SMS sent and wrong
+    codes entered.
 
     One row per event, kept apart from the challenges so that requesting a new
     code (a new challenge) never resets the account's counters.
@@ -32,6 +52,33 @@ class ClinicLoyaltyOtpEvent(models.Model):
             CREATE INDEX IF NOT EXISTS clinic_loyalty_otp_event_user_kind_date_idx
                 ON clinic_loyalty_otp_event (user_id, kind, date)
         """)
+
+    @api.model
+    def _otp_limit_reached(self, name, record=None):
+        """Whether the limit ``name`` of ``OTP_LIMITS`` is reached: for the
+        challenge or the account ``record``, or for the current user (a
+        cashier limit)."""
+        limit = OTP_LIMITS[name]
+        if limit.per == "challenge":
+            count = record.attempts if limit.kind == "failure" else record.sms_count
+            return count >= limit.limit
+        since = fields.Datetime.now() - limit.window
+        if limit.per == "account":
+            if limit.kind == "failure" and record.otp_unlocked_at and record.otp_unlocked_at > since:
+                since = record.otp_unlocked_at
+            who = SQL("account_id = %s", record.id)
+        else:
+            who = SQL("user_id = %s", self.env.uid)
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM clinic_loyalty_otp_event WHERE %s AND kind = %s AND date > %s",
+                who,
+                limit.kind,
+                since,
+            )
+        )
+        return self.env.cr.fetchone()[0] >= limit.limit
 
     @api.autovacuum
     def _gc_old_events(self):

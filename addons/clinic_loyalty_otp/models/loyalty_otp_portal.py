@@ -1,6 +1,8 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
+from ..tools import otp_messages
+
 
 class ClinicLoyaltyOtpChallenge(models.Model):
     """Codes for requests the client makes on the portal.
@@ -22,14 +24,12 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         """Send a code for requesting ``reward`` on ``account`` (the portal
         user's own, checked by the controller)."""
         self._check_cashier_limits()
-        account = account.sudo()
-        return self._otp_issue(
-            account, reward.sudo(), reward.sudo().value, origin_ref=self._portal_origin_ref(reward)
-        )
+        reward = reward.sudo()
+        return self._issue(account.sudo(), reward, reward.value, origin_ref=self._portal_origin_ref(reward))
 
     @api.model
     def _portal_challenge(self, account, reward, challenge_id):
-        """The portal user's own live challenge for this account and reward."""
+        """The portal user's own challenge for this account and reward."""
         try:
             challenge = self.sudo().browse(int(challenge_id or 0)).exists()
         except (TypeError, ValueError):
@@ -42,3 +42,15 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         ):
             raise UserError(_("This code request is not valid any more: ask for a new code."))
         return challenge
+
+    def _portal_verify(self, code):
+        """Check the code the client typed; the counters and locks of the
+        counter apply. Returns the challenge's state afterwards."""
+        self.ensure_one()
+        self._lock_row()
+        if self.env["clinic.loyalty.otp.event"].sudo()._otp_limit_reached("cashier_failures"):
+            raise UserError(otp_messages.cashier_failures_refusal(self.env))
+        message = self._verify(code)
+        if self.state not in ("sent", "verified"):
+            raise UserError(message or self._otp_public_data()["message"])
+        return self.state

@@ -2,7 +2,6 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 
-from .loyalty_otp_challenge import _test_mode_pos_refusal
 from .pos_payment import POS_SYNC
 
 TRANSACTION_PREFIX = "OTP-"
@@ -126,41 +125,30 @@ class PosOrder(models.Model):
         return Challenge.browse(int(reference[len(TRANSACTION_PREFIX) :])).exists()
 
     def _loyalty_otp_spend(self, payment):
+        """Spend the code of ``payment`` for this order: one redemption, as
+        every other (``clinic.loyalty.account._redeem``)."""
         challenge = self._loyalty_otp_challenge(payment)
         if challenge.state == "used" and challenge.pos_order_id == self:
             return  # the same order synchronised again: already spent
         if not self.partner_id:
             raise UserError(_("An order paid with loyalty points needs the client."))
-        company = self.company_id
-        if company.loyalty_status not in ("test", "on"):
-            raise UserError(
-                _("%(clinic)s's loyalty programme is off: points cannot be spent.", clinic=company.name)
-            )
-        test_mode = company.loyalty_status == "test"
-        if test_mode and not self.config_id.loyalty_training:
-            raise UserError(_test_mode_pos_refusal())
-        if challenge and challenge.test_mode != test_mode:
-            raise UserError(
-                _("The loyalty programme's status changed since the code was sent: send a new code.")
-            )
-        Account = self.env["clinic.loyalty.account"].sudo()
-        account = Account._account_for(self.partner_id.commercial_partner_id, company)
-        account._lock()  # two terminals never spend one balance twice
-        binding = {"value": payment.amount, "pos_order_uid": self.uuid, "partner": self.partner_id}
-        if test_mode or not company.loyalty_otp_required or not challenge:
-            challenge._consume(account, challenge.points, **binding)
-        if not test_mode:
-            account._redeem(
-                challenge.points,
-                _("Paid at the counter: %(order)s", order=self.name),
-                f"pos-otp:{challenge.id}",
-                consent="staff",
-                challenge=challenge,
-                otp_binding=binding,
-                res_model="pos.order",
-                res_id=self.id,
-                source_name=self.name,
-            )
+        account = (
+            self.env["clinic.loyalty.account"]
+            .sudo()
+            ._account_for(self.partner_id.commercial_partner_id, self.company_id)
+        )
+        account._redeem(
+            challenge.points,
+            _("Paid at the counter: %(order)s", order=self.name),
+            f"pos-otp:{challenge.id}",
+            consent="staff",
+            challenge=challenge,
+            otp_binding={"value": payment.amount, "pos_order_uid": self.uuid, "partner": self.partner_id},
+            training=self.config_id.loyalty_training,
+            res_model="pos.order",
+            res_id=self.id,
+            source_name=self.name,
+        )
         challenge.write({"pos_order_id": self.id})
 
     def _loyalty_otp_refund(self, payments):

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .loyalty_account import normalise_e164
+from odoo.addons.clinic_loyalty.tools.phone import phone_e164
 
 # The country reads a national number: changing it may change the number.
 # The email is where a client is told of a new number: editing it is as
@@ -87,7 +87,7 @@ class ResPartner(models.Model):
                 body=_(
                     "The client's number changed to %(new)s (by %(user)s): codes still go to %(number)s. A "
                     "Loyalty Manager sends them elsewhere with “Change mobile for codes”.",
-                    new=normalise_e164(typed, country.code) or typed or _("none"),
+                    new=phone_e164(typed, country.code) or typed or _("none"),
                     user=self.env.user.name,
                     number=account.otp_phone or _("none"),
                 )

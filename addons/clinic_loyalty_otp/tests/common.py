@@ -97,3 +97,22 @@ class OtpCommonMixin(LoyaltyBuilders):
 
     def verify(self, challenge_id, code=CODE, user=None):
         return self.Challenge.with_user(user or self.cashier).otp_verify(challenge_id, code)
+
+    def redeem(self, challenge_id, account=None, points=40, key="otp-redeem-1", user=None, **binding):
+        account = (account or self.account).with_user(user or self.cashier)
+        challenge = self.Challenge.browse(challenge_id)
+        return account._redeem(
+            points, "counter", key, consent="staff", challenge=challenge, otp_binding=binding or None
+        )
+
+    def challenge(self, data):
+        return self.Challenge.sudo().browse(data["id"])
+
+    def client_with_points(self, **vals):
+        partner = self.env["res.partner"].create({"name": "New Petowner", **vals})
+        Account = self.env["clinic.loyalty.account"].sudo()
+        account = Account._account_for(partner, self.company)
+        Account._post_entries(
+            [{"account_id": account.id, "points": 50, "kind": "adjustment", "key": f"seed-{partner.id}"}]
+        )
+        return partner, account

@@ -13,7 +13,7 @@ from odoo.tests import tagged
 from odoo.addons.sms.tests.common import SMSCase
 from odoo.addons.sms.tools.sms_api import SmsApi
 
-from ..models import loyalty_otp_challenge
+from ..models.loyalty_otp_event import OTP_LIMITS
 from .common import OtpCommonMixin
 
 T0 = "2026-03-02 09:00:00"
@@ -146,7 +146,7 @@ class TestOtpInsider(OtpCommonMixin, SMSCase):
         self.assertFalse(self._sms)
 
     def test_wrong_codes_are_limited_per_cashier_across_accounts(self):
-        limit = loyalty_otp_challenge.MAX_FAILURES_PER_CASHIER_DAY
+        limit = OTP_LIMITS["cashier_failures"].limit
         partners = [self.new_client(mobile=f"+32 470 30 00 {n:02d}") for n in range(limit // 4 + 1)]
         for partner in partners:
             self.open_account(partner)
@@ -168,7 +168,7 @@ class TestOtpInsider(OtpCommonMixin, SMSCase):
             self.assertEqual(result["state"], "verified", "another cashier is not limited")
 
     def test_codes_requested_are_limited_per_cashier(self):
-        with freeze_time(T0), patch.object(loyalty_otp_challenge, "MAX_SMS_PER_CASHIER_HOUR", 3):
+        with freeze_time(T0), patch.dict(OTP_LIMITS, cashier_sms=OTP_LIMITS["cashier_sms"]._replace(limit=3)):
             partners = [self.new_client(mobile=f"+32 470 40 00 {n:02d}") for n in range(4)]
             for partner in partners:
                 self.open_account(partner)

@@ -1,9 +1,15 @@
+import functools
 from unittest.mock import patch
 
 from odoo import sql_db
 from odoo.tests import tagged
 
+from ..models.sms_sms import send_after_commit
 from .common_pos import OtpPosCommon
+
+
+def _is_sms(hook):
+    return isinstance(hook, functools.partial) and hook.func is send_after_commit
 
 
 @tagged("post_install", "-at_install")
@@ -13,7 +19,7 @@ class TestPosTour(OtpPosCommon):
 
         def commit_and_run_hooks(cr):
             # A real commit runs the post-commit hooks (the SMS); a TestCursor drops them.
-            hooks = [f for f in cr.postcommit._funcs if getattr(f, "clinic_loyalty_otp_sms", False)]
+            hooks = [f for f in cr.postcommit._funcs if _is_sms(f)]
             commit(cr)
             for hook in hooks:
                 hook()

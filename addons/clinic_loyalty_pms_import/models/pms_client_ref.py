@@ -1,24 +1,12 @@
-import phonenumbers
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-PHONE_SUFFIX = 7  # digits compared in SQL before phonenumbers decides
+from odoo.addons.clinic_loyalty.tools.phone import phone_e164
 
-
-def normalize_phone(number, region):
-    """E.164 form of ``number`` read in ``region`` (ISO code), or None."""
-    if not number or sum(c.isdigit() for c in number) < PHONE_SUFFIX:
-        return None
-    try:
-        parsed = phonenumbers.parse(number, region or None)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+PHONE_SUFFIX = 7  # digits compared in SQL before the normaliser decides
 
 
 class ClinicLoyaltyPmsClientRef(models.Model):
@@ -290,7 +278,7 @@ class ClinicLoyaltyPmsClientRef(models.Model):
     def _match(self, company, pending):
         """{ext: (name, phone, email)} -> {ext: (partner id or None, method, note)}."""
         region = company.country_id.code
-        phones = {ext: normalize_phone(p, region) for ext, (_n, p, _e) in pending.items()}
+        phones = {ext: phone_e164(p, region) for ext, (_n, p, _e) in pending.items()}
         emails = {ext: (e or "").strip().lower() or None for ext, (_n, _p, e) in pending.items()}
         by_phone, by_email = {}, {}
         suffixes = list({p[-PHONE_SUFFIX:] for p in phones.values() if p})
@@ -320,7 +308,7 @@ class ClinicLoyaltyPmsClientRef(models.Model):
                 )
             )
             for partner_id, number in self.env.cr.fetchall():
-                e164 = normalize_phone(number, region)
+                e164 = phone_e164(number, region)
                 if e164:
                     by_phone.setdefault(e164, set()).add(partner_id)
         wanted = list({e for e in emails.values() if e})

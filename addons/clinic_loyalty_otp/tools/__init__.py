@@ -1,0 +1,2 @@
+from . import otp_code
+from . import otp_messages
