@@ -168,7 +168,7 @@ class TestPosInsider(OtpPosCommon):
     def test_test_mode_pays_only_on_training_shops(self):
         self.company.loyalty_status = "test"
         uid = str(uuid4())
-        with self.assertRaisesRegex(UserError, "only on a training point of sale"):
+        with self.assertRaisesRegex(UserError, "except on a training point of sale"):
             self.pos_code(uid)
         self.assertFalse(self._sms, "no code sent for a sale that cannot be paid in points")
         with self.assertRaises(JsonRpcException):
