@@ -1,3 +1,5 @@
+# One idea per file: portal requests apart from the staff calls (loyalty_otp_challenge_rpc.py).
+# pylint: disable=consider-merging-classes-inherited
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
