@@ -70,28 +70,6 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     pos_order_id = fields.Many2one("pos.order", readonly=True, index="btree_not_null")
 
     @api.model
-    def _issue(self, account, reward, value, *, training=False, pos_order_uid=None, origin_ref=None):
-        """The caller's challenge for ``reward`` on ``account`` (sudo), once
-        the account may redeem it now: programme, hold, lock, balance, a
-        number for codes, the hourly SMS limit. Staff and portal alike."""
-        # Locks the account: serialises requests (one live challenge, exact SMS counts).
-        balance = account._check_redeemable(reward.points_cost, training=training)
-        account._otp_check_open()
-        if balance < reward.points_cost:
-            raise UserError(
-                _(
-                    "%(client)s has %(balance)s points: %(reward)s needs %(points)s.",
-                    client=account.partner_id.name,
-                    balance=balance,
-                    reward=reward.name,
-                    points=reward.points_cost,
-                )
-            )
-        account._otp_phone_e164()
-        account._otp_check_hourly_sms()
-        return self._start(account, reward, value, pos_order_uid=pos_order_uid, origin_ref=origin_ref)
-
-    @api.model
     def _start(self, account, reward, value, *, pos_order_uid=None, origin_ref=None):
         """A new challenge for spending ``reward`` (worth ``value``) from
         ``account`` (row-locked by the caller), replacing any live one, and
