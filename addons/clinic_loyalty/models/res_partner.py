@@ -61,6 +61,14 @@ class ResPartner(models.Model):
                     )
         return result
 
+    def _loyalty_match_doubts(self, numbers):
+        """Contacts an automatic match (PMS import) must not take alone:
+        ``numbers`` is {partner id: the E.164 number the source knows}.
+        Returns {partner id: why a Loyalty Manager should decide}. The core
+        knows of no doubt; the OTP addon doubts contacts whose number for
+        codes staff typed and that differ from the source's."""
+        return {}
+
     def _loyalty_has_stake(self):
         """Whether any of these contacts has something the programme counts or
         will count: a loyalty account, or customer documents that earn (the

@@ -38,6 +38,24 @@ class ResPartner(models.Model):
             typed._loyalty_mark_edited({})
         return partners
 
+    def _loyalty_match_doubts(self, numbers):
+        """A contact whose numbers staff typed, and whose number for codes
+        (mobile, else phone) is not the one the PMS knows, is a look-alike
+        until a Loyalty Manager says otherwise: matched alone, its account
+        would send the client's codes to the typed number."""
+        doubts = super()._loyalty_match_doubts(numbers)
+        for partner in self.browse(list(numbers)).sudo().filtered("loyalty_number_edited_at"):
+            region = (partner.country_id or self.env.company.country_id).code
+            code_number = phone_e164(partner.mobile or partner.phone, region)
+            if code_number != numbers[partner.id]:
+                doubts[partner.id] = _(
+                    "%(contact)s matches, but staff typed a number for codes (%(number)s) that is not the "
+                    "PMS's: a Loyalty Manager links them.",
+                    contact=partner.display_name,
+                    number=code_number or _("none"),
+                )
+        return doubts
+
     def _loyalty_staff_edit(self):
         return not (self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_manager"))
 

@@ -348,4 +348,11 @@ class ClinicLoyaltyPmsClientRef(models.Model):
                 )
             else:
                 result[ext] = (None, None, _("No client has this phone or email."))
+        matched = {ext: hit[0] for ext, hit in result.items() if hit[0]}
+        doubts = self.env["res.partner"]._loyalty_match_doubts(
+            {partner_id: phones[ext] for ext, partner_id in matched.items()}
+        )
+        for ext, partner_id in matched.items():
+            if partner_id in doubts:
+                result[ext] = (None, None, doubts[partner_id])
         return result

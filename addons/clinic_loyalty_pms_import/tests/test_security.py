@@ -158,3 +158,23 @@ class TestSecurity(PmsCommon):
         self.assertEqual(ref.partner_id, self.bob)
         self.accrue()
         self.assertEqual(self.balance(self.bob), 4)
+
+    def test_look_alike_contact_typed_by_the_desk_waits_for_a_manager(self):
+        """A cashier creates a contact with a PMS client's email and their
+        own mobile before the import: the match waits for a manager, or the
+        client's codes would go to the cashier's phone."""
+        if "loyalty_number_edited_at" not in self.env["res.partner"]._fields:
+            self.skipTest("needs clinic_loyalty_otp's record of typed numbers")
+        Partner = self.env["res.partner"].with_user(self.user)
+        look_alike = Partner.create(
+            {"name": "Nobody", "email": "nobody@example.com", "mobile": "+1 415 555 0177"}
+        )
+        self.upload(self.manager)
+        ref = self.Ref.search([("external_id", "=", "P-1")])
+        self.assertFalse(ref.partner_id)
+        self.assertIn("staff typed a number for codes", ref.match_note)
+        self.assertFalse(self.env["clinic.loyalty.account"].search([("partner_id", "=", look_alike.id)]))
+        # A contact the desk typed with the PMS's own number still matches alone.
+        typed_right = Partner.create({"name": "Real Client", "mobile": "+1 415 555 0142"})
+        self.import_rows(self.generic, ["M2,2026-03-01,,P-51,Real,415 555 0142,,EXAM,,1,40,"])
+        self.assertEqual(self.Ref.search([("external_id", "=", "P-51")]).partner_id, typed_right)
