@@ -33,6 +33,24 @@ class TestPosInsider(OtpPosCommon):
         payload["state"] = state
         return payload
 
+    def paid_in_points(self):
+        """An order paid 12.00 with the client's code and 38.00 cash:
+        (challenge id, order, its points payment)."""
+        uid = str(uuid4())
+        challenge_id = self.pos_code(uid)
+        order = self.sync(
+            self.payload(
+                uid,
+                self.client,
+                [(self.loyalty_method, 12.0, f"OTP-{challenge_id}"), (self.cash_method, 38.0, None)],
+            )
+        )
+        return (
+            challenge_id,
+            order,
+            order.payment_ids.filtered(lambda p: p.payment_method_id == self.loyalty_method),
+        )
+
     def assertNothingConsumed(self, balance=100):
         self.env.invalidate_all()
         self.assertEqual(self.account.balance, balance)
@@ -92,18 +110,7 @@ class TestPosInsider(OtpPosCommon):
     def test_points_payments_only_come_with_the_order(self):
         order = self.sync(self.payload(str(uuid4()), self.client, [(self.cash_method, 50.0, None)]))
         self.assertEqual(order.state, "paid")
-        uid = str(uuid4())
-        challenge_id = self.pos_code(uid)
-        paid_in_points = self.sync(
-            self.payload(
-                uid,
-                self.client,
-                [(self.loyalty_method, 12.0, f"OTP-{challenge_id}"), (self.cash_method, 38.0, None)],
-            )
-        )
-        points_payment = paid_in_points.payment_ids.filtered(
-            lambda p: p.payment_method_id == self.loyalty_method
-        )
+        challenge_id, paid_in_points, points_payment = self.paid_in_points()
         cash_payment = order.payment_ids
         vals = {
             "pos_order_id": order.id,
@@ -132,18 +139,7 @@ class TestPosInsider(OtpPosCommon):
     def test_a_sync_cannot_rewrite_another_orders_points_payment(self):
         """The payload of one order names another order's settled points
         payment in its ``payment_ids`` commands: update, delete, link."""
-        uid = str(uuid4())
-        challenge_id = self.pos_code(uid)
-        paid_in_points = self.sync(
-            self.payload(
-                uid,
-                self.client,
-                [(self.loyalty_method, 12.0, f"OTP-{challenge_id}"), (self.cash_method, 38.0, None)],
-            )
-        )
-        points_payment = paid_in_points.payment_ids.filtered(
-            lambda p: p.payment_method_id == self.loyalty_method
-        )
+        _challenge_id, paid_in_points, points_payment = self.paid_in_points()
         for command in (
             [1, points_payment.id, {"amount": 50.0}],
             [2, points_payment.id],
