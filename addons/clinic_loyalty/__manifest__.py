@@ -12,6 +12,7 @@
     "data": [
         "security/clinic_loyalty_security.xml",
         "security/ir.model.access.csv",
+        "security/loyalty_expiry_security.xml",
         "data/ir_cron.xml",
         "wizards/loyalty_adjustment_wizard_views.xml",
         "views/loyalty_entry_views.xml",
@@ -26,6 +27,9 @@
         "wizards/loyalty_redeem_wizard_views.xml",
         "views/loyalty_reward_request_views.xml",
         "views/portal_templates.xml",
+        "data/ir_cron_expiry.xml",
+        "data/mail_template_expiry.xml",
+        "views/loyalty_expiry_views.xml",
     ],
     "demo": [
         "demo/clinic_loyalty_demo.xml",

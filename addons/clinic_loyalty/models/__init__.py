@@ -9,3 +9,10 @@ from . import account_move
 from . import res_config_settings
 from . import res_partner
 from . import loyalty_reward_request
+from . import loyalty_lot
+from . import loyalty_allocation
+from . import loyalty_expiry
+from . import loyalty_account_expiry
+from . import res_company_expiry
+from . import res_config_settings_expiry
+from . import res_partner_expiry

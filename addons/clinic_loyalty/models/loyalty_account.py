@@ -206,7 +206,9 @@ class ClinicLoyaltyAccount(models.Model):
         """Insert ledger entries and move balances, set-based and atomic.
 
         :param entries: dicts with account_id, points (signed int), kind, key,
-            and optionally amount, reason, res_model, res_id, source_name, date.
+            and optionally amount, reason, res_model, res_id, source_name, date,
+            and restores (keys of takings a refund gives back: their points
+            return with the expiry dates they had, see ``clinic.loyalty.lot``).
         :param carry: optional {account id: new spend_carry} (accrual engine).
         :return: the list of keys actually inserted (already-posted keys are
             skipped: posting is idempotent per (company, key)).
@@ -288,7 +290,7 @@ class ClinicLoyaltyAccount(models.Model):
             SELECT v.*, now() at time zone 'UTC', now() at time zone 'UTC'
               FROM (VALUES %s) AS v
             ON CONFLICT (company_id, key) DO NOTHING
-            RETURNING account_id, points, key
+            RETURNING id, account_id, points, key
         """,
                 rows,
                 page_size=1000,
@@ -302,7 +304,7 @@ class ClinicLoyaltyAccount(models.Model):
             else []
         )
         deltas = {}
-        for account_id, points, _key in inserted:
+        for _id, account_id, points, _key in inserted:
             deltas[account_id] = deltas.get(account_id, 0) + points
         updates = [
             (a, deltas.get(a, 0), (carry or {}).get(a))
@@ -324,9 +326,15 @@ class ClinicLoyaltyAccount(models.Model):
                 template="(%s, %s, %s::numeric)",
                 page_size=1000,
             )
+        if inserted:
+            # Lots for what was added, oldest-to-expire-first draws for what was taken.
+            self.env["clinic.loyalty.lot"]._on_post(
+                inserted, {e["key"]: e["restores"] for e in entries if e.get("restores")}, balances
+            )
+            self.env["clinic.loyalty.lot"].invalidate_model()
         self.env["clinic.loyalty.account"].invalidate_model(["balance", "spend_carry"])
         self.env["clinic.loyalty.entry"].invalidate_model()
-        return [key for _a, _p, key in inserted]
+        return [key for _i, _a, _p, key in inserted]
 
     def _check_redeemable(self, points, *, training=False):
         """Raise a UserError saying why, unless this account may spend

@@ -14,8 +14,10 @@ class ClinicLoyaltyRewardRequest(models.Model):
     """A client's claim on a reward.
 
     The points are held at once by a ``redemption`` entry posted through
-    ``clinic.loyalty.account._redeem``; cancelling (client) or refusing
-    (staff) gives them back once with a ``refund`` entry. Requests are
+    ``clinic.loyalty.account._redeem`` (drawn from the lots that expire
+    first, so they never expire while held); cancelling (client) or refusing
+    (staff) gives them back once with a ``refund`` entry, as lots with the
+    expiry dates they had. Requests are
     only created by :meth:`_create_request` and change state only through
     :meth:`_fulfil`, :meth:`_refuse` and :meth:`_cancel`, each under a row
     lock on the request.
@@ -176,6 +178,8 @@ class ClinicLoyaltyRewardRequest(models.Model):
                         "points": self.points,
                         "kind": "refund",
                         "key": f"request:{self.id}:refund",
+                        # Back with the expiry dates they had: no extension by cancel-and-request.
+                        "restores": [self.entry_key or f"request:{self.id}"],
                         "res_model": self._name,
                         "res_id": self.id,
                         "source_name": self.reward_id.sudo().name,
