@@ -10,3 +10,6 @@ from . import test_rights
 from . import test_multicompany
 from . import test_insider
 from . import test_phone
+from . import test_expiry
+from . import test_expiry_notice
+from . import test_expiry_rights
