@@ -1,0 +1,196 @@
+"""Benchmark of the nightly points expiry (run by ``make bench``).
+
+For each N, builds N clients of one clinic whose points expire after 12
+months, each with three lots (two expired, one not) and a redemption drawn
+from the first (``tests/system/expiry_builders.py``, through the real
+posting method), then runs the nightly job exactly as the cron does
+(``_cron_expire_points``: expiry batches committed one by one, then the
+warnings), and prints accounts per second, SQL statements per 1,000
+accounts (counted at the psycopg2 level) and the process' memory; then peak
+Python memory under tracemalloc on fresh accounts (tracemalloc slows Python
+about five times, so those runs are not timed). Every run is checked: one
+expiry entry of 25 points per account, no lot left expired and undrawn, no
+balance drift.
+
+    .venv/bin/python tests/bench/bench_expiry.py --db clinic_bench --config odoo.conf
+
+Not a test (pytest never collects ``bench_*.py``). Exit status 1 when a
+target of the issue is missed.
+"""
+
+import argparse
+import gc
+import logging
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import expiry_builders  # noqa: E402
+from bench_accrual import rss_now_mb, rss_peak_mb  # noqa: E402
+
+TARGET_SECONDS_100K = 60.0
+TARGET_QUERIES_PER_1000 = 20.0
+TARGET_MEMORY_GROWTH = 1.5  # peak memory at the largest N / at the smallest N
+
+
+class Bench:
+    def __init__(self, registry):
+        self.registry = registry
+        self.runs = 0
+
+    def env(self, cr):
+        from odoo import SUPERUSER_ID, api
+
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
+
+    def prepare(self):
+        with self.registry.cursor() as cr:
+            company = self.env(cr).ref("base.main_company")
+            company.write({"loyalty_status": "test", "loyalty_expiry_months": 12})
+            self.company_id = company.id
+            cr.commit()
+
+    def make_accounts(self, count):
+        self.runs += 1
+        with self.registry.cursor() as cr:
+            env = self.env(cr)
+            company = env["res.company"].browse(self.company_id)
+            ids = expiry_builders.make_accounts(env, company, count, f"Bench expiry {self.runs}-")
+            cr.execute("ANALYZE clinic_loyalty_lot")
+            cr.execute("ANALYZE clinic_loyalty_account")
+            cr.commit()
+        return ids
+
+    def measure(self, count, trace):
+        gc.collect()
+        rss_peak0, rss0 = rss_peak_mb(), rss_now_mb()
+        if trace:
+            tracemalloc.start()
+        from odoo.addons.clinic_loyalty.tests.common import count_queries
+
+        with self.registry.cursor() as cr, count_queries(cr) as counter:
+            started = time.perf_counter()
+            self.env(cr)["clinic.loyalty.expiry"]._cron_expire_points()  # exactly what the nightly job runs
+            cr.commit()
+            elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 1024.0 / 1024.0 if trace else None
+        if trace:
+            tracemalloc.stop()
+        return {
+            "n": count,
+            "seconds": elapsed,
+            "rate": count / elapsed,
+            "queries": counter.count,
+            "per1000": counter.count * 1000.0 / count,
+            "tracemalloc": peak,
+            "rss_peak": rss_peak_mb(),
+            "rss_growth": rss_peak_mb() - rss_peak0,
+            "rss_now": rss_now_mb() - rss0,
+        }
+
+    def check(self, account_ids):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                """SELECT count(*), COALESCE(sum(points), 0) FROM clinic_loyalty_entry
+                    WHERE kind = 'expiry' AND account_id = ANY(%s)""",
+                [account_ids],
+            )
+            entries, points = cr.fetchone()
+            cr.execute(
+                """SELECT count(*) FROM clinic_loyalty_lot
+                    WHERE account_id = ANY(%s) AND remaining > 0 AND expiry_date <= current_date""",
+                [account_ids],
+            )
+            left = cr.fetchone()[0]
+            drift = self.env(cr)["clinic.loyalty.account"]._check_drift()
+        count = len(account_ids)
+        assert entries == count, f"{entries} expiry entries for {count} accounts"
+        assert points == -count * expiry_builders.EXPIRES, f"{points} points expired for {count} accounts"
+        assert not left, f"{left} expired lots left undrawn"
+        assert not drift, f"balances drifted: {drift[:5]}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--config", default="odoo.conf")
+    parser.add_argument("--sizes", default="10000,100000", help="account counts for the timed runs")
+    parser.add_argument(
+        "--trace-sizes", default="10000,100000", help="account counts for the tracemalloc runs (empty: none)"
+    )
+    args = parser.parse_args()
+
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.db, "--log-level=warn"])
+    logging.getLogger("odoo").setLevel(logging.WARNING)
+    bench = Bench(Registry(args.db))
+    print("Points expiry: a clinic whose points expire after 12 months ...", flush=True)
+    bench.prepare()
+    rows = []
+    runs = [(int(count), False) for count in args.sizes.split(",") if count]
+    runs += [(int(count), True) for count in args.trace_sizes.split(",") if count]
+    for count, trace in runs:
+        started = time.perf_counter()
+        ids = bench.make_accounts(count)
+        print(f"  fixture: {count:,} accounts x 3 lots in {time.perf_counter() - started:.1f} s", flush=True)
+        result = bench.measure(count, trace=trace)
+        bench.check(ids)
+        rows.append(("expiry (traced)" if trace else "expiry", result))
+        label = "expiry under tracemalloc" if trace else "expiry"
+        print(f"  {label}: {count:,} accounts in {result['seconds']:.1f} s", flush=True)
+
+    print()
+    print(
+        f"{'method':<17}{'accounts':>10}{'seconds':>9}{'accounts/s':>12}{'queries':>9}"
+        f"{'q/1000':>9}{'tracemalloc MB':>16}{'peak RSS MB':>13}{'(+MB)':>7}{'RSS after +MB':>15}"
+    )
+    for name, r in rows:
+        trace = f"{r['tracemalloc']:.1f}" if r["tracemalloc"] is not None else "-"
+        print(
+            f"{name:<17}{r['n']:>10,}{r['seconds']:>9.1f}{r['rate']:>12,.0f}{r['queries']:>9,}"
+            f"{r['per1000']:>9.1f}{trace:>16}{r['rss_peak']:>13.0f}{r['rss_growth']:>7.1f}{r['rss_now']:>15.1f}"
+        )
+    timed = [r for name, r in rows if name == "expiry"]
+    traced = [r for name, r in rows if name == "expiry (traced)"]
+    checks = []
+    if timed:
+        largest = max(timed, key=lambda r: r["n"])
+        seconds_100k = largest["seconds"] * 100_000 / largest["n"]
+        worst_q = max(r["per1000"] for r in timed)
+        checks += [
+            (
+                f"expiry of 100,000 accounts x 3 lots in <= {TARGET_SECONDS_100K:.0f} s",
+                seconds_100k <= TARGET_SECONDS_100K,
+                f"{seconds_100k:.1f} s" + ("" if largest["n"] == 100_000 else " (extrapolated)"),
+            ),
+            (
+                f"<= {TARGET_QUERIES_PER_1000:.0f} queries per 1,000 accounts",
+                worst_q <= TARGET_QUERIES_PER_1000,
+                f"{worst_q:.1f}",
+            ),
+        ]
+    if len(traced) > 1:
+        low = min(traced, key=lambda r: r["n"])
+        high = max(traced, key=lambda r: r["n"])
+        growth = high["tracemalloc"] / low["tracemalloc"]
+        checks.append(
+            (
+                f"memory flat as N grows x{high['n'] // low['n']}",
+                growth <= TARGET_MEMORY_GROWTH,
+                f"tracemalloc peak {low['tracemalloc']:.1f} -> {high['tracemalloc']:.1f} MB (x{growth:.2f})",
+            )
+        )
+    print()
+    for label, ok, value in checks:
+        print(f"  [{'ok' if ok else 'MISSED'}] {label}: {value}")
+    return 0 if all(ok for _label, ok, _value in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
