@@ -12,7 +12,7 @@ EXPIRES = 25
 LEFT = 30
 
 
-def make_accounts(env, company, count, prefix, chunk=10_000):
+def make_accounts(env, company, count, prefix, chunk=2000):
     """``count`` clients of ``company`` (SQL) with their three lots and one
     redemption, posted through the one posting method, in chunks. Returns
     the account ids."""

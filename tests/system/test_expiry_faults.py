@@ -72,3 +72,4 @@ def test_expiry_killed_mid_run_then_rerun(server_db, server_env, expiring_clinic
         )
         assert env.cr.fetchone() == (N_ACCOUNTS, expiry_builders.LEFT, expiry_builders.LEFT)
         assert env["clinic.loyalty.account"]._check_drift() == []
+        assert env["clinic.loyalty.account"]._check_lot_drift() == []

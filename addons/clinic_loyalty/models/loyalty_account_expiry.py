@@ -45,3 +45,17 @@ class ClinicLoyaltyAccount(models.Model):
             _("%(points)s points expire on %(date)s", points=points, date=format_date(self.env, date))
             for date, points in self._loyalty_expiry_schedule(limit=limit)
         )
+
+    def _check_lot_drift(self):
+        """Accounts whose live lots do not hold exactly their positive
+        balance: [(account id, balance, points in live lots)]. Empty when
+        the lots and the ledger agree."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT a.id, a.balance, COALESCE(l.total, 0)
+              FROM clinic_loyalty_account a
+              LEFT JOIN (SELECT account_id, SUM(remaining) AS total FROM clinic_loyalty_lot
+                          WHERE remaining > 0 GROUP BY account_id) l ON l.account_id = a.id
+             WHERE GREATEST(a.balance, 0) <> COALESCE(l.total, 0)
+        """)
+        return self.env.cr.fetchall()

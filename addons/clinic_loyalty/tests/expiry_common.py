@@ -56,6 +56,7 @@ class ExpiryCommon(RewardRequestCommon):
         """The live lots hold exactly the positive balance."""
         account = account or self.acc
         self.assertEqual(sum(self._lots(account).mapped("remaining")), max(account.balance, 0))
+        self.assertEqual(self.Account._check_lot_drift(), [], "live lots hold every positive balance")
         self.assertBooksHold()
 
 
