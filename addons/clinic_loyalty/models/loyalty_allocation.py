@@ -13,6 +13,9 @@ class ClinicLoyaltyAllocation(models.Model):
     _name = "clinic.loyalty.allocation"
     _description = "Loyalty points drawn from a lot"
     _order = "id"
+    # Written in bulk beside the ledger (whose entries say who and when):
+    # no per-row user and date columns, and their foreign keys, to maintain.
+    _log_access = False
 
     entry_id = fields.Many2one(
         "clinic.loyalty.entry",

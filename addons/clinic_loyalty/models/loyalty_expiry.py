@@ -25,7 +25,7 @@ class ClinicLoyaltyExpiry(models.AbstractModel):
     _name = "clinic.loyalty.expiry"
     _description = "Loyalty points expiry"
 
-    BATCH_SIZE = 1000
+    BATCH_SIZE = 2000
 
     @api.model
     def _check_expiry_rights(self):

@@ -26,19 +26,22 @@ class ClinicLoyaltyLot(models.Model):
     _name = "clinic.loyalty.lot"
     _description = "Loyalty points lot"
     _order = "expiry_date, id"
+    # Written in bulk beside the ledger (whose entries say who and when):
+    # no per-row user and date columns, and their foreign keys, to maintain.
+    _log_access = False
 
     entry_id = fields.Many2one(
         "clinic.loyalty.entry",
         string="Added by",
         required=True,
         readonly=True,
-        index=True,
         ondelete="restrict",
     )
     account_id = fields.Many2one(
         "clinic.loyalty.account", required=True, readonly=True, index=True, ondelete="restrict"
     )
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    # Few indexes: every draw rewrites the lot's row (see init for the partial ones).
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     points = fields.Integer(required=True, readonly=True)
     remaining = fields.Integer(required=True, readonly=True, help="Points of this lot not drawn yet.")
     expiry_date = fields.Date(string="Expires on", readonly=True, help="Empty: these points never expire.")
@@ -71,12 +74,10 @@ class ClinicLoyaltyLot(models.Model):
         # Balances from before lots existed: one lot per account that never
         # expires (the rule applies to points added from now on).
         self.env.cr.execute("""
-            INSERT INTO clinic_loyalty_lot (entry_id, account_id, company_id, points, remaining,
-                                            create_date, write_date)
+            INSERT INTO clinic_loyalty_lot (entry_id, account_id, company_id, points, remaining)
             SELECT (SELECT max(e.id) FROM clinic_loyalty_entry e
                      WHERE e.account_id = a.id AND e.points > 0),
-                   a.id, a.company_id, a.balance, a.balance,
-                   now() at time zone 'UTC', now() at time zone 'UTC'
+                   a.id, a.company_id, a.balance, a.balance
               FROM clinic_loyalty_account a
              WHERE a.balance > 0
                AND NOT EXISTS (SELECT 1 FROM clinic_loyalty_lot l WHERE l.account_id = a.id)
@@ -130,18 +131,15 @@ class ClinicLoyaltyLot(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            INSERT INTO clinic_loyalty_lot (entry_id, account_id, company_id, points, remaining, expiry_date,
-                                            create_uid, write_uid, create_date, write_date)
+            INSERT INTO clinic_loyalty_lot (entry_id, account_id, company_id, points, remaining, expiry_date)
             SELECT e.id, e.account_id, e.company_id,
                    COALESCE(v.points, e.points), COALESCE(v.points, e.points),
                    CASE WHEN c.loyalty_expiry_months > 0
-                        THEN (e.date + make_interval(months => c.loyalty_expiry_months))::date END,
-                   %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                        THEN (e.date + make_interval(months => c.loyalty_expiry_months))::date END
               FROM unnest(%(ids)s::int[], %(points)s::int[]) AS v(id, points)
               JOIN clinic_loyalty_entry e ON e.id = v.id
               JOIN res_company c ON c.id = e.company_id
         """,
-                uid=self.env.uid,
                 ids=list(entry_ids),
                 points=list(points or [None] * len(entry_ids)),
             )
@@ -192,15 +190,13 @@ class ClinicLoyaltyLot(models.Model):
                     """
                 INSERT INTO clinic_loyalty_lot
                     (entry_id, account_id, company_id, points, remaining, expiry_date,
-                     restored_entry_id, create_uid, write_uid, create_date, write_date)
-                SELECT e.id, e.account_id, e.company_id, %(points)s, %(points)s, %(expiry)s, %(taking)s,
-                       %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                     restored_entry_id)
+                SELECT e.id, e.account_id, e.company_id, %(points)s, %(points)s, %(expiry)s, %(taking)s
                   FROM clinic_loyalty_entry e WHERE e.id = %(entry)s
             """,
                     points=take,
                     expiry=expiry_date,
                     taking=taking_id,
-                    uid=self.env.uid,
                     entry=entry_id,
                 )
             )
@@ -236,8 +232,7 @@ class ClinicLoyaltyLot(models.Model):
                   FROM live JOIN acc ON acc.id = live.account_id
                  WHERE live.cum - live.remaining < live.total - acc.target
             ), moved AS (
-                UPDATE clinic_loyalty_lot l SET remaining = l.remaining - d.points,
-                       write_date = now() at time zone 'UTC'
+                UPDATE clinic_loyalty_lot l SET remaining = l.remaining - d.points
                   FROM draw d WHERE l.id = d.id
                 RETURNING l.id
             )
@@ -285,14 +280,11 @@ class ClinicLoyaltyLot(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            INSERT INTO clinic_loyalty_allocation (entry_id, lot_id, points, create_uid, write_uid,
-                                                   create_date, write_date)
-            SELECT v.entry_id, v.lot_id, v.points, %(uid)s, %(uid)s,
-                   now() at time zone 'UTC', now() at time zone 'UTC'
+            INSERT INTO clinic_loyalty_allocation (entry_id, lot_id, points)
+            SELECT v.entry_id, v.lot_id, v.points
               FROM unnest(%(entries)s::int[], %(lots)s::int[], %(points)s::int[])
                    AS v(entry_id, lot_id, points)
         """,
-                uid=self.env.uid,
                 entries=entry_ids,
                 lots=lot_ids,
                 points=points,
