@@ -33,6 +33,7 @@
     ],
     "demo": [
         "demo/clinic_loyalty_demo.xml",
+        "demo/loyalty_expiry_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -312,19 +312,23 @@ class ClinicLoyaltyAccount(models.Model):
             if deltas.get(a) or (carry and a in carry)
         ]
         if updates:
-            execute_values(
-                self.env.cr._obj,
-                """
+            ids, moves, carries = (list(column) for column in zip(*updates, strict=True))
+            # The id filter lets PostgreSQL probe the primary key instead of
+            # scanning every account.
+            self.env.cr.execute(
+                SQL(
+                    """
                 UPDATE clinic_loyalty_account a
                    SET balance = a.balance + v.delta,
                        spend_carry = COALESCE(v.carry, a.spend_carry),
                        write_date = now() at time zone 'UTC'
-                  FROM (VALUES %s) AS v(id, delta, carry)
-                 WHERE a.id = v.id
+                  FROM unnest(%(ids)s::int[], %(moves)s::int[], %(carries)s::numeric[]) AS v(id, delta, carry)
+                 WHERE a.id = v.id AND a.id = ANY(%(ids)s::int[])
             """,
-                updates,
-                template="(%s, %s, %s::numeric)",
-                page_size=1000,
+                    ids=ids,
+                    moves=moves,
+                    carries=carries,
+                )
             )
         if inserted:
             # Lots for what was added, oldest-to-expire-first draws for what was taken.

@@ -80,9 +80,10 @@ class ClinicLoyaltyExpiry(models.AbstractModel):
             SQL(
                 """
             SELECT a.id, a.balance FROM clinic_loyalty_account a
-             WHERE a.id IN (SELECT DISTINCT l.account_id FROM clinic_loyalty_lot l
-                             WHERE l.remaining > 0 AND l.expiry_date <= %(today)s AND l.account_id > %(after)s
-                             ORDER BY l.account_id LIMIT %(limit)s)
+             WHERE a.id = ANY(ARRAY(
+                    SELECT DISTINCT l.account_id FROM clinic_loyalty_lot l
+                     WHERE l.remaining > 0 AND l.expiry_date <= %(today)s AND l.account_id > %(after)s
+                     ORDER BY l.account_id LIMIT %(limit)s))
              ORDER BY a.id FOR NO KEY UPDATE OF a
         """,
                 today=today,

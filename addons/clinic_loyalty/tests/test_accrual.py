@@ -12,8 +12,9 @@ from .common import ClinicLoyaltyCommon, count_queries
 # (execute_values goes straight to psycopg2; the documents' UPDATE goes
 # through the ORM cursor since it is composed with odoo.tools.SQL).
 # New accounts cost one more: the OTP addon fixes their number for codes.
-# The points' lots (expiry) are one more INSERT.
-ORM_QUERIES = 13
+# The points' lots (expiry) are one more INSERT; the balances' UPDATE goes
+# through the ORM cursor too.
+ORM_QUERIES = 14
 ALL_QUERIES = 16
 
 
