@@ -8,6 +8,7 @@ ENTRY_KINDS = [
     ("refund", "Redemption refund"),
     ("adjustment", "Adjustment"),
     ("import", "Import"),
+    ("expiry", "Expiry"),
 ]
 
 
