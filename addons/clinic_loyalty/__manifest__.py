@@ -20,6 +20,8 @@
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/loyalty_settings_views.xml",
+        "views/loyalty_report_views.xml",
         "views/clinic_loyalty_menus.xml",
         "data/mail_templates.xml",
         "wizards/loyalty_request_refuse_wizard_views.xml",

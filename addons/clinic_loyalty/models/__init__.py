@@ -1,5 +1,6 @@
 from . import loyalty_spend_source
 from . import loyalty_entry
+from . import loyalty_entry_accounting
 from . import loyalty_account
 from . import loyalty_accrual
 from . import loyalty_reward
@@ -10,3 +11,9 @@ from . import account_move
 from . import res_config_settings
 from . import res_partner
 from . import loyalty_reward_request
+from . import loyalty_daily_move
+from . import res_company_accounting_settings
+from . import loyalty_liability_report
+from . import loyalty_value_report
+from . import loyalty_settings
+from . import loyalty_account_books_check

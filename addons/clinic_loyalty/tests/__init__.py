@@ -11,3 +11,6 @@ from . import test_multicompany
 from . import test_insider
 from . import test_phone
 from . import test_accounting_setup
+from . import test_accounting_daily_move
+from . import test_accounting_settings
+from . import test_accounting_settings_http

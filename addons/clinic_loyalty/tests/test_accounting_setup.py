@@ -1,5 +1,6 @@
 from psycopg2 import IntegrityError
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -42,6 +43,11 @@ class TestAccountingSetup(ClinicLoyaltyCommon):
         self.assertFalse(bare.loyalty_payment_journal_id)
 
     def test_point_value_cannot_be_negative(self):
+        # The database refuses it, whoever writes...
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
-            self.clinic.loyalty_point_value = -1
-            self.clinic.flush_recordset()
+            self.env.cr.execute(
+                "UPDATE res_company SET loyalty_point_value = -1 WHERE id = %s", [self.clinic.id]
+            )
+        # ... and the ORM says so in a sentence.
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self.env["res.company"].new({"loyalty_point_value": -1})._check_loyalty_point_value()
