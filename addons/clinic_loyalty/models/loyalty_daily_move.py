@@ -4,7 +4,7 @@ per day in the loyalty journal, covering every ledger entry not booked yet."""
 import logging
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_is_zero
 
 _logger = logging.getLogger(__name__)
@@ -39,7 +39,16 @@ class ClinicLoyaltyDailyMove(models.Model):
     booked_points = fields.Integer(
         readonly=True, help="Points on the books after this day: the liability is booked_points × value."
     )
-    link_ids = fields.One2many("clinic.loyalty.move.link", "daily_move_id", string="Entries covered")
+    # The ledger is append-only: which move booked an entry is a row of this
+    # relation (one per entry, unique), never a column of the entry.
+    entry_ids = fields.Many2many(
+        "clinic.loyalty.entry",
+        "clinic_loyalty_move_link",
+        "daily_move_id",
+        "entry_id",
+        string="Entries covered",
+        readonly=True,
+    )
 
     _sql_constraints = [
         (
@@ -49,6 +58,15 @@ class ClinicLoyaltyDailyMove(models.Model):
         ),
     ]
 
+    def init(self):
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS clinic_loyalty_move_link_entry_uniq
+                   ON clinic_loyalty_move_link (entry_id);
+               -- the relation's own (entry_id, daily_move_id) index is
+               -- redundant with the unique one: one index less per entry booked
+               DROP INDEX IF EXISTS clinic_loyalty_move_link_entry_id_daily_move_id_idx;"""
+        )
+
     @api.model
     def _run_daily_moves(self, date=None, commit=False):
         """Book the unbooked entries of every clinic that values its points;
@@ -56,11 +74,19 @@ class ClinicLoyaltyDailyMove(models.Model):
         moves = self.env["account.move"]
         companies = self.env["res.company"].sudo().search([("loyalty_point_value", ">", 0)])
         for company in companies:
-            moves |= self._book_company(
-                company, date or fields.Date.context_today(self.with_company(company))
-            )
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            day = date or fields.Date.context_today(self.with_company(company))
+            if not commit:
+                moves |= self._book_company(company, day)
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    moves |= self._book_company(company, day)
+            except UserError as error:
+                # A clinic whose books refuse the move (a lock date) keeps its
+                # entries for the next run; the other clinics are booked.
+                _logger.warning("Loyalty daily entry of %s not posted: %s", company.name, error)
+                self.env.invalidate_all()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         return moves
 
     @api.model
@@ -105,8 +131,8 @@ class ClinicLoyaltyDailyMove(models.Model):
             SQL(
                 """
             WITH picked AS (
-                INSERT INTO clinic_loyalty_move_link (entry_id, daily_move_id, company_id)
-                SELECT e.id, %(daily)s, e.company_id
+                INSERT INTO clinic_loyalty_move_link (entry_id, daily_move_id)
+                SELECT e.id, %(daily)s
                   FROM clinic_loyalty_entry e
                  WHERE e.company_id = %(company)s
                    AND NOT EXISTS (SELECT 1 FROM clinic_loyalty_move_link l WHERE l.entry_id = e.id)
@@ -232,24 +258,3 @@ class ClinicLoyaltyDailyMove(models.Model):
         moves = self._run_daily_moves(commit=True)
         _logger.info("Loyalty daily entries: %s journal entries posted", len(moves))
         return moves
-
-
-class ClinicLoyaltyMoveLink(models.Model):
-    """Which daily move booked a ledger entry: the ledger is append-only, so
-    the link is a row of its own (one per entry, unique)."""
-
-    _name = "clinic.loyalty.move.link"
-    _description = "Loyalty entry booked by a daily move"
-
-    entry_id = fields.Many2one(
-        "clinic.loyalty.entry", required=True, readonly=True, index=True, ondelete="restrict"
-    )
-    daily_move_id = fields.Many2one(
-        "clinic.loyalty.daily.move", required=True, readonly=True, index=True, ondelete="restrict"
-    )
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    move_id = fields.Many2one(related="daily_move_id.move_id")
-
-    _sql_constraints = [
-        ("entry_uniq", "unique(entry_id)", "This ledger entry is already booked."),
-    ]

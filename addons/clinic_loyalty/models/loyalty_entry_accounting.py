@@ -4,6 +4,7 @@ and which sources book their redemptions through a payment instead."""
 # pylint: disable=consider-merging-classes-inherited
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class ClinicLoyaltyEntry(models.Model):
@@ -17,10 +18,18 @@ class ClinicLoyaltyEntry(models.Model):
     )
 
     def _compute_move_id(self):
-        links = self.env["clinic.loyalty.move.link"].sudo().search([("entry_id", "in", self.ids)])
-        move_of = {link.entry_id.id: link.daily_move_id.move_id for link in links}
+        self.env["clinic.loyalty.daily.move"].flush_model(["move_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.entry_id, d.move_id FROM clinic_loyalty_move_link l
+                     JOIN clinic_loyalty_daily_move d ON d.id = l.daily_move_id
+                    WHERE l.entry_id = ANY(%s)""",
+                list(self._ids),
+            )
+        )
+        move_of = dict(self.env.cr.fetchall())
         for entry in self:
-            entry.move_id = move_of.get(entry.id, False)
+            entry.move_id = move_of.get(entry.id) or False
 
     @api.model
     def _loyalty_paid_sources(self):

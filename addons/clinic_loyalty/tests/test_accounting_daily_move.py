@@ -233,3 +233,16 @@ class TestDailyMove(ClinicLoyaltyCommon):
         # However many entries: the same statements (one aggregate per clinic).
         self.assertEqual(self._count_booking(5, 1), self._count_booking(60, 2))
         self.assertBooksMatch()
+
+    def test_refused_move_waits_for_the_next_run(self):
+        self._account_with_points(self.client_a, self.clinic, 10, "seed:lock")
+        self.clinic.loyalty_earned_account_id.deprecated = True
+        with (
+            patch.object(self.env.cr, "commit"),
+            self.assertLogs("odoo.addons.clinic_loyalty.models.loyalty_daily_move", "WARNING"),
+        ):
+            self.assertFalse(self.Daily._cron_post_daily_entries())
+        self.assertFalse(self.Daily.search([("company_id", "=", self.clinic.id)]))
+        self.clinic.loyalty_earned_account_id.deprecated = False
+        self.assertTrue(self._book())
+        self.assertBooksMatch()
