@@ -20,6 +20,7 @@
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/loyalty_entry_accounting_views.xml",
         "views/loyalty_settings_views.xml",
         "views/loyalty_report_views.xml",
         "views/clinic_loyalty_menus.xml",

@@ -114,6 +114,16 @@ class TestDailyMove(ClinicLoyaltyCommon):
         self.assertEqual(breakage.credit, 1.5)
         self.assertAlmostEqual(self._liability(), 2.5)
         self.assertBooksMatch()
+        # The pivot by month: value earned and expired, at the value booked.
+        self.env.flush_all()
+        [month] = self.env["clinic.loyalty.value.report"].read_group(
+            [("company_id", "=", self.clinic.id)],
+            ["earned_value:sum", "redeemed_value:sum", "expired_value:sum"],
+            ["date:month"],
+        )
+        self.assertAlmostEqual(month["earned_value"], 4.0)
+        self.assertAlmostEqual(month["redeemed_value"], 0.0)
+        self.assertAlmostEqual(month["expired_value"], 1.5)
 
     def test_paid_source_books_only_the_difference(self):
         account = self._account_with_points(self.client_a, self.clinic, 100, "seed:paid")

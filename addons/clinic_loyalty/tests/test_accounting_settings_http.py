@@ -27,8 +27,17 @@ class TestLoyaltySettingsHttp(ClinicLoyaltyCommon, HttpCase):
             "/web/action/load", {"action_id": "clinic_loyalty.loyalty_settings_action"}
         )
         self.assertEqual(action["res_model"], "clinic.loyalty.settings")
-        spec = {"loyalty_spend_per_point": {}, "loyalty_point_value": {}, "loyalty_readiness": {}}
+        # What the web client asks for: every field of the form as this user gets it.
+        views = self._call("clinic.loyalty.settings", "get_views", [[(False, "form")]])
+        fields = views["models"]["clinic.loyalty.settings"]["fields"]
+        self.assertIn("loyalty_point_value", fields)
+        self.assertIn("loyalty_liability_account_id", fields)
+        spec = {
+            name: {"fields": {"display_name": {}}} if field["type"] == "many2one" else {}
+            for name, field in fields.items()
+        }
         defaults = self._call("clinic.loyalty.settings", "onchange", [[], {}, [], spec])
+        self.assertIn("No active reward", defaults["value"]["loyalty_readiness"])
         self.assertEqual(defaults["value"]["loyalty_spend_per_point"], 10.0)
         saved = self._call(
             "clinic.loyalty.settings",
