@@ -1,4 +1,5 @@
-"""Runs the nightly accrual once on a fresh demo database so balances show."""
+"""Runs the nightly accrual once on a fresh demo database so balances (and
+their journal entry) show."""
 
 import sys
 
@@ -11,3 +12,4 @@ registry = odoo.modules.registry.Registry(db)
 with registry.cursor() as cr:
     env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
     env["clinic.loyalty.accrual"]._run_accrual()
+    env["clinic.loyalty.daily.move"]._run_daily_moves()

@@ -71,6 +71,8 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
     def _cron_accrue(self):
         done = self._run_accrual(commit=True, progress=True)
         _logger.info("Loyalty accrual: %s documents processed", done)
+        # Then the day's points reach the books (clinics that value them).
+        self.env["clinic.loyalty.daily.move"]._cron_post_daily_entries()
 
     @api.model
     def _accrue_batch(self, model, company, after_id, batch_size):

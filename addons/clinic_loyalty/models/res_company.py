@@ -38,21 +38,35 @@ class ResCompany(models.Model):
         ),
     ]
 
+    def _loyalty_readiness_issues(self):
+        """What keeps this clinic from switching its programme On, as
+        sentences (empty: ready). Both the check on switching On and the
+        settings page use it; other addons add their own (an SMS provider)."""
+        self.ensure_one()
+        Reward = self.env["clinic.loyalty.reward"].sudo()
+        Product = self.env["product.template"].sudo().with_context(active_test=True)
+        has_reward = Reward.search_count([("company_id", "in", (self.id, False))], limit=1)
+        has_item = Product.search_count(
+            [("loyalty_eligible", "=", True), ("company_id", "in", (self.id, False))], limit=1
+        )
+        issues = []
+        if not has_reward:
+            issues.append(_("No active reward: clients would have nothing to redeem."))
+        if not has_item:
+            issues.append(_("No eligible item: nothing would earn points."))
+        return issues
+
     def _check_loyalty_ready(self):
         """Refuse to open a programme that has nothing to earn or redeem."""
         for company in self.filtered(lambda c: c.loyalty_status == "on"):
-            Reward = self.env["clinic.loyalty.reward"].sudo()
-            Product = self.env["product.template"].sudo().with_context(active_test=True)
-            has_reward = Reward.search_count([("company_id", "in", (company.id, False))], limit=1)
-            has_item = Product.search_count(
-                [("loyalty_eligible", "=", True), ("company_id", "in", (company.id, False))], limit=1
-            )
-            if not (has_reward and has_item):
+            issues = company._loyalty_readiness_issues()
+            if issues:
                 raise ValidationError(
                     _(
                         "%(clinic)s cannot switch its loyalty programme On yet: configure rewards and "
-                        "eligible items first, or leave it in Test.",
+                        "eligible items first, or leave it in Test. %(issues)s",
                         clinic=company.name,
+                        issues=" ".join(issues),
                     )
                 )
 

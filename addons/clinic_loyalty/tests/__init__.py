@@ -13,3 +13,7 @@ from . import test_phone
 from . import test_expiry
 from . import test_expiry_notice
 from . import test_expiry_rights
+from . import test_accounting_setup
+from . import test_accounting_daily_move
+from . import test_accounting_settings
+from . import test_accounting_settings_http

@@ -32,11 +32,12 @@ class TestInstall(LoyaltyBuilders, TransactionCase):
         for xmlid in ("loyalty_reward_menu", "loyalty_eligible_items_menu"):
             self.assertTrue(self._visible(self.manager, f"clinic_loyalty.{xmlid}"), xmlid)
             self.assertFalse(self._visible(self.user, f"clinic_loyalty.{xmlid}"), xmlid)
-        # Settings need the Settings right as well (res.config.settings is admin-only).
-        self.assertFalse(self._visible(self.manager, "clinic_loyalty.loyalty_settings_menu"))
-        self.assertTrue(
-            self._visible(self.env.ref("base.user_admin"), "clinic_loyalty.loyalty_settings_menu")
-        )
+        # The loyalty settings are the Loyalty Manager's, without the Settings right.
+        self.assertTrue(self._visible(self.manager, "clinic_loyalty.loyalty_settings_menu"))
+        self.assertFalse(self._visible(self.user, "clinic_loyalty.loyalty_settings_menu"))
+        for xmlid in ("loyalty_liability_report_menu", "loyalty_value_report_menu"):
+            self.assertTrue(self._visible(self.manager, f"clinic_loyalty.{xmlid}"), xmlid)
+            self.assertFalse(self._visible(self.user, f"clinic_loyalty.{xmlid}"), xmlid)
         root = self.env.ref("clinic_loyalty.loyalty_root_menu")
         self.assertEqual(root.web_icon, "clinic_loyalty,static/description/icon.png")
         self.assertTrue(root.web_icon_data, "the app icon file is missing")

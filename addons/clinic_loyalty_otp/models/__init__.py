@@ -14,3 +14,4 @@ from . import pos_payment
 from . import pos_order
 from . import pos_session
 from . import res_partner
+from . import res_company_readiness

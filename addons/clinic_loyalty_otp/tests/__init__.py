@@ -7,3 +7,4 @@ from . import test_redeem_wizard
 from . import test_pos_insider
 from . import test_otp_insider
 from . import test_otp_portal
+from . import test_otp_readiness

@@ -1,0 +1,119 @@
+"""The loyalty settings page of Loyalty Managers (and, for the books,
+accountants), who need not be Settings administrators: Odoo's
+res.config.settings only saves for them, so this page is its own model that
+checks who asks and writes the clinic's fields itself."""
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+
+from .res_company_accounting_settings import LOYALTY_ACCOUNTING_FIELDS
+
+PROGRAMME_FIELDS = (
+    "loyalty_status",
+    "loyalty_earning_mode",
+    "loyalty_spend_per_point",
+    "loyalty_min_transaction_amount",
+    "loyalty_description",
+    "loyalty_start_date",
+)
+ACCOUNTING_GROUPS = "clinic_loyalty.group_loyalty_manager,account.group_account_manager"
+
+
+class ClinicLoyaltySettings(models.TransientModel):
+    _name = "clinic.loyalty.settings"
+    _description = "Loyalty settings"
+
+    company_id = fields.Many2one(
+        "res.company", string="Clinic", required=True, readonly=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    loyalty_status = fields.Selection(lambda self: self._company_selection("loyalty_status"), string="Status")
+    loyalty_earning_mode = fields.Selection(
+        lambda self: self._company_selection("loyalty_earning_mode"), string="Earning mode"
+    )
+    loyalty_spend_per_point = fields.Monetary(string="Spend per point")
+    loyalty_min_transaction_amount = fields.Monetary(string="Minimum transaction amount")
+    loyalty_description = fields.Html(string="Programme description", sanitize=True)
+    loyalty_start_date = fields.Date(string="Start date")
+    loyalty_readiness = fields.Text(string="Ready to switch On?", compute="_compute_loyalty_readiness")
+    loyalty_ready = fields.Boolean(compute="_compute_loyalty_readiness")
+    loyalty_point_value = fields.Monetary(string="Value of one point", groups=ACCOUNTING_GROUPS)
+    loyalty_liability_account_id = fields.Many2one(
+        "account.account", string="Liability account", groups=ACCOUNTING_GROUPS
+    )
+    loyalty_earned_account_id = fields.Many2one(
+        "account.account", string="Points earned account", groups=ACCOUNTING_GROUPS
+    )
+    loyalty_breakage_account_id = fields.Many2one(
+        "account.account", string="Breakage account", groups=ACCOUNTING_GROUPS
+    )
+    loyalty_journal_id = fields.Many2one(
+        "account.journal", string="Loyalty journal", groups=ACCOUNTING_GROUPS
+    )
+    loyalty_payment_journal_id = fields.Many2one(
+        "account.journal", string="Points payment journal", groups=ACCOUNTING_GROUPS
+    )
+
+    def _company_selection(self, name):
+        return self.env["res.company"]._fields[name].selection
+
+    @api.model
+    def _readable_fields(self):
+        names = list(PROGRAMME_FIELDS) if self._is_manager() else []
+        if self._is_accountant():
+            names += LOYALTY_ACCOUNTING_FIELDS
+        return names
+
+    @api.model
+    def _is_manager(self):
+        return self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_manager")
+
+    @api.model
+    def _is_accountant(self):
+        return self._is_manager() or self.env.user.has_group("account.group_account_manager")
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        company = self.env.company.sudo()
+        for name in self._readable_fields():
+            if name in fields_list:
+                value = company[name]
+                res[name] = value.id if isinstance(value, models.BaseModel) else value
+        return res
+
+    @api.depends("company_id")
+    def _compute_loyalty_readiness(self):
+        for settings in self:
+            issues = settings.company_id.sudo()._loyalty_readiness_issues()
+            settings.loyalty_ready = not issues
+            settings.loyalty_readiness = "\n".join(issues) or _(
+                "Ready: rewards and eligible items are set up, the programme can be switched On."
+            )
+
+    def action_save(self):
+        """Write the page on the clinic: programme fields for Loyalty
+        Managers, accounting fields for them and accountants."""
+        self.ensure_one()
+        if not self._is_accountant():
+            raise AccessError(_("Only Loyalty Managers and accountants change the loyalty settings."))
+        company = self.company_id
+        if company not in self.env.companies and not self.env.su:
+            raise AccessError(_("You can only change the loyalty settings of the clinics you work at."))
+        vals = {}
+        for name in self._readable_fields():
+            field = self._fields[name]
+            value = self[name]
+            if field.type == "many2one":
+                value = value.id
+            current = company.sudo()[name]
+            if isinstance(current, models.BaseModel):
+                current = current.id
+            if value != current:
+                vals[name] = value
+        if vals:
+            # The user's rights were checked above, field by field: the clinic
+            # is written as the system (res.company needs Administration
+            # rights), its write logs who changed what.
+            company.sudo().write(vals)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}

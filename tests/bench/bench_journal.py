@@ -1,0 +1,193 @@
+"""Benchmark of the daily loyalty journal entry (run by ``make bench``).
+
+Inserts N ledger entries of a clinic that values its points (accruals,
+redemptions, reversals, adjustments, expiries over a few thousand accounts,
+written set-based like the engine does), then books them exactly as the
+accrual cron does (``clinic.loyalty.daily.move._book_company``, one
+transaction), and prints, for each N: seconds, SQL statements (counted at the
+psycopg2 level) and the points liability report's difference, which must be
+0. The target of the issue is 100,000 entries in <= 10 s.
+
+    .venv/bin/python tests/bench/bench_journal.py --db clinic_bench --config odoo.conf
+
+Not a test (pytest never collects ``bench_*.py``). Exit status 1 when the
+target is missed or the books do not match.
+"""
+
+import argparse
+import logging
+import sys
+import time
+from datetime import date, timedelta
+
+TARGET_SECONDS_100K = 10.0
+POINT_VALUE = 0.05
+
+
+class Bench:
+    def __init__(self, registry, accounts):
+        self.registry = registry
+        self.account_count = accounts
+        self.runs = 0
+
+    def env(self, cr):
+        from odoo import SUPERUSER_ID, api
+
+        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
+
+    def prepare(self):
+        """A clinic with a chart of accounts, a point value, and the accounts."""
+        with self.registry.cursor() as cr:
+            env = self.env(cr)
+            company = env.ref("base.main_company")
+            if not env["res.company"]._loyalty_has_chart(company):
+                env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+            company.write({"loyalty_status": "test", "loyalty_spend_per_point": 10.0})
+            company.loyalty_point_value = POINT_VALUE
+            partners = env["res.partner"].search([("name", "=like", "Bench journal client %")])
+            missing = self.account_count - len(partners)
+            if missing > 0:
+                partners |= env["res.partner"].create(
+                    [{"name": f"Bench journal client {i}"} for i in range(len(partners), self.account_count)]
+                )
+            pairs = [(p, company.id) for p in partners.ids[: self.account_count]]
+            self.account_ids = list(env["clinic.loyalty.account"]._get_or_create(pairs).values())
+            self.company_id = company.id
+            # Book what exists already, so each run books only its own entries.
+            cr.execute("SELECT COALESCE(MAX(date), %s) FROM clinic_loyalty_daily_move", [date(2020, 1, 1)])
+            self.day = cr.fetchone()[0]
+            self.next_day()
+            env["clinic.loyalty.daily.move"]._book_company(company, self.day)
+
+    def next_day(self):
+        self.day += timedelta(days=1)
+
+    def make_entries(self, count):
+        """``count`` entries spread over the accounts, posted set-based, with
+        the balances moved in the same statement (balance == sum(entries))."""
+        self.runs += 1
+        with self.registry.cursor() as cr:
+            cr.execute(
+                """
+                WITH src AS (
+                    SELECT g,
+                           (%(accounts)s::int[])[1 + (g - 1) %% cardinality(%(accounts)s::int[])]
+                               AS account_id,
+                           CASE WHEN g %% 20 < 14 THEN 'accrual' WHEN g %% 20 < 17 THEN 'redemption'
+                                WHEN g %% 20 < 18 THEN 'reversal' WHEN g %% 20 < 19 THEN 'adjustment'
+                                ELSE 'expiry' END AS kind
+                      FROM generate_series(1, %(count)s) g
+                ), ins AS (
+                    INSERT INTO clinic_loyalty_entry
+                        (account_id, partner_id, company_id, points, amount, kind, date, key,
+                         create_uid, write_uid, create_date, write_date)
+                    SELECT s.account_id, a.partner_id, a.company_id,
+                           CASE WHEN s.kind IN ('accrual', 'adjustment') THEN 3 + s.g %% 5
+                                ELSE -1 - s.g %% 3 END,
+                           0, s.kind, now() at time zone 'UTC', 'bench:journal:' || %(run)s || ':' || s.g,
+                           1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+                      FROM src s JOIN clinic_loyalty_account a ON a.id = s.account_id
+                    RETURNING account_id, points
+                )
+                UPDATE clinic_loyalty_account a SET balance = a.balance + d.delta
+                  FROM (SELECT account_id, SUM(points) AS delta FROM ins GROUP BY account_id) d
+                 WHERE a.id = d.account_id
+                """,
+                {"accounts": self.account_ids, "count": count, "run": f"{time.time():.0f}-{self.runs}"},
+            )
+
+    def measure(self, count):
+        from odoo.addons.clinic_loyalty.tests.common import count_queries
+
+        self.next_day()
+        with self.registry.cursor() as cr, count_queries(cr) as counter:
+            env = self.env(cr)
+            company = env["res.company"].browse(self.company_id)
+            started = time.perf_counter()
+            move = env["clinic.loyalty.daily.move"]._book_company(company, self.day)
+            cr.commit()
+            seconds = time.perf_counter() - started
+            lines = len(move.line_ids)
+        with self.registry.cursor() as cr:
+            env = self.env(cr)
+            company = env["res.company"].browse(self.company_id)
+            drift = company._loyalty_liability_drift()
+            cr.execute(
+                """SELECT COUNT(*) FROM clinic_loyalty_move_link l
+                     JOIN clinic_loyalty_daily_move d ON d.id = l.daily_move_id WHERE d.move_id = %s""",
+                [move.id],
+            )
+            linked = cr.fetchone()[0]
+            balance_drift = env["clinic.loyalty.account"]._check_drift()
+        return {
+            "n": count,
+            "seconds": seconds,
+            "queries": counter.count,
+            "lines": lines,
+            "linked": linked,
+            "drift": drift,
+            "balance_drift": balance_drift,
+        }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--config", default="odoo.conf")
+    parser.add_argument("--sizes", default="10000,100000", help="ledger entry counts for the timed runs")
+    parser.add_argument("--accounts", type=int, default=5000)
+    args = parser.parse_args()
+
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.db, "--log-level=warn"])
+    logging.getLogger("odoo").setLevel(logging.WARNING)
+    registry = Registry(args.db)
+    bench = Bench(registry, args.accounts)
+    print(f"Preparing a clinic with {args.accounts:,} loyalty accounts ...", flush=True)
+    bench.prepare()
+    bench.make_entries(100)
+    bench.measure(100)  # warm the caches: the timed runs compare like with like
+    rows = []
+    for count in (int(c) for c in args.sizes.split(",") if c):
+        started = time.perf_counter()
+        bench.make_entries(count)
+        print(f"  fixture: {count:,} ledger entries in {time.perf_counter() - started:.1f} s", flush=True)
+        rows.append(bench.measure(count))
+        print(f"  daily entry: {count:,} ledger entries in {rows[-1]['seconds']:.2f} s", flush=True)
+
+    print()
+    print(f"{'entries':>10}{'seconds':>9}{'entries/s':>12}{'queries':>9}{'move lines':>12}{'linked':>10}")
+    for r in rows:
+        print(
+            f"{r['n']:>10,}{r['seconds']:>9.2f}{r['n'] / r['seconds']:>12,.0f}{r['queries']:>9,}"
+            f"{r['lines']:>12}{r['linked']:>10,}"
+        )
+    largest = max(rows, key=lambda r: r["n"])
+    seconds_100k = largest["seconds"] * 100_000 / largest["n"]
+    checks = [
+        (
+            f"daily journal entry for 100,000 ledger entries in <= {TARGET_SECONDS_100K:.0f} s",
+            seconds_100k <= TARGET_SECONDS_100K,
+            f"{seconds_100k:.2f} s" + ("" if largest["n"] == 100_000 else " (extrapolated)"),
+        ),
+        (
+            "statements do not grow with the entries",
+            len({r["queries"] for r in rows}) == 1,
+            ", ".join(f"{r['queries']}" for r in rows),
+        ),
+        (
+            "every entry linked to its move, liability == points x value",
+            all(r["linked"] == r["n"] and not r["drift"] and not r["balance_drift"] for r in rows),
+            "; ".join(f"{r['linked']:,} linked, difference {r['drift'] or 0}" for r in rows),
+        ),
+    ]
+    print()
+    for label, ok, value in checks:
+        print(f"  [{'ok' if ok else 'MISSED'}] {label}: {value}")
+    return 0 if all(ok for _label, ok, _value in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
