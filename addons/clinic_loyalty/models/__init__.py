@@ -7,6 +7,10 @@ from . import res_company
 from . import res_company_accounting
 from . import product_template
 from . import account_move
+from . import account_payment_points
+from . import account_move_points_payment
 from . import res_config_settings
 from . import res_partner
 from . import loyalty_reward_request
+from . import loyalty_entry_paid_sources
+from . import loyalty_entry_invoice_payment

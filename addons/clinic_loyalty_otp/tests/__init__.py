@@ -7,3 +7,5 @@ from . import test_redeem_wizard
 from . import test_pos_insider
 from . import test_otp_insider
 from . import test_otp_portal
+from . import test_pos_points_accounting
+from . import test_invoice_points_payment
