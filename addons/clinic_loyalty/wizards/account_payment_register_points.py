@@ -3,6 +3,7 @@ invoice with points, as at the counter (Clinicea's "Payment mode: Points")."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..models.account_payment_points import POINTS_PAYMENT
 
@@ -99,6 +100,14 @@ class AccountPaymentRegister(models.TransientModel):
     def _create_payments(self):
         if not self.loyalty_points_payment:
             return super()._create_payments()
+        # Two desks paying the same invoice: the second waits, then sees what is left.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM account_move WHERE id IN %s FOR NO KEY UPDATE",
+                tuple(self.line_ids.move_id.ids),
+            )
+        )
+        self.line_ids.move_id.invalidate_recordset(["amount_residual"])
         invoice = self._loyalty_invoice()
         self._loyalty_check_points(invoice)
         token = POINTS_PAYMENT.set({"invoice": invoice, "kwargs": self._loyalty_redeem_kwargs()})
