@@ -15,6 +15,7 @@
         "views/res_config_settings_views.xml",
         "views/pos_config_views.xml",
         "wizards/loyalty_redeem_wizard_views.xml",
+        "wizards/account_payment_register_points_views.xml",
         "wizards/loyalty_otp_phone_wizard_views.xml",
         "views/loyalty_account_views.xml",
         "views/portal_templates.xml",
@@ -27,5 +28,6 @@
             "clinic_loyalty_otp/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

@@ -182,8 +182,8 @@ def make_staff(env, company, count, prefix, groups, password="staff-pass-1"):
 
 def make_pos_shop(env, company, cashiers, prefix):
     """A point of sale for ``company`` (one created by :func:`make_clinic`,
-    chart loaded) with Cash and a "Loyalty points" method (the OTP addon's
-    payment terminal), a 50.00 untaxed service sold at the counter, the
+    chart loaded) with Cash and the clinic's "Loyalty points" method (the OTP
+    addon's payment terminal, created with the chart), a 50.00 untaxed service sold at the counter, the
     programme requiring SMS codes, and an open session. ``cashiers``
     (``make_staff`` users with ``point_of_sale.group_pos_user``) may sell."""
     env = env(context={**env.context, "allowed_company_ids": company.ids})
@@ -206,18 +206,10 @@ def make_pos_shop(env, company, cashiers, prefix):
     # pos.config's defaults create the clinic's Cash journal and method.
     config = env["pos.config"].create({"name": f"Front desk {prefix}", "company_id": company.id})
     cash = config.payment_method_ids.filtered("is_cash_count")[:1]
-    journal = env["account.journal"].create(
-        {"name": "Loyalty redemptions", "type": "bank", "code": "LOYR", "company_id": company.id}
-    )
-    loyalty = env["pos.payment.method"].create(
-        {
-            "name": "Loyalty points",
-            "journal_id": journal.id,
-            "payment_method_type": "terminal",
-            "use_payment_terminal": "clinic_loyalty",
-            "company_id": company.id,
-        }
-    )
+    # The clinic's "Loyalty points" method, created with its chart on the
+    # liability journal; a shop created later adds it.
+    loyalty = company._loyalty_pos_method()
+    assert loyalty, "the chart created the Loyalty points method"
     config.write({"payment_method_ids": [Command.link(loyalty.id)]})
     config.with_user(cashiers[0]).open_ui()
     session = config.current_session_id

@@ -8,6 +8,8 @@ from . import res_company
 from . import res_company_accounting
 from . import product_template
 from . import account_move
+from . import account_payment_points
+from . import account_move_points_payment
 from . import res_config_settings
 from . import res_partner
 from . import loyalty_reward_request
@@ -24,3 +26,4 @@ from . import loyalty_liability_report
 from . import loyalty_value_report
 from . import loyalty_settings
 from . import loyalty_account_books_check
+from . import loyalty_entry_invoice_payment

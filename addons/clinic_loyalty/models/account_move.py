@@ -22,7 +22,8 @@ class AccountMove(models.Model):
     def _loyalty_rows_sql(self, ids):
         # Eligible amount = untaxed subtotal of eligible lines, in company
         # currency (``balance`` is company-currency and tax-excluded, negative
-        # on invoices). Posted credit notes reversing the invoice reduce it.
+        # on invoices). Posted credit notes reversing the invoice reduce it;
+        # the share of the invoice paid with loyalty points is left out.
         return SQL(
             """
             WITH eligible AS (
@@ -41,15 +42,26 @@ class AccountMove(models.Model):
                   FROM account_move x JOIN eligible e ON e.move_id = x.id
                  WHERE x.reversed_entry_id = ANY(%(ids)s)
                  GROUP BY x.reversed_entry_id
+            ), points_paid AS (
+                -- the part paid with loyalty points earns nothing
+                SELECT r.invoice_id AS move_id, SUM(p.amount_company_currency_signed) AS amount
+                  FROM account_move__account_payment r
+                  JOIN account_payment p ON p.id = r.payment_id
+                  JOIN res_company c ON c.id = p.company_id AND c.loyalty_payment_journal_id = p.journal_id
+                 WHERE r.invoice_id = ANY(%(ids)s) AND p.state IN ('in_process', 'paid')
+                 GROUP BY r.invoice_id
             )
             SELECT m.id, m.commercial_partner_id AS partner_id, m.name, COALESCE(-e.balance, 0) AS basis,
                    CASE WHEN m.state = 'posted' AND m.payment_state IN ('paid', 'in_payment', 'reversed')
-                        THEN GREATEST(COALESCE(-e.balance, 0) - COALESCE(r.amount, 0), 0)
+                        THEN ROUND(GREATEST(COALESCE(-e.balance, 0) - COALESCE(r.amount, 0), 0)
+                                   * (1 - LEAST(COALESCE(pp.amount, 0)
+                                                / NULLIF(m.amount_total_signed, 0), 1)), 2)
                         ELSE 0 END AS target,
                    m.loyalty_counted_amount AS counted, m.loyalty_points AS points, m.loyalty_seq AS seq
               FROM account_move m
               LEFT JOIN eligible e ON e.move_id = m.id
               LEFT JOIN refunded r ON r.move_id = m.id
+              LEFT JOIN points_paid pp ON pp.move_id = m.id
              WHERE m.id = ANY(%(ids)s)
              ORDER BY m.id
         """,

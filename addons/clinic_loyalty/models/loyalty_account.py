@@ -374,13 +374,19 @@ class ClinicLoyaltyAccount(models.Model):
             )
         return self._lock()[self.id]
 
-    def _redeem(self, points, reason, key, *, consent, res_model=None, res_id=None, source_name=None):
+    def _redeem(
+        self, points, reason, key, *, consent, res_model=None, res_id=None, source_name=None, amount=None
+    ):
         """The one way points are spent (portal requests, back office, POS).
 
         :param consent: how the client agreed: ``"portal"`` when the client
             asked from their own portal session, ``"staff"`` when staff acts
             for them. The OTP addon overrides this method and requires a
             verified one-time code for staff redemptions.
+
+        :param amount: money a payment booked for these points (point of
+            sale, invoice paid with points), recorded on the entry so the
+            books can settle the difference with points x value.
 
         Refuses unless :meth:`_check_redeemable` allows it.
         """
@@ -399,6 +405,7 @@ class ClinicLoyaltyAccount(models.Model):
                     "res_model": res_model,
                     "res_id": res_id,
                     "source_name": source_name,
+                    "amount": amount,
                 }
             ]
         )

@@ -2,3 +2,4 @@ from . import loyalty_adjustment_wizard
 from . import loyalty_redeem_wizard
 from . import loyalty_request_refuse_wizard
 from . import base_partner_merge
+from . import account_payment_register_points

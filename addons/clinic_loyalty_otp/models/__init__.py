@@ -15,3 +15,7 @@ from . import pos_order
 from . import pos_session
 from . import res_partner
 from . import res_company_readiness
+from . import pos_config_default_methods
+from . import res_company_pos_points
+from . import account_chart_template
+from . import loyalty_entry_pos_source

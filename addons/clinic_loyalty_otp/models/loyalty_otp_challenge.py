@@ -70,10 +70,11 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     pos_order_id = fields.Many2one("pos.order", readonly=True, index="btree_not_null")
 
     @api.model
-    def _start(self, account, reward, value, *, pos_order_uid=None, origin_ref=None):
+    def _start(self, account, reward, value, *, pos_order_uid=None, origin_ref=None, points=None):
         """A new challenge for spending ``reward`` (worth ``value``) from
         ``account`` (row-locked by the caller), replacing any live one, and
-        its code sent. Sudo: the caller has checked who may."""
+        its code sent. Without a reward, ``points`` (an invoice paid with
+        points). Sudo: the caller has checked who may."""
         Challenge = self.sudo()
         Challenge.search([("account_id", "=", account.id), ("state", "in", LIVE_STATES)]).write(
             {"state": "cancelled"}
@@ -84,9 +85,9 @@ class ClinicLoyaltyOtpChallenge(models.Model):
                 "account_id": account.id,
                 "partner_id": account.partner_id.id,
                 "phone": account._otp_phone_e164(),
-                "points": reward.points_cost,
+                "points": reward.points_cost if points is None else points,
                 "value": value,
-                "reward_id": reward.id,
+                "reward_id": reward.id or False,
                 "pos_order_uid": pos_order_uid or False,
                 "origin_ref": origin_ref or False,
                 "user_id": self.env.uid,

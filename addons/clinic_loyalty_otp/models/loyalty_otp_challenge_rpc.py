@@ -41,26 +41,32 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         return challenge._otp_public_data()
 
     @api.model
-    def _issue(self, account, reward, value, *, training=False, pos_order_uid=None, origin_ref=None):
-        """The caller's challenge for ``reward`` on ``account`` (sudo), once
-        the account may redeem it now: programme, hold, lock, balance, a
-        number for codes, the hourly SMS limit. Staff and portal alike."""
+    def _issue(
+        self, account, reward, value, *, training=False, pos_order_uid=None, origin_ref=None, points=None
+    ):
+        """The caller's challenge for ``reward`` (or, without one, ``points``)
+        on ``account`` (sudo), once the account may redeem it now: programme,
+        hold, lock, balance, a number for codes, the hourly SMS limit. Staff
+        and portal alike."""
+        points = reward.points_cost if points is None else points
         # Locks the account: serialises requests (one live challenge, exact SMS counts).
-        balance = account._check_redeemable(reward.points_cost, training=training)
+        balance = account._check_redeemable(points, training=training)
         account._otp_check_open()
-        if balance < reward.points_cost:
+        if balance < points:
             raise UserError(
                 _(
                     "%(client)s has %(balance)s points: %(reward)s needs %(points)s.",
                     client=account.partner_id.name,
                     balance=balance,
-                    reward=reward.name,
-                    points=reward.points_cost,
+                    reward=reward.name or _("this payment"),
+                    points=points,
                 )
             )
         account._otp_phone_e164()
         account._otp_check_hourly_sms()
-        return self._start(account, reward, value, pos_order_uid=pos_order_uid, origin_ref=origin_ref)
+        return self._start(
+            account, reward, value, pos_order_uid=pos_order_uid, origin_ref=origin_ref, points=points
+        )
 
     @api.model
     def otp_pos_info(self, partner_id):

@@ -148,6 +148,7 @@ class PosOrder(models.Model):
             res_model="pos.order",
             res_id=self.id,
             source_name=self.name,
+            amount=payment.amount,
         )
         challenge.write({"pos_order_id": self.id})
 
@@ -217,6 +218,7 @@ class PosOrder(models.Model):
                         "kind": "refund",
                         "key": f"pos-otp-refund:{original.id}:{self.id}",
                         "reason": _("Refund of %(order)s", order=original.name),
+                        "amount": amount,
                         "res_model": "pos.order",
                         "res_id": self.id,
                         "source_name": self.name,

@@ -8,3 +8,5 @@ from . import test_pos_insider
 from . import test_otp_insider
 from . import test_otp_portal
 from . import test_otp_readiness
+from . import test_pos_points_accounting
+from . import test_invoice_points_payment

@@ -6,7 +6,7 @@ from .common import OtpCommonMixin
 
 
 class OtpPosCommon(OtpCommonMixin, TestPointOfSaleHttpCommon, SMSCase):
-    """A shop with a "Loyalty points" payment method next to Cash, a 50.00
+    """A shop with the clinic's "Loyalty points" payment method next to Cash, a 50.00
     "Grooming" product and the clinic of :class:`OtpCommonMixin`."""
 
     @classmethod
@@ -31,23 +31,8 @@ class OtpPosCommon(OtpCommonMixin, TestPointOfSaleHttpCommon, SMSCase):
                 "type": "service",
             }
         )
-        journal = cls.env["account.journal"].create(
-            {
-                "name": "Loyalty redemptions",
-                "type": "bank",
-                "code": "LOYR",
-                "company_id": cls.company.id,
-            }
-        )
-        cls.loyalty_method = cls.env["pos.payment.method"].create(
-            {
-                "name": "Loyalty points",
-                "journal_id": journal.id,
-                "payment_method_type": "terminal",
-                "use_payment_terminal": "clinic_loyalty",
-                "outstanding_account_id": cls.inbound_payment_method_line.payment_account_id.id,
-            }
-        )
+        # created with the company's chart (``res_company_pos_points.py``)
+        cls.loyalty_method = cls.company._loyalty_pos_method()
         cls.main_pos_config.write({"payment_method_ids": [(4, cls.loyalty_method.id)]})
         cls.cash_method = cls.main_pos_config.payment_method_ids.filtered("is_cash_count")[:1]
 

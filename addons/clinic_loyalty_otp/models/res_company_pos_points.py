@@ -1,0 +1,45 @@
+"""The "Loyalty points" payment method of each clinic with a chart of
+accounts, on its "Loyalty points payments" journal: the session's closing
+entry debits the points liability, and nothing waits on a bank statement."""
+# The point of sale side of the clinic's books is its own idea:
+# pylint: disable=consider-merging-classes-inherited
+
+from odoo import _, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    def _loyalty_pos_method(self):
+        self.ensure_one()
+        return (
+            self.env["pos.payment.method"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [("company_id", "=", self.id), ("use_payment_terminal", "=", "clinic_loyalty")],
+                limit=1,
+            )
+        )
+
+    def _loyalty_pos_setup(self):
+        """Create the accounts and journals (``_loyalty_accounting_setup``)
+        and the "Loyalty points" method each company with a chart lacks, on
+        every point of sale of the company. Idempotent: a method the clinic
+        already has (even archived, or taken off a shop) is left alone."""
+        self.sudo()._loyalty_accounting_setup()
+        for company in self.sudo():
+            if not company.loyalty_payment_journal_id or company._loyalty_pos_method():
+                continue
+            configs = self.env["pos.config"].sudo().search([("company_id", "=", company.id)])
+            self.env["pos.payment.method"].sudo().create(
+                {
+                    "name": _("Loyalty points"),
+                    "company_id": company.id,
+                    "journal_id": company.loyalty_payment_journal_id.id,
+                    "outstanding_account_id": company.loyalty_liability_account_id.id,
+                    "payment_method_type": "terminal",
+                    "use_payment_terminal": "clinic_loyalty",
+                    "config_ids": [(6, 0, configs.ids)],
+                }
+            )
