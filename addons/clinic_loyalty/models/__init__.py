@@ -4,6 +4,7 @@ from . import loyalty_account
 from . import loyalty_accrual
 from . import loyalty_reward
 from . import res_company
+from . import loyalty_status_change
 from . import product_template
 from . import account_move
 from . import res_config_settings

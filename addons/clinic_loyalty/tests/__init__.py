@@ -10,3 +10,4 @@ from . import test_rights
 from . import test_multicompany
 from . import test_insider
 from . import test_phone
+from . import test_accrual_status_periods

@@ -13,6 +13,8 @@ class TestEligibleItems(LoyaltyBuilders, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.clinic = cls.env["res.company"].create({"name": "Items clinic"})
+        # Eligibility is per clinic: this class looks at the items from its clinic.
+        cls.env = cls.env["base"].with_company(cls.clinic).env
         cls.manager = cls._new_user("items_manager", "manager", cls.clinic)
         cls.user = cls._new_user("items_desk", "front_desk", cls.clinic)
         Product = cls.env["product.template"]
@@ -56,7 +58,10 @@ class TestEligibleItems(LoyaltyBuilders, TransactionCase):
         self.assertTrue(self.vaccine.loyalty_eligible)
         self.assertFalse(self.euthanasia.loyalty_eligible)
         self.assertFalse(self.cremation.loyalty_eligible)
-        self.assertFalse(self.elsewhere.loyalty_eligible, "another clinic's items are not touched")
+        self.assertFalse(
+            self.elsewhere.with_company(self.elsewhere.company_id).loyalty_eligible,
+            "another clinic's items are not touched",
+        )
         # Items shared by every company are the clinic's items too.
         self.assertTrue(self.shared_trim.loyalty_eligible)
         self.assertFalse(self.shared_autopsy.loyalty_eligible)

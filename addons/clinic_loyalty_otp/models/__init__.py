@@ -12,5 +12,7 @@ from . import pos_payment_method
 from . import pos_config
 from . import pos_payment
 from . import pos_order
+from . import pos_order_spend_source
+from . import account_move
 from . import pos_session
 from . import res_partner

@@ -1,0 +1,93 @@
+# pylint: disable=consider-merging-classes-inherited
+# (pos_order.py settles the points paid at the counter; this file makes the
+# order earn points: two ideas, two files.)
+from odoo import api, models
+from odoo.tools import SQL
+
+from .pos_order import PAID_STATES
+
+
+class PosOrder(models.Model):
+    """Paid POS orders of a client earn points: a source of the one accrual
+    engine (``clinic.loyalty.spend.source``).
+
+    The eligible amount is the untaxed subtotal of the order's eligible lines
+    in company currency, less the refund lines of paid refund orders that
+    point at them (a POS refund takes back in proportion), times the share of
+    the order not paid with loyalty points. An invoiced order earns through
+    its invoice, unless it had already earned before being invoiced: then it
+    keeps its points and the invoice earns none (see ``account_move.py``).
+    """
+
+    _name = "pos.order"
+    _inherit = ["pos.order", "clinic.loyalty.spend.source"]
+
+    @api.depends(
+        "state",
+        "partner_id",
+        "account_move",
+        "payment_ids.amount",
+        "lines.price_subtotal",
+        "lines.refund_orderline_ids.order_id.state",
+    )
+    def _compute_loyalty_synced(self):
+        for order in self:
+            order.loyalty_synced = order.state not in PAID_STATES or not order.partner_id
+
+    @api.model
+    def _loyalty_date_sql(self):
+        return SQL("(date_order::date)")
+
+    @api.model
+    def _loyalty_candidates_sql(self):
+        return SQL("state IN %s AND partner_id IS NOT NULL", PAID_STATES)
+
+    @api.model
+    def _loyalty_points_share_sql(self, order_alias):
+        """SQL: the share (0..1) of the order ``order_alias`` not paid with
+        loyalty points: what was paid with points never earns points."""
+        return SQL(
+            """(CASE WHEN %(o)s.amount_total > 0 THEN GREATEST(1 - COALESCE((
+                    SELECT SUM(p.amount) FROM pos_payment p
+                      JOIN pos_payment_method m ON m.id = p.payment_method_id
+                     WHERE p.pos_order_id = %(o)s.id AND m.use_payment_terminal = 'clinic_loyalty'
+                       AND p.amount > 0), 0) / %(o)s.amount_total, 0)
+                 ELSE 1 END)""",
+            o=SQL.identifier(order_alias),
+        )
+
+    @api.model
+    def _loyalty_rows_sql(self, ids):
+        eligible = self.env["product.template"]._loyalty_eligible_sql("pt", SQL("l.company_id"))
+        return SQL(
+            """
+            WITH eligible AS (
+                SELECT l.order_id, SUM(l.price_subtotal) AS own,
+                       SUM((SELECT SUM(rl.price_subtotal) FROM pos_order_line rl
+                              JOIN pos_order r ON r.id = rl.order_id
+                             WHERE rl.refunded_orderline_id = l.id AND r.state IN %(paid)s)) AS refunded
+                  FROM pos_order_line l
+                  JOIN product_product pp ON pp.id = l.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE l.order_id = ANY(%(ids)s) AND l.refunded_orderline_id IS NULL AND %(eligible)s
+                 GROUP BY l.order_id
+            )
+            SELECT o.id, rp.commercial_partner_id AS partner_id, o.name,
+                   GREATEST(COALESCE(e.own, 0) / COALESCE(NULLIF(o.currency_rate, 0), 1) * %(share)s, 0)
+                       AS basis,
+                   CASE WHEN o.state IN %(paid)s AND (o.account_move IS NULL OR o.loyalty_seq > 0)
+                        THEN (COALESCE(e.own, 0) + COALESCE(e.refunded, 0))
+                             / COALESCE(NULLIF(o.currency_rate, 0), 1) * %(share)s
+                        ELSE 0 END AS target,
+                   o.loyalty_counted_amount AS counted, o.loyalty_points AS points, o.loyalty_seq AS seq
+              FROM pos_order o
+              JOIN res_partner rp ON rp.id = o.partner_id
+              LEFT JOIN eligible e ON e.order_id = o.id
+             WHERE o.id = ANY(%(ids)s)
+             ORDER BY o.id
+        """,
+            ids=ids,
+            paid=PAID_STATES,
+            eligible=eligible,
+            share=self._loyalty_points_share_sql("o"),
+        )
