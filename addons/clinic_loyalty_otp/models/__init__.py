@@ -16,3 +16,6 @@ from . import pos_order_spend_source
 from . import account_move
 from . import pos_session
 from . import res_partner
+from . import res_partner_pos
+from . import res_company_pos
+from . import product_product_pos

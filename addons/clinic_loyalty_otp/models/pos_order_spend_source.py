@@ -34,6 +34,15 @@ class PosOrder(models.Model):
         for order in self:
             order.loyalty_synced = order.state not in PAID_STATES or not order.partner_id
 
+    def init(self):
+        res = super().init()
+        # The engine looks up each line's refund lines (not indexed by Odoo).
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS pos_order_line_loyalty_refunded_idx
+                   ON pos_order_line (refunded_orderline_id) WHERE refunded_orderline_id IS NOT NULL"""
+        )
+        return res
+
     @api.model
     def _loyalty_date_sql(self):
         return SQL("(date_order::date)")
