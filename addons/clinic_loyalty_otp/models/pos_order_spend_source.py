@@ -66,6 +66,13 @@ class PosOrder(models.Model):
         )
 
     @api.model
+    def _loyalty_rows(self, company, after_id, limit):
+        # The batch query's estimated cost makes PostgreSQL compile it (JIT)
+        # each time, for longer than it runs: not for this transaction.
+        self.env.cr.execute("SET LOCAL jit = off")
+        return super()._loyalty_rows(company, after_id, limit)
+
+    @api.model
     def _loyalty_rows_sql(self, ids):
         eligible = self.env["product.template"]._loyalty_eligible_sql("pt", SQL("l.company_id"))
         return SQL(
@@ -80,23 +87,36 @@ class PosOrder(models.Model):
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                  WHERE l.order_id = ANY(%(ids)s) AND l.refunded_orderline_id IS NULL AND %(eligible)s
                  GROUP BY l.order_id
+            ), in_points AS (
+                SELECT p.pos_order_id AS order_id, SUM(p.amount) AS amount
+                  FROM pos_payment p
+                  JOIN pos_payment_method m ON m.id = p.payment_method_id
+                 WHERE p.pos_order_id = ANY(%(ids)s) AND m.use_payment_terminal = 'clinic_loyalty'
+                   AND p.amount > 0
+                 GROUP BY p.pos_order_id
+            ), orders AS (
+                SELECT o.id, o.name, o.state, o.partner_id, o.account_move,
+                       o.loyalty_counted_amount, o.loyalty_points, o.loyalty_seq,
+                       COALESCE(NULLIF(o.currency_rate, 0), 1) AS rate,
+                       CASE WHEN o.amount_total > 0
+                            THEN GREATEST(1 - COALESCE(ip.amount, 0) / o.amount_total, 0)
+                            ELSE 1 END AS share
+                  FROM pos_order o
+                  LEFT JOIN in_points ip ON ip.order_id = o.id
+                 WHERE o.id = ANY(%(ids)s)
             )
             SELECT o.id, rp.commercial_partner_id AS partner_id, o.name,
-                   GREATEST(COALESCE(e.own, 0) / COALESCE(NULLIF(o.currency_rate, 0), 1) * %(share)s, 0)
-                       AS basis,
+                   GREATEST(COALESCE(e.own, 0) / o.rate * o.share, 0) AS basis,
                    CASE WHEN o.state IN %(paid)s AND (o.account_move IS NULL OR o.loyalty_seq > 0)
-                        THEN (COALESCE(e.own, 0) + COALESCE(e.refunded, 0))
-                             / COALESCE(NULLIF(o.currency_rate, 0), 1) * %(share)s
+                        THEN (COALESCE(e.own, 0) + COALESCE(e.refunded, 0)) / o.rate * o.share
                         ELSE 0 END AS target,
                    o.loyalty_counted_amount AS counted, o.loyalty_points AS points, o.loyalty_seq AS seq
-              FROM pos_order o
+              FROM orders o
               JOIN res_partner rp ON rp.id = o.partner_id
               LEFT JOIN eligible e ON e.order_id = o.id
-             WHERE o.id = ANY(%(ids)s)
              ORDER BY o.id
         """,
             ids=ids,
             paid=PAID_STATES,
             eligible=eligible,
-            share=self._loyalty_points_share_sql("o"),
         )

@@ -109,3 +109,19 @@ class TestPosAccrual(OtpPosCommon):
         self.Accrual._run_accrual()
         self.assertEqual(self.account.balance, 105)
         self.assertEqual((order.loyalty_points, invoice.loyalty_points), (5, 0))
+
+    def test_refund_invoiced_at_the_counter_takes_back_once(self):
+        order = self.cash_order(qty=2)
+        self.Accrual._run_accrual()
+        refund = self.payload(
+            str(uuid4()), self.client, [(self.cash_method, -50.0, None)], qty=-1, refunded_line=order.lines
+        )
+        refund["to_invoice"] = True
+        refund = self.sync(refund)
+        credit_note = refund.account_move
+        self.assertEqual(
+            (credit_note.move_type, credit_note.reversed_entry_id), ("out_refund", self.env["account.move"])
+        )
+        self.Accrual._run_accrual()
+        self.assertEqual(self.account.balance, 105, "taken back through the order, not twice")
+        self.assertEqual(credit_note.loyalty_points, 0)

@@ -18,7 +18,7 @@ registry.category("web_tour.tours").add("clinic_loyalty_pos_points_receipt", {
       ProductScreen.clickPartnerButton(),
       {
         content: "the client list shows the client's balance at this clinic",
-        trigger: `.partner-info:contains("Jane Petowner") .o_clinic_loyalty_balance:contains("100 points")`,
+        trigger: `.partner-info:contains("Jane Petowner") .o_clinic_loyalty_balance .o_clinic_loyalty_points:contains("100")`,
       },
       ProductScreen.clickCustomer("Jane Petowner"),
       ProductScreen.clickPayButton(),
