@@ -24,7 +24,14 @@ def pms_data(new_env):
     tag = uuid.uuid4().hex[:10]
     with new_env() as env:
         company = env["res.company"].create({"name": f"PMS race clinic {tag}"})
-        company.write({"loyalty_status": "test", "loyalty_earning_mode": "per_transaction"})
+        # The files are dated March 2026: the programme started before.
+        company.write(
+            {
+                "loyalty_status": "test",
+                "loyalty_earning_mode": "per_transaction",
+                "loyalty_start_date": "2026-01-01",
+            }
+        )
         env["product.product"].create(
             {
                 "name": "Exam",

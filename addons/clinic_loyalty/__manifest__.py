@@ -2,7 +2,7 @@
     "name": "Clinic Loyalty",
     "summary": "Points programme for veterinary and medical clinics: earn on paid invoices, "
     "redeem rewards, append-only ledger",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Loyalty",
     "license": "LGPL-3",
     "author": "Clinic Loyalty contributors",
@@ -25,6 +25,8 @@
         "views/loyalty_settings_views.xml",
         "views/loyalty_report_views.xml",
         "views/clinic_loyalty_menus.xml",
+        "security/loyalty_status_change_security.xml",
+        "views/loyalty_status_change_views.xml",
         "data/mail_templates.xml",
         "wizards/loyalty_request_refuse_wizard_views.xml",
         "wizards/loyalty_redeem_wizard_views.xml",

@@ -71,7 +71,7 @@ class Bench:
                     "loyalty_earning_mode": "per_transaction",
                     "loyalty_spend_per_point": 10.0,
                     "loyalty_min_transaction_amount": 0.0,
-                    "loyalty_start_date": False,
+                    "loyalty_start_date": "2025-01-01",  # the copies are dated 2025-01-15
                 }
             )
             Product = env["product.product"]

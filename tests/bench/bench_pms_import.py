@@ -88,7 +88,14 @@ def setup(env):
     company = env["res.company"].create(
         {"name": f"Bench PMS clinic {time.time():.0f}", "country_id": env.ref("base.us").id}
     )
-    company.write({"loyalty_status": "test", "loyalty_earning_mode": "per_transaction"})
+    # The files are dated March 2026: the programme started before.
+    company.write(
+        {
+            "loyalty_status": "test",
+            "loyalty_earning_mode": "per_transaction",
+            "loyalty_start_date": "2026-01-01",
+        }
+    )
     env["product.product"].create(
         [
             {

@@ -31,7 +31,10 @@ def make_clinic(env, *, mode="per_transaction", status="on"):
             "company_id": company.id,
         }
     )
-    company.write({"loyalty_earning_mode": mode, "loyalty_status": status})
+    # Started at the new year: documents dated since then earn (fixtures date some in March).
+    company.write(
+        {"loyalty_earning_mode": mode, "loyalty_status": status, "loyalty_start_date": "2026-01-01"}
+    )
     return company, service, reward
 
 
@@ -278,3 +281,69 @@ def make_otp_shop(env, *, cashiers, clients, points, prefix="POS"):
         "mobiles": partners.mapped("mobile"),
         "accounts": accounts.ids,
     }
+
+
+def paid_pos_order(env, company, shop, partner, cashier, amount=50.0):
+    """One order of the shop's service paid in cash at the counter, the
+    service earning points at ``company`` (recorded through ``sync_from_ui``)."""
+    env = env(context={**env.context, "allowed_company_ids": company.ids})
+    env["product.product"].browse(shop["product"]).loyalty_eligible = True
+    payload = pos_order_payload(
+        shop, str(uuid.uuid4()), partner.id, cashier.id, [(shop["cash"], amount, None)]
+    )
+    env["pos.order"].with_user(cashier).sync_from_ui([payload])
+    order = env["pos.order"].search([("uuid", "=", payload["uuid"])])
+    assert order.state == "paid", order.state
+    return order
+
+
+def clone_pos_orders(env, template_order, partner_ids):
+    """One paid, not yet accrued copy of ``template_order`` (with its lines)
+    per partner id (SQL); returns the new ids."""
+    cr = env.cr
+    env.flush_all()
+    cr.execute(
+        """
+        CREATE TEMP TABLE pos_clone_map ON COMMIT DROP AS
+        SELECT nextval('pos_order_id_seq') AS new_id, p AS partner_id, row_number() OVER () AS n
+          FROM unnest(%s::int[]) AS p
+    """,
+        [list(partner_ids)],
+    )
+    overrides = {
+        "partner_id": "c.partner_id",
+        "name": "o.name || '/C' || c.n",
+        "pos_reference": "o.pos_reference || '/C' || c.n",
+        "uuid": "gen_random_uuid()::varchar",
+        "sequence_number": "o.sequence_number + c.n",
+        "loyalty_synced": "FALSE",
+        "loyalty_counted_amount": "0",
+        "loyalty_points": "0",
+        "loyalty_seq": "0",
+    }
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'pos_order' AND column_name <> 'id'"
+    )
+    cols = [c for (c,) in cr.fetchall()]
+    cr.execute(
+        f"""INSERT INTO pos_order (id, {", ".join(f'"{c}"' for c in cols)})
+            SELECT c.new_id, {", ".join(overrides.get(c, f'o."{c}"') for c in cols)}
+              FROM pos_clone_map c, pos_order o WHERE o.id = %s""",
+        [template_order.id],
+    )
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'pos_order_line' AND column_name NOT IN ('id', 'order_id', 'uuid')"
+    )
+    cols = [c for (c,) in cr.fetchall()]
+    cr.execute(
+        f"""INSERT INTO pos_order_line (order_id, uuid, {", ".join(f'"{c}"' for c in cols)})
+            SELECT c.new_id, gen_random_uuid()::varchar, {", ".join(f'l."{c}"' for c in cols)}
+              FROM pos_clone_map c, pos_order_line l WHERE l.order_id = %s""",
+        [template_order.id],
+    )
+    cr.execute("SELECT array_agg(new_id ORDER BY new_id) FROM pos_clone_map")
+    ids = cr.fetchone()[0]
+    env.invalidate_all()
+    return ids

@@ -19,20 +19,20 @@ def _start_accrual(db, batch_size=300):
     return start_job("run_accrual.py", db, batch_size=batch_size)
 
 
-def _accrued(env, company_id):
+def _accrued(env, company_id, model="account.move"):
     env.cr.execute(
         "SELECT count(DISTINCT res_id), count(*) FROM clinic_loyalty_entry WHERE company_id = %s "
-        "AND res_model = 'account.move'",
-        [company_id],
+        "AND res_model = %s",
+        [company_id, model],
     )
     return env.cr.fetchone()
 
 
-def _wait_for_progress(server_env, company_id, proc, minimum):
+def _wait_for_progress(server_env, company_id, proc, minimum, model="account.move"):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         with server_env() as env:
-            docs, _entries = _accrued(env, company_id)
+            docs, _entries = _accrued(env, company_id, model)
         if docs >= minimum:
             return docs
         if proc.poll() is not None:
@@ -50,6 +50,25 @@ def large_run(server_env):
         template = builders.paid_invoice(env, company, partner, service, 100.0)
         partners = builders.make_partners(env, N_INVOICES - 1, f"Client {company.id}-")
         builders.clone_invoices(env, template, partners)
+        return company.id
+
+
+@pytest.fixture
+def large_mixed_run(server_env):
+    """A clinic whose clients each have a paid invoice of 100.00 (10 points)
+    and a paid POS order of 50.00 (5 points): two sources in one run."""
+    with server_env() as env:
+        company, service, _reward = builders.make_clinic(env)
+        partner = env["res.partner"].create({"name": "Template client"})
+        template = builders.paid_invoice(env, company, partner, service, 100.0)
+        partners = builders.make_partners(env, N_INVOICES - 1, f"Client {company.id}-")
+        builders.clone_invoices(env, template, partners)
+        cashiers, _password = builders.make_staff(
+            env, company, 1, f"Cashier {company.id}", ["point_of_sale.group_pos_user"]
+        )
+        shop = builders.make_pos_shop(env, company, cashiers, f"k{company.id}")
+        order = builders.paid_pos_order(env, company, shop, partner, cashiers)
+        builders.clone_pos_orders(env, order, partners)
         return company.id
 
 
@@ -94,6 +113,38 @@ def test_accrual_killed_mid_run_then_rerun(server_db, server_env, large_run):
     with scenario.request():
         assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
     _assert_exactly_once(server_env, large_run, scenario)
+
+
+def test_accrual_with_pos_orders_killed_mid_run_then_rerun(server_db, server_env, large_mixed_run):
+    scenario = metrics.Scenario(f"2b. accrual SIGKILLed amid POS orders ({N_INVOICES} invoices + orders)")
+    proc = _start_accrual(server_db)
+    done = _wait_for_progress(server_env, large_mixed_run, proc, minimum=600, model="pos.order")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with server_env() as env:
+        interrupted, _ = _accrued(env, large_mixed_run, "pos.order")
+        assert _accrued(env, large_mixed_run) == (N_INVOICES, N_INVOICES), "the invoices came first"
+    assert done <= interrupted < N_INVOICES, "the job was killed halfway through the POS orders"
+    assert interrupted % 300 == 0, "only whole batches are committed"
+
+    rerun = _start_accrual(server_db)
+    with scenario.request():
+        assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
+    with server_env() as env:
+        scenario.drift = len(env["clinic.loyalty.account"]._check_drift())
+        metrics.record(scenario)
+        for model in ("account.move", "pos.order"):
+            assert _accrued(env, large_mixed_run, model) == (N_INVOICES, N_INVOICES), model
+        env.cr.execute(
+            "SELECT count(*), min(balance), max(balance) FROM clinic_loyalty_account WHERE company_id = %s",
+            [large_mixed_run],
+        )
+        assert env.cr.fetchone() == (N_INVOICES, 15, 15), "10 points per invoice + 5 per order, once"
+        env.cr.execute(
+            "SELECT count(*) FROM pos_order WHERE company_id = %s AND NOT loyalty_synced", [large_mixed_run]
+        )
+        assert env.cr.fetchone()[0] == 0
+        assert env["clinic.loyalty.account"]._check_drift() == []
 
 
 def test_database_connection_lost_mid_run_then_rerun(server_db, server_env, large_run):

@@ -6,6 +6,7 @@ from . import loyalty_accrual
 from . import loyalty_reward
 from . import res_company
 from . import res_company_accounting
+from . import loyalty_status_change
 from . import product_template
 from . import account_move
 from . import account_payment_points

@@ -3,27 +3,36 @@ from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
-    """Paid customer invoices earn points; their credit notes take them back."""
+    """Paid customer invoices earn points; their credit notes take them back,
+    and a posted credit note of its own (no ``reversed_entry_id``) takes
+    points back at the earning rate."""
 
     _name = "account.move"
     _inherit = ["account.move", "clinic.loyalty.spend.source"]
     _loyalty_date_field = "invoice_date"
 
-    @api.depends("move_type", "state", "payment_state", "reversal_move_ids.state")
+    @api.depends("move_type", "state", "payment_state", "reversal_move_ids.state", "reversed_entry_id")
     def _compute_loyalty_synced(self):
         for move in self:
-            move.loyalty_synced = move.move_type != "out_invoice"
+            move.loyalty_synced = not (
+                move.move_type == "out_invoice"
+                or (move.move_type == "out_refund" and not move.reversed_entry_id)
+            )
 
     @api.model
     def _loyalty_candidates_sql(self):
-        return SQL("move_type = 'out_invoice' AND commercial_partner_id IS NOT NULL")
+        return SQL(
+            """commercial_partner_id IS NOT NULL
+               AND (move_type = 'out_invoice' OR (move_type = 'out_refund' AND reversed_entry_id IS NULL))"""
+        )
 
     @api.model
     def _loyalty_rows_sql(self, ids):
         # Eligible amount = untaxed subtotal of eligible lines, in company
         # currency (``balance`` is company-currency and tax-excluded, negative
-        # on invoices). Posted credit notes reversing the invoice reduce it;
-        # the share of the invoice paid with loyalty points is left out.
+        # on invoices). Posted credit notes reversing the invoice reduce it,
+        # the share of the invoice paid with loyalty points is left out; a
+        # posted credit note of its own counts negative (its points go back).
         return SQL(
             """
             WITH eligible AS (
@@ -31,7 +40,7 @@ class AccountMove(models.Model):
                   FROM account_move_line l
                   JOIN product_product pp ON pp.id = l.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE l.display_type = 'product' AND pt.loyalty_eligible
+                 WHERE l.display_type = 'product' AND %(eligible)s
                    AND l.move_id IN (SELECT id FROM account_move WHERE id = ANY(%(ids)s)
                                      UNION ALL
                                      SELECT id FROM account_move WHERE reversed_entry_id = ANY(%(ids)s)
@@ -51,8 +60,11 @@ class AccountMove(models.Model):
                  WHERE r.invoice_id = ANY(%(ids)s) AND p.state IN ('in_process', 'paid')
                  GROUP BY r.invoice_id
             )
-            SELECT m.id, m.commercial_partner_id AS partner_id, m.name, COALESCE(-e.balance, 0) AS basis,
-                   CASE WHEN m.state = 'posted' AND m.payment_state IN ('paid', 'in_payment', 'reversed')
+            SELECT m.id, m.commercial_partner_id AS partner_id, m.name,
+                   GREATEST(COALESCE(-e.balance, 0), 0) AS basis,
+                   CASE WHEN m.move_type = 'out_refund'
+                        THEN CASE WHEN m.state = 'posted' THEN -COALESCE(e.balance, 0) ELSE 0 END
+                        WHEN m.state = 'posted' AND m.payment_state IN ('paid', 'in_payment', 'reversed')
                         THEN ROUND(GREATEST(COALESCE(-e.balance, 0) - COALESCE(r.amount, 0), 0)
                                    * (1 - LEAST(COALESCE(pp.amount, 0)
                                                 / NULLIF(m.amount_total_signed, 0), 1)), 2)
@@ -66,4 +78,5 @@ class AccountMove(models.Model):
              ORDER BY m.id
         """,
             ids=ids,
+            eligible=self.env["product.template"]._loyalty_eligible_sql("pt", SQL("l.company_id")),
         )

@@ -38,7 +38,7 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
 
     _name = "clinic.loyalty.spend.source"
     _description = "Loyalty spend source"
-    _loyalty_date_field = "date"  # the document's date, for the clinic's programme start date
+    _loyalty_date_field = "date"  # the document's date: it earns if the programme ran that day
 
     loyalty_synced = fields.Boolean(
         compute="_compute_loyalty_synced",
@@ -72,9 +72,25 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
     def _loyalty_rows(self, company, after_id, limit):
         """At most ``limit`` :class:`AccrualRow` of ``company``, by id, of
         documents with ``loyalty_synced`` False and id > ``after_id``, locked
-        for this run (see :meth:`_loyalty_lock_batch`)."""
-        self.env.cr.execute(self._loyalty_rows_sql(self._loyalty_lock_batch(company, after_id, limit)))
-        return [AccrualRow(**row) for row in self.env.cr.dictfetchall()]
+        for this run (see :meth:`_loyalty_lock_batch`).
+
+        The one rule of the programme status, for every source: a document
+        dated on a day the programme was Off (or before it started) counts
+        for nothing, whenever the job runs; one that already earned keeps
+        following its credits (a credit note still reverses its points).
+        """
+        locked = self._loyalty_lock_batch(company, after_id, limit)
+        if not locked:
+            return []
+        idle = {doc_id for doc_id, earns in locked if not earns}
+        self.env.cr.execute(self._loyalty_rows_sql([doc_id for doc_id, _earns in locked]))
+        rows = [AccrualRow(**row) for row in self.env.cr.dictfetchall()]
+        return [row._replace(target=0.0) if row.id in idle and not row.seq else row for row in rows]
+
+    @api.model
+    def _loyalty_date_sql(self):
+        """SQL expression of the document's date (type ``date``)."""
+        return SQL.identifier(self._loyalty_date_field)
 
     @api.model
     def _loyalty_rows_sql(self, ids):
@@ -102,28 +118,56 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
 
     @api.model
     def _loyalty_lock_batch(self, company, after_id, limit):
-        """Ids of the next ``limit`` documents of ``company`` to evaluate,
-        locked for this run (``SKIP LOCKED``: two runs share the work)."""
+        """[(id, earns)] of the next ``limit`` documents of ``company`` to
+        evaluate, locked for this run (``SKIP LOCKED``: two runs share the
+        work); ``earns`` is False when the programme was not running on the
+        document's date (``clinic.loyalty.status.change``)."""
+        periods = self.env["clinic.loyalty.status.change"]._earning_periods_sql(company)
         self.env.cr.execute(
             SQL(
                 """
-            SELECT id FROM %(table)s
+            WITH periods AS MATERIALIZED (%(periods)s)
+            SELECT id, EXISTS (SELECT 1 FROM periods p WHERE %(date)s BETWEEN p.f AND p.t)
+              FROM %(table)s
              WHERE company_id = %(company)s AND NOT loyalty_synced AND id > %(after)s AND %(where)s
-               AND (%(start)s::date IS NULL OR %(date)s >= %(start)s::date)
              ORDER BY id
              LIMIT %(limit)s
-               FOR NO KEY UPDATE SKIP LOCKED
+               FOR NO KEY UPDATE OF %(table)s SKIP LOCKED
         """,
                 table=SQL.identifier(self._table),
                 company=company.id,
                 after=after_id,
                 where=self._loyalty_candidates_sql(),
-                start=company.loyalty_start_date or None,
-                date=SQL.identifier(self._loyalty_date_field),
+                periods=periods,
+                date=self._loyalty_date_sql(),
                 limit=limit,
             )
         )
-        return [row[0] for row in self.env.cr.fetchall()]
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _loyalty_reopen(self, company):
+        """After the clinic's programme start date changed: every document
+        of every source dated from it that never earned is evaluated again
+        by the next accrual (one UPDATE per source)."""
+        if not company.loyalty_start_date:
+            return
+        for model in self.env["clinic.loyalty.accrual"]._accrual_sources():
+            source = self.env[model].sudo()
+            source.flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE %(table)s SET loyalty_synced = FALSE
+                        WHERE company_id = %(company)s AND loyalty_synced AND loyalty_seq = 0
+                          AND %(date)s >= %(start)s AND %(where)s""",
+                    table=SQL.identifier(source._table),
+                    company=company.id,
+                    date=source._loyalty_date_sql(),
+                    start=company.loyalty_start_date,
+                    where=source._loyalty_candidates_sql(),
+                )
+            )
+            source.invalidate_model(["loyalty_synced"])
 
     @api.model
     def _loyalty_pending_count(self, companies):

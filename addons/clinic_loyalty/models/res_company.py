@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 LOYALTY_STATUS = [("off", "Off"), ("test", "Test (staff only)"), ("on", "On")]
@@ -22,7 +22,10 @@ class ResCompany(models.Model):
     )
     loyalty_description = fields.Html(translate=True, sanitize=True)
     loyalty_start_date = fields.Date(
-        help="Only invoices dated on or after this day earn points. Empty: all paid invoices.",
+        string="Programme start date",
+        help="Documents dated on or after this day earn points, also before the programme was first "
+        "switched from Off. Empty: from the day it was first switched to Test or On. Days it was Off "
+        "never earn.",
     )
 
     _sql_constraints = [
@@ -44,7 +47,8 @@ class ResCompany(models.Model):
         settings page use it; other addons add their own (an SMS provider)."""
         self.ensure_one()
         Reward = self.env["clinic.loyalty.reward"].sudo()
-        Product = self.env["product.template"].sudo().with_context(active_test=True)
+        # Eligibility is per clinic (company-dependent): read it at this clinic.
+        Product = self.env["product.template"].sudo().with_company(self).with_context(active_test=True)
         has_reward = Reward.search_count([("company_id", "in", (self.id, False))], limit=1)
         has_item = Product.search_count(
             [("loyalty_eligible", "=", True), ("company_id", "in", (self.id, False))], limit=1
@@ -70,12 +74,40 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies.filtered(lambda c: c.loyalty_status != "off")._loyalty_log_status(
+            {c.id: {"loyalty_status": "off"} for c in companies}
+        )
+        return companies
+
+    def _loyalty_log_status(self, before):
+        """Record status changes in the history that decides which days earn
+        (``clinic.loyalty.status.change``); a new start date re-evaluates the
+        documents it may now let earn."""
+        History = self.env["clinic.loyalty.status.change"]
+        for company in self:
+            old = before.get(company.id, {})
+            if "loyalty_status" in old and old["loyalty_status"] != company.loyalty_status:
+                History._log(company, old["loyalty_status"], company.loyalty_status)
+            if "loyalty_start_date" in old and old["loyalty_start_date"] != company.loyalty_start_date:
+                self.env["clinic.loyalty.spend.source"]._loyalty_reopen(company)
+
     def write(self, vals):
         tracked = {
-            f for f in ("loyalty_spend_per_point", "loyalty_earning_mode", "loyalty_status") if f in vals
+            f
+            for f in (
+                "loyalty_spend_per_point",
+                "loyalty_earning_mode",
+                "loyalty_status",
+                "loyalty_start_date",
+            )
+            if f in vals
         }
         before = {c.id: {f: c[f] for f in tracked} for c in self} if tracked else {}
         res = super().write(vals)
+        self._loyalty_log_status(before)
         if vals.get("loyalty_status") == "on":
             self._check_loyalty_ready()
         for company in self:

@@ -17,3 +17,4 @@ from . import test_accounting_setup
 from . import test_accounting_daily_move
 from . import test_accounting_settings
 from . import test_accounting_settings_http
+from . import test_accrual_status_periods

@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from odoo.addons.clinic_loyalty.models.loyalty_accrual import ClinicLoyaltyAccrual
@@ -387,7 +387,7 @@ class TestAccrual(ClinicLoyaltyCommon):
                 {
                     "move_type": "out_invoice",
                     "partner_id": client.id,
-                    "invoice_date": "2024-03-01",
+                    "invoice_date": fields.Date.today(),
                     "invoice_line_ids": [
                         Command.create({"product_id": self.consultation.id, "price_unit": 30.0}),
                         Command.create({"product_id": self.pet_food.id, "price_unit": 20.0}),

@@ -13,6 +13,8 @@ class TestEligibleItems(LoyaltyBuilders, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.clinic = cls.env["res.company"].create({"name": "Items clinic"})
+        # Eligibility is per clinic: this class looks at the items from its clinic.
+        cls.env = cls.env["base"].with_company(cls.clinic).env
         cls.manager = cls._new_user("items_manager", "manager", cls.clinic)
         cls.user = cls._new_user("items_desk", "front_desk", cls.clinic)
         Product = cls.env["product.template"]
@@ -56,7 +58,10 @@ class TestEligibleItems(LoyaltyBuilders, TransactionCase):
         self.assertTrue(self.vaccine.loyalty_eligible)
         self.assertFalse(self.euthanasia.loyalty_eligible)
         self.assertFalse(self.cremation.loyalty_eligible)
-        self.assertFalse(self.elsewhere.loyalty_eligible, "another clinic's items are not touched")
+        self.assertFalse(
+            self.elsewhere.with_company(self.elsewhere.company_id).loyalty_eligible,
+            "another clinic's items are not touched",
+        )
         # Items shared by every company are the clinic's items too.
         self.assertTrue(self.shared_trim.loyalty_eligible)
         self.assertFalse(self.shared_autopsy.loyalty_eligible)
@@ -118,12 +123,10 @@ class TestEligibleItemsScreen(LoyaltyBuilders, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # With the product rights too: the web client shows a model the user
-        # cannot write as read-only, whatever write() accepts, so a Loyalty
-        # Manager without them sees disabled toggles (a known gap of the screen).
-        cls.manager = cls._new_user(
-            "items_screen_mgr", "manager", cls.env.company, "product.group_product_manager"
-        )
+        # The lowest rights: a Loyalty Manager without Odoo's product rights
+        # still gets working toggles (the list is editable, write() lets the
+        # loyalty flags through).
+        cls.manager = cls._new_user("items_screen_mgr", "manager", cls.env.company)
         Product = cls.env["product.template"]
         values = {"type": "service", "company_id": cls.env.company.id}
         cls.vaccine = Product.create({"name": "Screen vaccine", "default_code": "SCR-V", **values})
@@ -137,5 +140,6 @@ class TestEligibleItemsScreen(LoyaltyBuilders, HttpCase):
             "eligible_items_tour",
             login="items_screen_mgr",
         )
+        self.assertFalse(self.manager.has_group("product.group_product_manager"))
         self.assertTrue(self.vaccine.loyalty_eligible, "the toggle was saved")
         self.assertFalse(self.cremation.loyalty_eligible, "'Enable all' was cancelled")

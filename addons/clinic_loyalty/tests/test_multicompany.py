@@ -11,6 +11,8 @@ class TestMultiCompany(ClinicLoyaltyCommon):
         super().setUpClass()
         cls.clinic_b = cls.setup_other_company(name="Clinic B")["company"]
         cls.clinic_b.write({"loyalty_status": "test", "loyalty_spend_per_point": 5.0})
+        # Eligibility is per clinic: clinic B makes the shared consultation earn too.
+        cls.consultation.with_company(cls.clinic_b).loyalty_eligible = True
         cls._paid_invoice(cls.client_a, [(cls.consultation, 30.0)])
         cls._paid_invoice(cls.client_a, [(cls.consultation, 30.0)], company=cls.clinic_b)
         cls._paid_invoice(cls.client_b, [(cls.consultation, 20.0)], company=cls.clinic_b)

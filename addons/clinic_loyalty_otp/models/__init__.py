@@ -12,6 +12,8 @@ from . import pos_payment_method
 from . import pos_config
 from . import pos_payment
 from . import pos_order
+from . import pos_order_spend_source
+from . import account_move
 from . import pos_session
 from . import res_partner
 from . import res_company_readiness
@@ -19,3 +21,6 @@ from . import pos_config_default_methods
 from . import res_company_pos_points
 from . import account_chart_template
 from . import loyalty_entry_pos_source
+from . import res_partner_pos
+from . import res_company_pos
+from . import product_product_pos

@@ -86,7 +86,7 @@ class ClinicLoyaltyPmsInvoice(models.Model):
                   FROM clinic_loyalty_pms_invoice_line l
                   JOIN product_product pp ON pp.id = l.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE pt.loyalty_eligible AND l.invoice_id = ANY(%(ids)s)
+                 WHERE %(eligible)s AND l.invoice_id = ANY(%(ids)s)
                  GROUP BY l.invoice_id
             )
             SELECT i.id, p.commercial_partner_id AS partner_id, i.name,
@@ -100,6 +100,7 @@ class ClinicLoyaltyPmsInvoice(models.Model):
              ORDER BY i.id
         """,
             ids=ids,
+            eligible=self.env["product.template"]._loyalty_eligible_sql("pt", SQL("l.company_id")),
         )
 
 

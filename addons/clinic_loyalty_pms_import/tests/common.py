@@ -42,6 +42,8 @@ class PmsCommon(LoyaltyBuilders, TransactionCase):
                 "loyalty_earning_mode": "per_transaction",
                 "loyalty_spend_per_point": 10.0,
                 "loyalty_min_transaction_amount": 0.0,
+                # The sample exports are dated March 2026: the programme started before.
+                "loyalty_start_date": "2026-01-01",
             }
         )
         Product = cls.env["product.product"]

@@ -57,6 +57,10 @@ registry.category("web_tour.tours").add("eligible_items_tour", {
         ".o_list_view:not(:has(.o_data_row:contains(Screen cremation))) .o_data_row:contains(Screen vaccine)",
     },
     {
+      content: "'Disable all' sits beside it",
+      trigger: "button[name=action_loyalty_disable_all]",
+    },
+    {
       content: "'Enable all' warns about sensitive items first",
       trigger: "button[name=action_loyalty_enable_all]",
       run: "click",

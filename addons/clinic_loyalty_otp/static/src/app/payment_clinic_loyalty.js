@@ -36,6 +36,7 @@ export class PaymentClinicLoyalty extends PaymentInterface {
     if (result?.verified) {
       line.set_amount(result.value);
       line.transaction_id = `OTP-${result.challengeId}`;
+      line.clinic_loyalty_points = result.points; // shown on the receipt only
       line.card_type = _t("Loyalty points");
       return true;
     }

@@ -123,6 +123,7 @@ export class LoyaltyOtpPopup extends Component {
           verified: true,
           challengeId: data.id,
           value: data.value,
+          points: data.points,
         });
         this.props.close();
       }

@@ -1,0 +1,33 @@
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class AccountMove(models.Model):
+    """An invoice of POS orders earns once with them: nothing if one of its
+    orders already earned points before it was invoiced, and never on what
+    was paid with loyalty points at the counter. A credit note of its own
+    issued for a POS refund takes nothing back itself: the refund lines take
+    back from the order they refund (``pos_order_spend_source.py``)."""
+
+    _inherit = "account.move"
+
+    @api.model
+    def _loyalty_rows_sql(self, ids):
+        share = self.env["pos.order"]._loyalty_points_share_sql("o")
+        return SQL(
+            """
+            SELECT r.id, r.partner_id, r.name, r.basis,
+                   CASE WHEN pos.earned OR (pos.linked AND r.target < 0) THEN 0
+                        ELSE r.target * COALESCE(pos.share, 1) END AS target,
+                   r.counted, r.points, r.seq
+              FROM (%(rows)s) r
+              LEFT JOIN LATERAL (
+                    SELECT bool_or(o.loyalty_seq > 0) AS earned, bool_or(TRUE) AS linked,
+                           MIN(%(share)s) AS share
+                      FROM pos_order o WHERE o.account_move = r.id
+              ) pos ON TRUE
+             ORDER BY r.id
+            """,
+            rows=super()._loyalty_rows_sql(ids),
+            share=share,
+        )
