@@ -135,7 +135,7 @@ class TestBadInput(PmsCommon):
             self.generic.delimiter = ";;"
         with self.assertRaisesRegex(ValidationError, "Unknown encoding klingon-8"):
             self.generic.encoding = "klingon-8"
-        with self.assertRaisesRegex(ValidationError, "date format needs strftime codes"):
+        with self.assertRaisesRegex(ValidationError, "date formats need strftime codes"):
             self.generic.date_format = "dd/mm/yyyy"
 
     def test_file_changed_between_the_two_passes(self):
