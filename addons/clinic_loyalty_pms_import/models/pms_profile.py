@@ -195,7 +195,7 @@ class ClinicLoyaltyPmsProfile(models.Model):
         files = dict(self._drop_folder_files(folder))
         pairs, waiting = pair_files(list(files), self.lines_file_pattern, self.client_file_pattern)
         for name in waiting:
-            _logger.info("PMS import: %s waits for its client file (%s)", name, self.client_file_pattern)
+            _logger.warning("PMS import: %s waits for its client file (%s)", name, self.client_file_pattern)
         for name, client_name in pairs:
             path = files[name]
             with contextlib.ExitStack() as stack:

@@ -12,14 +12,14 @@ nothing else may escape (the property-based tests hold it to that).
 import codecs
 import csv
 import io
-from decimal import Decimal
 
 from odoo.tools.translate import LazyTranslate
 
-from .pms_cells import ISO, date_formats, is_exponent, parse_amount, parse_date, parse_text
-from .pms_columns import COLUMNS, PmsRow
+from .pms_cells import ISO, date_formats, parse_amount
+from .pms_columns import COLUMNS
 from .pms_errors import ErrorLog, PmsImportError
-from .pms_rows import CHARGE, DISCOUNT, RowRules
+from .pms_record import parse_record
+from .pms_rows import RowRules
 from .pms_sniff import SNIFF_CHARS, UTF16_BOMS, detect_delimiter, detect_encoding, find_header
 
 # Messages are lazy: the importer renders them in the user's language
@@ -200,7 +200,7 @@ def iter_rows(fileobj, fmt, errors, clients=None, skipped=None):
                     )
                 )
                 continue
-            parsed = _parse_record(record, index, flags, fmt, row_no, errors, skipped)
+            parsed = parse_record(record, index, flags, fmt, row_no, errors, skipped)
             if parsed:
                 if clients:
                     parsed = _join_client(parsed, clients)
@@ -226,90 +226,6 @@ def _describe(error, encoding):
             encoding=encoding,
         )
     return _("Malformed CSV (%(error)s).", error=str(error)[:120])
-
-
-def _parse_record(record, index, flag_index, fmt, row, errors, skipped):
-    before = len(errors)
-    rules = fmt.rules
-    values = dict.fromkeys(PmsRow._fields[1:-1], "")
-    for column, i in index.items():
-        value = parse_text(record[i], row, fmt.columns[column.name], errors)[: column.size]
-        values[column.name] = "" if rules.is_null(value) else value
-    flags = {name: "" if rules.is_null(record[i]) else record[i] for name, i in flag_index.items()}
-    kind, reason = rules.classify(values["row_type"], values["code"], flags)
-    if reason:
-        if skipped:
-            skipped(row, reason, values)
-        return None
-    if not values["invoice"]:
-        errors.append((row, _("The invoice number is empty.")))
-    if not values["client_ref"]:
-        errors.append((row, _("The client id is empty.")))
-    if not values["code"] and kind == CHARGE:
-        errors.append((row, _("The billing code is empty.")))
-    date = parse_date(values["date"], fmt.date_formats)
-    if date is None:
-        errors.append(
-            (
-                row,
-                _(
-                    "Cannot read the date %(value)r with the formats %(format)s.",
-                    value=values["date"][:40],
-                    format=fmt.date_format,
-                ),
-            )
-        )
-    numbers = {}
-    for name, default in (("amount", None), ("quantity", Decimal(1)), ("discount", 0), ("tax", 0)):
-        numbers[name] = _number(values[name], default, name, fmt, row, errors)
-    if len(errors) > before:
-        return None
-    amount, quantity = numbers["amount"], numbers["quantity"]
-    if quantity < 0 < amount:  # a return written as a negative quantity at a positive price
-        amount = -amount
-    sign = -1 if amount < 0 or quantity < 0 else 1
-    if fmt.amount_before_discount:
-        amount -= sign * abs(numbers["discount"])
-    if fmt.amount_includes_tax:
-        amount -= sign * abs(numbers["tax"])
-    if kind == DISCOUNT:  # takes off its invoice (gives back on a return)
-        amount = abs(amount) if quantity < 0 else -abs(amount)
-    status = values["status"].lower()
-    state = "void" if status in fmt.void_statuses else "open" if status in fmt.open_statuses else "paid"
-    values.update(
-        date=date,
-        status=rules.state(state, flags),
-        email=values["email"].lower(),
-        quantity=quantity,
-        amount=amount,
-        discount=numbers["discount"],
-        tax=numbers["tax"],
-    )
-    return PmsRow(row_number=row, kind=kind, **values)
-
-
-def _number(value, default, name, fmt, row, errors):
-    if not value and default is not None:
-        return default
-    number = parse_amount(value, fmt.decimal)
-    if number is None:
-        if is_exponent(value):
-            errors.append(
-                (
-                    row,
-                    _(
-                        "The %(column)s %(value)r is in exponent notation: export the column as a plain "
-                        "number (e.g. 1500.00).",
-                        column=fmt.columns[name],
-                        value=value[:40],
-                    ),
-                )
-            )
-        else:
-            errors.append(
-                (row, _("Cannot read the %(column)s %(value)r.", column=fmt.columns[name], value=value[:40]))
-            )
-    return number
 
 
 def validate(fileobj, fmt, clients=None):
