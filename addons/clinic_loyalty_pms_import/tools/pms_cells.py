@@ -31,6 +31,8 @@ ISO = "iso"  # in a profile's list of date formats: ISO 8601 (fractional seconds
 
 def parse_text(value, row, name, errors):
     value = value.strip()
+    if value.isprintable() and "  " not in value:  # the usual cell: no control, tab or line break
+        return value[:MAX_TEXT]
     if _CONTROL_RE.search(value):
         errors.append((row, _("%(column)s contains control characters: is this a binary file?", column=name)))
         return ""

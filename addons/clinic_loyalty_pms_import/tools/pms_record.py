@@ -16,15 +16,17 @@ from .pms_columns import PmsRow
 from .pms_rows import CHARGE, DISCOUNT
 
 _ = LazyTranslate(__name__, default_lang="en_US")
+FIELDS = PmsRow._fields[1:-1]
 
 
 def parse_record(record, index, flag_index, fmt, row, errors, skipped):
     before = len(errors)
     rules = fmt.rules
-    values = dict.fromkeys(PmsRow._fields[1:-1], "")
+    nulls = rules.null_words
+    values = dict.fromkeys(FIELDS, "")
     for column, i in index.items():
         value = parse_text(record[i], row, fmt.columns[column.name], errors)[: column.size]
-        values[column.name] = "" if rules.is_null(value) else value
+        values[column.name] = "" if value and value.lower() in nulls else value
     flags = {name: "" if rules.is_null(record[i]) else record[i] for name, i in flag_index.items()}
     kind, reason = rules.classify(values["row_type"], values["code"], flags)
     if reason:
