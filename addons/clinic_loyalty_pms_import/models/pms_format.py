@@ -164,7 +164,10 @@ class ClinicLoyaltyPmsFormat(models.AbstractModel):
         )
 
     def _client_columns(self):
-        if not self.client_col_ref:
+        """The client file's columns, or None when the export is one file."""
+        if not (
+            self.client_col_ref or self.client_col_name or self.client_col_phone or self.client_col_email
+        ):
             return None
         return {
             "ref": self.client_col_ref,

@@ -69,6 +69,9 @@ class ClinicLoyaltyPmsProfile(models.Model):
         "date_format",
         "decimal_separator",
         "client_col_ref",
+        "client_col_name",
+        "client_col_phone",
+        "client_col_email",
         *(column.field_name for column in COLUMNS if column.required),
     )
     def _check_format(self):

@@ -150,3 +150,9 @@ class TestBadInput(PmsCommon):
         self.assertEqual(log.state, "failed")
         self.assertIn("changed while it was being imported", log.report)
         self.assertEqual(self.snapshot(), before)
+
+    def test_client_file_columns_need_the_client_id(self):
+        from odoo.exceptions import ValidationError
+
+        with self.assertRaisesRegex(ValidationError, "Name the client id column of the client file"):
+            self.generic.client_col_email = "email"

@@ -2,7 +2,7 @@ import base64
 import binascii
 import io
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -29,6 +29,7 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
     state = fields.Selection(related="import_id.state")
     report = fields.Text(related="import_id.report")
 
+    @api.depends("profile_id.client_col_ref")
     def _compute_needs_client_file(self):
         for wizard in self:
             wizard.needs_client_file = bool(wizard.profile_id.client_col_ref)
