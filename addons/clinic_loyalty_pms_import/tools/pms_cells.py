@@ -13,6 +13,8 @@ _ = LazyTranslate(__name__, default_lang="en_US")
 
 MAX_AMOUNT = Decimal("1000000000")
 _AMOUNT_RE = re.compile(r"^\d+(\.\d{1,4})?$")
+_PLAIN_RE = re.compile(r"^-?\d{1,12}(\.\d{1,4})?$")
+_CENT = Decimal("0.01")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES_RE = re.compile(r"[\t\r\n]|\s{2,}")
 _EXPONENT_RE = re.compile(r"^[-+(]?[$€£]?\d*[.,]?\d+[eE][-+]?\d+\)?$")
@@ -43,6 +45,9 @@ def parse_text(value, row, name, errors):
 
 def parse_amount(value, decimal):
     """Decimal with 2 digits from '1,234.50', '(12.00)', '$ -3', '1.234,50'; None when unparsable."""
+    if decimal == "." and _PLAIN_RE.match(value):  # the usual cell: '-12.50', '1', '0.00'
+        amount = Decimal(value).quantize(_CENT)
+        return amount if abs(amount) < MAX_AMOUNT else None
     value = value.strip().replace("\u00a0", "").replace(" ", "").replace("'", "")
     negative = False
     if value.startswith("(") and value.endswith(")"):
