@@ -2,13 +2,17 @@
 
     python tests/bench/bench_pms_import.py --db clinic_bench --config odoo.conf [--lines 20000 100000]
 
-For each size: writes an invoice-line CSV (Generic preset, ~3 lines per
-invoice, 90% of clients known by email) in a temporary folder, imports it
-(validate pass + staging pass) and runs the core accrual engine on what was
-staged; prints lines/s, SQL queries per 1,000 lines and the peak resident
-memory of the run. Everything is rolled back at the end.
-Targets (issue 6): 100,000 lines imported and accrued in <= 60 s on 2 cores,
-peak < 300 MB, flat as the file grows.
+For each size: writes a two-file export shaped like Cornerstone's DataPoint
+transactions (Cornerstone preset: a title line, ~3 charges per invoice, a
+payment row per invoice, a discount line on one invoice in 5, 1 in 20 voided
+and 1 in 20 not posted, a totals line; delimiter and encoding detected) and
+its client file (90% of clients known by email) in a temporary folder,
+imports both (client file + validate pass + staging pass, row filters and
+status flags on) and runs the core accrual engine on what was staged; prints
+lines/s, SQL queries per 1,000 lines and the peak resident memory of the
+run. Everything is rolled back at the end.
+Targets (issues 6 and 13): 100,000 lines imported and accrued in <= 60 s on
+2 cores, peak < 300 MB, flat as the file grows.
 """
 
 import argparse
@@ -38,50 +42,72 @@ def rss_mb(field):
     return 0.0
 
 
+HEADER = [
+    "invoiceId",
+    "type",
+    "clientPimsId",
+    "patientPimsId",
+    "transactionDate",
+    "code",
+    "description",
+    "quantity",
+    "amount",
+    "discount",
+    "tax",
+    "isPosted",
+    "isPayment",
+    "isVoided",
+    "deleted",
+]
+
+
 def write_csv(path, lines, seed=42):
+    """The transactions file: ``lines`` rows in all (charges, discounts,
+    payments); returns the number of invoices."""
     rng = random.Random(seed)
     with open(path, "w", newline="", encoding="utf-8") as f:
+        f.write("DataPoint transactions export, bench\n")
         writer = csv.writer(f)
-        writer.writerow(
-            [
-                "invoice_number",
-                "date",
-                "status",
-                "client_id",
-                "client_name",
-                "phone",
-                "email",
-                "code",
-                "description",
-                "quantity",
-                "amount",
-                "patient",
-            ]
-        )
+        writer.writerow(HEADER)
         row = invoice = 0
         while row < lines:
             invoice += 1
             client = rng.randrange(CLIENTS + CLIENTS // 10)  # the last 10% are unknown to Odoo
-            for _i in range(min(rng.randint(1, 5), lines - row)):
+            posted = "False" if invoice % 20 == 7 else "True"
+            voided = "True" if invoice % 20 == 3 else "False"
+            day = f"2026-03-{rng.randint(1, 28):02d} 10:{rng.randint(0, 59):02d}:00.000"
+            total = 0.0
+            for _i in range(min(rng.randint(1, 4), lines - row)):
                 code = rng.randrange(CODES)
+                amount = rng.randint(500, 30000) / 100
+                total += amount
                 writer.writerow(
-                    [
-                        f"B-{invoice}",
-                        f"2026-03-{rng.randint(1, 28):02d}",
-                        "paid",
-                        f"PMS{client}",
-                        f"Client {client}",
-                        "",
-                        f"bench{client}@example.com",
-                        f"BENCH{code}",
-                        f"Service {code}",
-                        "1",
-                        f"{rng.randint(500, 30000) / 100:.2f}",
-                        "Rex",
-                    ]
+                    [invoice, "Service", client, "P1", day, f"BENCH{code}", f"Service {code}", "1"]
+                    + [f"{amount:.2f}", "0.00", "0.00", posted, "False", voided, "0"]
                 )
                 row += 1
+            if row < lines and invoice % 5 == 0:
+                writer.writerow(
+                    [invoice, "Service", client, "P1", day, "BDISC", "Discount", "1", "-5.00", "0", "0"]
+                    + [posted, "False", voided, "0"]
+                )
+                row += 1
+            if row < lines:
+                writer.writerow(
+                    [invoice, "Payment", client, "", day, "CASH", "Payment", "1", f"{-total:.2f}", "", ""]
+                    + [posted, "True", "False", "0"]
+                )
+                row += 1
+        f.write("Total,,,,,,,,\n")
     return invoice
+
+
+def write_clients(path):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["pimsId", "pimsClientIdentifier", "firstName", "lastName", "phone1", "email"])
+        for client in range(CLIENTS + CLIENTS // 10):
+            writer.writerow([client, f"A{client}", "Client", str(client), "", f"bench{client}@example.com"])
 
 
 def setup(env):
@@ -118,7 +144,8 @@ def setup(env):
         {
             "name": "Bench",
             "company_id": company.id,
-            "preset_id": env.ref("clinic_loyalty_pms_import.pms_preset_generic").id,
+            "preset_id": env.ref("clinic_loyalty_pms_import.pms_preset_cornerstone").id,
+            "discount_codes": "BDISC",
         }
     )
     env.flush_all()
@@ -130,8 +157,10 @@ def run(registry, lines, tmp):
 
     from odoo.addons.clinic_loyalty.tests.common import count_queries
 
-    path = os.path.join(tmp, f"export-{lines}.csv")
+    path = os.path.join(tmp, f"transactions-{lines}.csv")
+    clients_path = os.path.join(tmp, "clients.csv")
     invoices = write_csv(path, lines)
+    write_clients(clients_path)
     size_mb = os.path.getsize(path) / 1024 / 1024
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
@@ -145,8 +174,10 @@ def run(registry, lines, tmp):
         base_rss = rss_mb("VmRSS")
         with count_queries(cr) as import_q:
             t0 = time.perf_counter()
-            with open(path, "rb") as f:
-                log = env["clinic.loyalty.pms.import"]._import_file(profile, f, os.path.basename(path))
+            with open(path, "rb") as f, open(clients_path, "rb") as c:
+                log = env["clinic.loyalty.pms.import"]._import_file(
+                    profile, f, os.path.basename(path), client_fileobj=c
+                )
             t_import = time.perf_counter() - t0
         assert log.state == "done", log.report
         with count_queries(cr) as accrue_q:
@@ -159,12 +190,12 @@ def run(registry, lines, tmp):
             [profile.company_id.id],
         )
         entries, points = cr.fetchone()
-        unmatched, new_codes = log.unmatched_count, log.product_count
+        unmatched, new_codes, staged = log.unmatched_count, log.product_count, log.row_count
         cr.rollback()
     total = t_import + t_accrue
     print(
-        f"PMS import {lines:>7,} lines ({size_mb:.1f} MB, {invoices:,} invoices, "
-        f"{unmatched:,} unmatched clients, {new_codes} new codes)"
+        f"PMS import {lines:>7,} lines ({size_mb:.1f} MB, {invoices:,} invoices, {staged:,} lines staged, "
+        f"{unmatched:,} unmatched clients, {new_codes} new codes; client file of {CLIENTS * 11 // 10:,})"
     )
     print(
         f"  import : {t_import:6.1f} s  {lines / t_import:8,.0f} lines/s  "

@@ -1,4 +1,5 @@
 import logging
+from collections import Counter
 
 from psycopg2.extras import execute_values
 
@@ -6,6 +7,8 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..tools import pms_parser
+from ..tools.pms_clients import read_clients
+from ..tools.pms_rows import CHARGE, skipped_report
 
 _logger = logging.getLogger(__name__)
 
@@ -58,14 +61,16 @@ class ClinicLoyaltyPmsImport(models.Model):
         )
 
     @api.model
-    def _import_file(self, profile, fileobj, file_name, origin="upload"):
-        """Import ``fileobj`` (binary, seekable) for ``profile``: all of it or
-        nothing. Returns the import log (state done or failed)."""
+    def _import_file(self, profile, fileobj, file_name, origin="upload", client_fileobj=None):
+        """Import ``fileobj`` (binary, seekable) for ``profile``, its client
+        details from ``client_fileobj`` when the PMS exports them apart: all
+        of it or nothing. Returns the import log (state done or failed)."""
         profile = profile.sudo()
         try:
             with self.env.cr.savepoint():
                 fmt = profile._pms_format()
-                total = pms_parser.validate(fileobj, fmt)
+                clients = self._read_client_file(fmt, client_fileobj)
+                total = pms_parser.validate(fileobj, fmt, clients)
                 log = self.sudo().create(
                     {
                         "profile_id": profile.id,
@@ -74,20 +79,35 @@ class ClinicLoyaltyPmsImport(models.Model):
                         "state": "done",
                     }
                 )
-                log._stage(fileobj, fmt, total)
+                log._stage(fileobj, fmt, total, clients)
         except pms_parser.PmsImportError as e:
             _logger.info("PMS import of %s rejected: %s problems", file_name, e.total)
             return self._log_failure(profile, file_name, origin, e.report(self.env))
         _logger.info("PMS import of %s: %s lines, %s invoices", file_name, log.row_count, log.invoice_count)
         return log
 
-    def _stage(self, fileobj, fmt, total):
+    @api.model
+    def _read_client_file(self, fmt, client_fileobj):
+        if not fmt.client_columns:
+            return None
+        if client_fileobj is None:
+            raise pms_parser.PmsImportError(
+                [(0, _("This profile reads client details from a client file: import it with the lines."))]
+            )
+        return read_clients(client_fileobj, fmt)
+
+    def _stage(self, fileobj, fmt, total, clients=None):
         self.ensure_one()
         stats = {"rows": 0, "invoices": 0, "products": 0, "tried": set()}
         products = {}  # billing code -> product id, for this file
         batch = []
         errors = pms_parser.ErrorLog()
-        for row in pms_parser.iter_rows(fileobj, fmt, errors):
+        skipped = Counter()
+
+        def skip(_row, reason, _values):
+            skipped[reason] += 1
+
+        for row in pms_parser.iter_rows(fileobj, fmt, errors, clients, skip):
             batch.append(row)
             if len(batch) >= BATCH_ROWS:
                 self._stage_batch(batch, products, stats)
@@ -128,7 +148,8 @@ class ClinicLoyaltyPmsImport(models.Model):
                     invoices=invoices,
                     products=stats["products"],
                     unmatched=unmatched,
-                ),
+                )
+                + skipped_report(skipped, self.env),
             }
         )
 
@@ -142,7 +163,7 @@ class ClinicLoyaltyPmsImport(models.Model):
         clients = {}
         invoices = {}  # number -> {"first": its first row, "state": ..., "total": ...}
         for row in batch:
-            if row.code not in products:
+            if row.kind == CHARGE and row.code not in products:
                 codes.setdefault(row.code, row.description)
             clients.setdefault(row.client_ref, (row.client_name, row.phone, row.email))
             head = invoices.get(row.invoice)
@@ -232,7 +253,8 @@ class ClinicLoyaltyPmsImport(models.Model):
                 profile.company_id.id,
                 self.id,
                 row.row_number,
-                products[row.code],
+                products[row.code] if row.kind == CHARGE else None,
+                row.kind,
                 row.code,
                 row.description,
                 row.quantity,
@@ -246,59 +268,16 @@ class ClinicLoyaltyPmsImport(models.Model):
             cr._obj,
             """
             INSERT INTO clinic_loyalty_pms_invoice_line
-                (invoice_id, company_id, import_id, row_number, product_id, code, description, quantity,
-                 amount, patient, create_uid, write_uid, create_date, write_date)
+                (invoice_id, company_id, import_id, row_number, product_id, kind, code, description,
+                 quantity, amount, patient, create_uid, write_uid, create_date, write_date)
             SELECT v.*, v.uid, now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM (VALUES %s) AS v(invoice_id, company_id, import_id, row_number, product_id, code,
+              FROM (VALUES %s) AS v(invoice_id, company_id, import_id, row_number, product_id, kind, code,
                                     description, quantity, amount, patient, uid)
         """,
             line_rows,
-            template="(%s, %s, %s, %s, %s, %s, %s, %s::numeric, %s::numeric, %s, %s)",
+            template="(%s, %s, %s, %s, %s::int, %s, %s, %s, %s::numeric, %s::numeric, %s, %s)",
             page_size=len(line_rows),
         )
         self.env["clinic.loyalty.pms.invoice"].invalidate_model()
         self.env["clinic.loyalty.pms.invoice.line"].invalidate_model()
         stats["rows"] += len(batch)
-
-    def _billing_products(self, codes, products):
-        """Fill ``products`` {code: product id} for ``codes`` {code: description};
-        a code the clinic does not know becomes a service that earns nothing
-        until a manager enables it. Returns the number of products created."""
-        company = self.profile_id.company_id
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT DISTINCT ON (pp.default_code) pp.default_code, pp.id
-              FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE pp.default_code = ANY(%(codes)s) AND pp.active
-               AND (pt.company_id = %(company)s OR pt.company_id IS NULL)
-             ORDER BY pp.default_code, pt.company_id NULLS LAST, pp.id
-        """,
-                codes=list(codes),
-                company=company.id,
-            )
-        )
-        products.update(self.env.cr.fetchall())
-        missing = [code for code in codes if code not in products]
-        if missing:
-            created = (
-                self.env["product.product"]
-                .sudo()
-                .with_company(company)
-                .create(
-                    [
-                        {
-                            "name": codes[code] or code,
-                            "default_code": code,
-                            "type": "service",
-                            "company_id": company.id,
-                            "sale_ok": True,
-                            "purchase_ok": False,
-                            "loyalty_eligible": False,
-                        }
-                        for code in missing
-                    ]
-                )
-            )
-            products.update(zip(missing, created.ids, strict=False))
-        return len(missing)

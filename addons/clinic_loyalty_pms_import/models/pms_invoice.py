@@ -61,7 +61,9 @@ class ClinicLoyaltyPmsInvoice(models.Model):
         ("profile_name_uniq", "unique(profile_id, name)", "A PMS invoice is staged once per profile."),
     ]
 
-    @api.depends("state", "partner_id", "amount_total", "line_ids.amount", "line_ids.product_id")
+    @api.depends(
+        "state", "partner_id", "amount_total", "line_ids.amount", "line_ids.product_id", "line_ids.kind"
+    )
     def _compute_loyalty_synced(self):
         self.loyalty_synced = False
 
@@ -76,18 +78,26 @@ class ClinicLoyaltyPmsInvoice(models.Model):
 
     @api.model
     def _loyalty_rows_sql(self, ids):
-        # Eligible amount = sum of the lines whose billing code earns points,
-        # in company currency; a voided or unpaid invoice counts for 0, a
-        # paid refund invoice (negative) takes points back.
+        # Eligible amount = the lines whose billing code earns points, less
+        # the invoice's discount lines (never below zero; a return, negative,
+        # never above), in company currency; a voided or unpaid invoice
+        # counts for 0, a paid return takes points back.
         return SQL(
             """
-            WITH eligible AS (
-                SELECT l.invoice_id, SUM(l.amount) AS amount
+            WITH lines AS (
+                SELECT l.invoice_id,
+                       COALESCE(SUM(l.amount) FILTER (WHERE l.kind = 'charge'), 0) AS charges,
+                       COALESCE(SUM(l.amount) FILTER (WHERE l.kind = 'discount'), 0) AS discounts
                   FROM clinic_loyalty_pms_invoice_line l
-                  JOIN product_product pp ON pp.id = l.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE %(eligible)s AND l.invoice_id = ANY(%(ids)s)
+                  LEFT JOIN product_product pp ON pp.id = l.product_id
+                  LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE l.invoice_id = ANY(%(ids)s) AND (l.kind = 'discount' OR %(eligible)s)
                  GROUP BY l.invoice_id
+            ), eligible AS (
+                SELECT invoice_id,
+                       CASE WHEN charges >= 0 THEN GREATEST(charges + discounts, 0)
+                            ELSE LEAST(charges + discounts, 0) END AS amount
+                  FROM lines
             )
             SELECT i.id, p.commercial_partner_id AS partner_id, i.name,
                    GREATEST(COALESCE(e.amount, 0), 0) AS basis,
@@ -118,8 +128,19 @@ class ClinicLoyaltyPmsInvoiceLine(models.Model):
         "clinic.loyalty.pms.import", string="File", readonly=True, index=True, ondelete="set null"
     )
     row_number = fields.Integer(string="Row in the file", readonly=True)
+    kind = fields.Selection(
+        [("charge", "Charge"), ("discount", "Discount")],
+        required=True,
+        readonly=True,
+        default="charge",
+        help="A discount line has no billing code: it reduces its invoice's eligible amount.",
+    )
     product_id = fields.Many2one(
-        "product.product", string="Billing code", required=True, readonly=True, ondelete="restrict"
+        "product.product",
+        string="Billing code",
+        readonly=True,
+        ondelete="restrict",
+        help="Empty on discount lines.",
     )
     loyalty_eligible = fields.Boolean(related="product_id.product_tmpl_id.loyalty_eligible")
     code = fields.Char(string="Code in the PMS", readonly=True)

@@ -1,3 +1,4 @@
+import contextlib
 import logging
 import os
 import time
@@ -8,11 +9,16 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.pms_columns import COLUMNS
+from ..tools.pms_pairs import pair_files
 from ..tools.pms_parser import PmsImportError
 
 _logger = logging.getLogger(__name__)
 
 SETTLE_SECONDS = 60  # a file younger than this may still be being written by the PMS
+
+
+def _open_nofollow(path):
+    return os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
 
 
 class ClinicLoyaltyPmsProfile(models.Model):
@@ -62,6 +68,10 @@ class ClinicLoyaltyPmsProfile(models.Model):
         "encoding",
         "date_format",
         "decimal_separator",
+        "client_col_ref",
+        "client_col_name",
+        "client_col_phone",
+        "client_col_email",
         *(column.field_name for column in COLUMNS if column.required),
     )
     def _check_format(self):
@@ -185,15 +195,23 @@ class ClinicLoyaltyPmsProfile(models.Model):
                     )
                 )
         self._lock_for_import()
-        for name, path in self._drop_folder_files(folder):
-            try:
-                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-            except OSError as e:  # gone (another scan took it) or unreadable
-                _logger.warning("PMS import: cannot open %s: %s", path, e)
-                continue
-            with os.fdopen(fd, "rb") as fileobj:
-                log = self._import_dropped_file(fileobj, name)
+        files = dict(self._drop_folder_files(folder))
+        pairs, waiting = pair_files(list(files), self.lines_file_pattern, self.client_file_pattern)
+        for name in waiting:
+            _logger.warning("PMS import: %s waits for its client file (%s)", name, self.client_file_pattern)
+        for name, client_name in pairs:
+            path = files[name]
+            with contextlib.ExitStack() as stack:
+                try:
+                    fileobj = stack.enter_context(_open_nofollow(path))
+                    client = stack.enter_context(_open_nofollow(files[client_name])) if client_name else None
+                except OSError as e:  # gone (another scan took it) or unreadable
+                    _logger.warning("PMS import: cannot open %s: %s", path, e)
+                    continue
+                log = self._import_dropped_file(fileobj, name, client)
             logs |= log
+            if client_name:
+                self._file_away(folder, files[client_name], client_name, log)
             if commit:
                 # The import is safe in the database before the file moves: a crash in
                 # between re-imports the file next time, which is idempotent.
@@ -229,12 +247,13 @@ class ClinicLoyaltyPmsProfile(models.Model):
         except OSError as e:
             _logger.error("PMS import: cannot move %s to %s: %s", path, dest, e)
 
-    def _import_dropped_file(self, fileobj, name):
-        """Import one dropped file; an unexpected error rejects it (moved to
-        failed/) instead of blocking the folder night after night."""
+    def _import_dropped_file(self, fileobj, name, client_fileobj=None):
+        """Import one dropped file (with its client file); an unexpected error
+        rejects it (moved to failed/) instead of blocking the folder night
+        after night."""
         Import = self.env["clinic.loyalty.pms.import"]
         limit = self.max_file_size_mb * 1024 * 1024
-        if os.fstat(fileobj.fileno()).st_size > limit:
+        if any(os.fstat(f.fileno()).st_size > limit for f in (fileobj, client_fileobj) if f):
             return Import._log_failure(
                 self,
                 name,
@@ -242,7 +261,7 @@ class ClinicLoyaltyPmsProfile(models.Model):
                 _("The file is larger than the profile's limit of %(size)s MB.", size=self.max_file_size_mb),
             )
         try:
-            return Import._import_file(self, fileobj, name, origin="folder")
+            return Import._import_file(self, fileobj, name, origin="folder", client_fileobj=client_fileobj)
         except Exception:
             _logger.exception("PMS import of %s failed unexpectedly", name)
             return Import._log_failure(

@@ -7,3 +7,6 @@ from . import test_parser
 from . import test_drop_folder
 from . import test_security
 from . import test_performance
+from . import test_preview
+from . import test_rows
+from . import test_status_flags

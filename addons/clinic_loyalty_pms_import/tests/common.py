@@ -25,6 +25,8 @@ STAGING_TABLES = [
 
 
 class PmsCommon(LoyaltyBuilders, TransactionCase):
+    SAMPLES = SAMPLES
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -109,6 +111,21 @@ class PmsCommon(LoyaltyBuilders, TransactionCase):
     def import_sample(cls, pms, file_name):
         with open(os.path.join(SAMPLES, file_name), "rb") as f:
             return cls.env["clinic.loyalty.pms.import"]._import_file(cls.profiles[pms], f, file_name)
+
+    @classmethod
+    def import_pair(cls, pms, lines_name, clients_name):
+        """Import a lines file with its client file (two-file exports)."""
+        with (
+            open(os.path.join(SAMPLES, lines_name), "rb") as f,
+            open(os.path.join(SAMPLES, clients_name), "rb") as c,
+        ):
+            return cls.env["clinic.loyalty.pms.import"]._import_file(
+                cls.profiles[pms], f, lines_name, client_fileobj=c
+            )
+
+    def points(self):
+        """{partner: balance} of the three test clients."""
+        return {p.name: self.balance(p) for p in (self.alice, self.bob, self.carol)}
 
     def accrue(self):
         return self.env["clinic.loyalty.accrual"]._run_accrual()

@@ -135,7 +135,7 @@ class TestBadInput(PmsCommon):
             self.generic.delimiter = ";;"
         with self.assertRaisesRegex(ValidationError, "Unknown encoding klingon-8"):
             self.generic.encoding = "klingon-8"
-        with self.assertRaisesRegex(ValidationError, "date format needs strftime codes"):
+        with self.assertRaisesRegex(ValidationError, "date formats need strftime codes"):
             self.generic.date_format = "dd/mm/yyyy"
 
     def test_file_changed_between_the_two_passes(self):
@@ -150,3 +150,9 @@ class TestBadInput(PmsCommon):
         self.assertEqual(log.state, "failed")
         self.assertIn("changed while it was being imported", log.report)
         self.assertEqual(self.snapshot(), before)
+
+    def test_client_file_columns_need_the_client_id(self):
+        from odoo.exceptions import ValidationError
+
+        with self.assertRaisesRegex(ValidationError, "Name the client id column of the client file"):
+            self.generic.client_col_email = "email"

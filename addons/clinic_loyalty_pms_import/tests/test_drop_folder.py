@@ -126,3 +126,34 @@ class TestDropFolder(PmsCommon):
         user = self._new_user("pms_usr", "front_desk", self.clinic)
         with self.assertRaises(AccessError):
             self.generic.with_user(user).read(["drop_folder"])
+
+    def test_lines_and_client_file_imported_as_a_pair(self):
+        profile = self.profiles["cornerstone"]
+        profile.write({"drop_folder": self.folder, "discount_codes": "DISC10"})
+        self.generic.drop_folder = False
+        for sample, name in (
+            ("cornerstone-transactions-0314.csv", "transactions-0314.csv"),
+            ("cornerstone-clients-0314.csv", "clients-0314.csv"),
+            ("cornerstone-transactions-0314.csv", "transactions-0315.csv"),
+        ):
+            with open(os.path.join(self.SAMPLES, sample), "rb") as f:
+                self.drop(name, f.read())
+        with self.assertLogs("odoo.addons.clinic_loyalty_pms_import.models.pms_profile", "WARNING") as logged:
+            logs = profile._import_drop_folder()
+        self.assertEqual(
+            (logs.state, logs.file_name, logs.invoice_count), ("done", "transactions-0314.csv", 6)
+        )
+        self.assertIn("transactions-0315.csv waits for its client file", "\n".join(logged.output))
+        processed = sorted(n.split("-", 3)[-1] for n in os.listdir(os.path.join(self.folder, "processed")))
+        self.assertEqual(
+            processed,
+            [
+                "clients-0314.csv",
+                "clients-0314.csv.report.txt",
+                "transactions-0314.csv",
+                "transactions-0314.csv.report.txt",
+            ],
+        )
+        self.assertIn("transactions-0315.csv", os.listdir(self.folder), "waits for its client file")
+        self.accrue()
+        self.assertEqual(self.points(), {"Alice Smith": 7, "Bob Jones": 9, "Carol White": 0})

@@ -23,9 +23,7 @@ class TestInstall(TransactionCase):
     def test_preset_fills_profile(self):
         preset = self.env.ref("clinic_loyalty_pms_import.pms_preset_impromed")
         profile = self.env["clinic.loyalty.pms.profile"].create({"name": "P", "preset_id": preset.id})
-        self.assertEqual(
-            (profile.pms, profile.delimiter, profile.col_amount), ("impromed", "\\t", "ExtPrice")
-        )
+        self.assertEqual((profile.pms, profile.delimiter, profile.col_amount), ("impromed", "", "ExtPrice"))
         # Presets are editable data: a clinic adjusting one keeps its change on upgrade (noupdate).
         self.assertTrue(
             self.env["ir.model.data"]

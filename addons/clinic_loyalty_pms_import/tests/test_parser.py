@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from odoo.tests import tagged
 from odoo.tests.common import BaseCase
 
-from ..tools.pms_parser import Format, PmsImportError, parse_amount, validate
+from ..tools.pms_clients import read_clients
+from ..tools.pms_parser import Format, PmsImportError, RowRules, parse_amount, validate
 
 COLUMNS = {
     "invoice": "inv",
@@ -31,6 +32,38 @@ FUZZ = settings(max_examples=300, deadline=None, database=None, suppress_health_
 
 def fmt(**kw):
     return Format(COLUMNS, date_format="%Y-%m-%d", **kw)
+
+
+RULES = RowRules(
+    skip_markers="total",
+    summary_types="I",
+    payment_types="P",
+    discount_codes="DISC",
+    void_flags="voided",
+    posted_flags="posted",
+    true_words="true,1,d",
+)
+CLIENTS = {"ref": "id", "name": "first,last", "phone": "area,phone", "email": "email"}
+
+
+def run_detecting(content):
+    """Everything detected, every filter on; only PmsImportError may escape."""
+    try:
+        return validate(
+            io.BytesIO(content),
+            Format(
+                {**COLUMNS, "row_type": "type", "discount": "disc", "tax": "tax"},
+                delimiter="",
+                encoding="",
+                date_format="%m/%d/%Y;iso",
+                rules=RULES,
+                amount_before_discount=True,
+                amount_includes_tax=True,
+            ),
+        )
+    except PmsImportError as e:
+        assert e.args[0].startswith("The file was rejected"), e.args[0]
+        return None
 
 
 def run(content, **kw):
@@ -95,6 +128,40 @@ class TestParserProperties(BaseCase):
         for inv, day, client, amount in rows:
             writer.writerow([inv, day.isoformat(), "", client, "", "", "", "EXAM", "", "1", str(amount), ""])
         self.assertEqual(run(out.getvalue().encode()), len(rows))
+
+    @FUZZ
+    @given(st.binary(max_size=2000))
+    def test_any_bytes_detecting_everything(self, content):
+        run_detecting(content)
+
+    @FUZZ
+    @given(
+        st.lists(cell, max_size=3),
+        st.lists(st.lists(cell, min_size=0, max_size=20), max_size=15),
+        st.sampled_from([",", ";", "\t", "|"]),
+        st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+    )
+    def test_any_table_after_title_lines_detecting_everything(self, title, rows, delimiter, encoding):
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=delimiter)
+        writer.writerow(title)
+        header = [*COLUMNS.values(), "type", "disc", "tax", "voided", "posted"]
+        writer.writerow(header)
+        writer.writerows(rows)
+        run_detecting(out.getvalue().encode(encoding, "replace"))
+
+    @FUZZ
+    @given(st.binary(max_size=1500), st.booleans())
+    def test_client_file_any_bytes(self, tail, with_header):
+        content = (b"id,first,last,area,phone,email\n" if with_header else b"") + tail
+        try:
+            clients = read_clients(
+                io.BytesIO(content), Format(COLUMNS, delimiter="", encoding="", client_columns=CLIENTS)
+            )
+        except PmsImportError as e:
+            assert e.args[0].startswith("The file was rejected"), e.args[0]
+        else:
+            assert all(len(v) == 3 for v in clients.values())
 
     @FUZZ
     @given(st.decimals(min_value=-(10**8), max_value=10**8, places=2, allow_nan=False, allow_infinity=False))

@@ -5,63 +5,112 @@ from .common import PmsCommon
 
 @tagged("post_install", "-at_install")
 class TestPresets(PmsCommon):
-    """Each shipped preset reads an export as its PMS writes it (samples/):
-    the system's own column order, columns the import does not use (species,
-    staff, tax, unit price...), its encoding and line ends."""
+    """Each shipped preset reads a file shaped like its public evidence (see
+    the preset's note): a title line before the header, a totals line, a
+    payment, a discount, a voided and an unposted invoice, a return, an
+    accented client name in cp1252 or UTF-8 with a BOM, a quoted field with a
+    comma; the client file joined on the client id brings phones and emails.
+    What is not in the evidence (a clinic's discount codes, ImproMed's line
+    type column) is set on the profile as a clinic would."""
 
-    def test_cornerstone(self):
-        log = self.import_sample("cornerstone", "cornerstone.csv")
-        self.assertEqual(log.state, "done", log.report)
-        self.assertEqual((log.row_count, log.invoice_count, log.unmatched_count), (4, 3, 0))
-        invoices = self.Invoice.search([("profile_id", "=", self.profiles["cornerstone"].id)])
-        c1001 = invoices.filtered(lambda i: i.name == "C-1001")
-        self.assertEqual(c1001.partner_id, self.alice)  # by phone, printed another way
-        self.assertEqual(c1001.amount_total, 1090.0)  # "1,050.00" + 40.00
-        self.assertEqual(c1001.line_ids.mapped("row_number"), [2, 3])
-        self.assertEqual(c1001.line_ids[0].patient, "Rex")
-        self.assertEqual(c1001.pms_client_name, "Alice Smith")  # the BOM of Excel's CSV is not a name
-        self.assertEqual(c1001.line_ids.mapped("code"), ["EXAM", "FOOD"])
-        self.assertEqual(invoices.filtered(lambda i: i.name == "C-1003").state, "void")
-        self.accrue()
-        self.assertEqual(self.balance(self.alice), 105)  # kibble is not eligible
-        self.assertEqual(self.balance(self.bob), 3)  # 35.50
-        self.assertEqual(self.balance(self.carol), 0)  # voided
-        entries = self.env["clinic.loyalty.entry"].search(
-            [("res_model", "=", "clinic.loyalty.pms.invoice"), ("company_id", "=", self.clinic.id)]
+    def lines_of(self, pms):
+        invoices = self.Invoice.search([("profile_id", "=", self.profiles[pms].id)])
+        return {i.name: i for i in invoices}
+
+    def test_cornerstone_datapoint_transactions_and_clients(self):
+        self.profiles["cornerstone"].discount_codes = "DISC10"
+        log = self.import_pair(
+            "cornerstone", "cornerstone-transactions-0314.csv", "cornerstone-clients-0314.csv"
         )
-        self.assertEqual(set(entries.mapped("kind")), {"import"})
-        self.assertEqual(set(entries.mapped("source_name")), {"C-1001", "C-1002"})
+        self.assertEqual(log.state, "done", log.report)
+        self.assertEqual((log.row_count, log.invoice_count, log.unmatched_count), (9, 6, 0))
+        self.assertIn("1 payment", log.report)
+        self.assertIn("1 totals or title line", log.report)
+        inv = self.lines_of("cornerstone")
+        self.assertEqual(
+            {n: i.state for n, i in inv.items()},
+            {"5001": "paid", "5002": "void", "5003": "open", "5004": "paid", "5005": "paid", "5006": "void"},
+        )
+        # Amount before discount, tax apart: the exam earns on 120 - 20; no payment line.
+        self.assertEqual(inv["5001"].line_ids.mapped("amount"), [100.0, 35.0, 40.0])
+        self.assertEqual(inv["5001"].line_ids[1].description, "Rabies vaccine, 3 years")
+        self.assertEqual(inv["5001"].partner_id, self.alice)  # by the client file's phone1
+        self.assertEqual(inv["5001"].pms_client_name, "Alice Smith")
+        self.assertEqual(inv["5003"].pms_client_name, "Carol White-Müller")  # UTF-8 with a BOM
+        self.assertEqual(str(inv["5001"].date), "2026-03-14")  # ISO 8601 with offset: the day written
+        self.assertEqual(inv["5004"].amount_total, -60.0)  # negative quantity: a return
+        discount = inv["5005"].line_ids.filtered(lambda line: line.kind == "discount")
+        self.assertEqual((discount.amount, discount.product_id.id), (-10.0, False))
+        self.accrue()
+        # Alice 135 // 10 = 13, return -6; Bob 90 // 10 (voided 5002 earns 0); Carol: open + deleted.
+        self.assertEqual(self.points(), {"Alice Smith": 7, "Bob Jones": 9, "Carol White": 0})
         self.assertBooksHold()
 
-    def test_avimark_cp1252_two_digit_year_unknown_code(self):
-        log = self.import_sample("avimark", "avimark.csv")
+    def test_avimark_account_records_and_clients(self):
+        self.profiles["avimark"].discount_codes = "DISC"
+        log = self.import_pair("avimark", "avimark-invoice-0314.txt", "avimark-client-0314.txt")
         self.assertEqual(log.state, "done", log.report)
-        invoice = self.Invoice.search([("profile_id", "=", self.profiles["avimark"].id)])
-        self.assertEqual(invoice.pms_client_name, "Zoë Müller")
-        self.assertEqual(str(invoice.date), "2026-03-14")
-        self.assertEqual(invoice.partner_id, self.carol)  # by email, case-insensitive
-        dental = invoice.line_ids.filtered(lambda line: line.code == "DENT").product_id
+        self.assertEqual((log.row_count, log.invoice_count), (5, 3))
+        self.assertIn("1 invoice summary row", log.report)
+        self.assertIn("1 payment", log.report)
+        inv = self.lines_of("avimark")
         self.assertEqual(
-            (dental.type, dental.loyalty_eligible, dental.company_id), ("service", False, self.clinic)
+            {n: i.state for n, i in inv.items()}, {"7001": "paid", "7002": "void", "7004": "paid"}
         )
-        self.assertEqual(dental.name, "Dental cleaning")
-        exam = invoice.line_ids.filtered(lambda line: line.code == "EXAM")
-        self.assertEqual((exam.product_id, exam.patient), (self.exam, "Félix"))
-        self.assertEqual(log.product_count, 1)
+        self.assertEqual(inv["7001"].pms_client_name, "Zoë Müller")  # cp1252 client file
+        self.assertEqual(inv["7001"].partner_id, self.carol)  # by email from the client file
+        self.assertEqual(inv["7002"].partner_id, self.bob)  # AREA + PHONE
+        self.assertEqual(inv["7001"].line_ids.mapped("code"), ["EXAM", "VAC", "DISC"])
+        self.assertEqual(inv["7001"].line_ids[0].description, "Examen général")
+        self.assertEqual(inv["7001"].line_ids[1].description, "Rabies, 3 yr")
+        self.assertEqual(inv["7001"].amount_total, 155.0)
+        self.assertEqual(str(inv["7002"].date), "2026-03-14")  # two-digit year
         self.accrue()
-        self.assertEqual(self.balance(self.carol), 12)
+        # Carol (120 + 45 - 10) // 10 = 15, return -6; Bob's invoice is a deleted record.
+        self.assertEqual(self.points(), {"Alice Smith": 0, "Bob Jones": 0, "Carol White": 9})
+        self.assertBooksHold()
 
-    def test_impromed_tab_separated(self):
-        log = self.import_sample("impromed", "impromed.tsv")
+    def test_impromed_sql_server_export_and_clients(self):
+        self.profiles["impromed"].write(
+            {"col_row_type": "LineType", "payment_types": "PAY", "discount_codes": "DSC"}
+        )
+        log = self.import_pair("impromed", "impromed-invoice-0314.tsv", "impromed-client-0314.csv")
         self.assertEqual(log.state, "done", log.report)
-        invoices = self.Invoice.search([("profile_id", "=", self.profiles["impromed"].id)], order="name")
-        self.assertEqual(invoices.mapped("state"), ["paid", "open"])
-        # The extended price, not the unit price, is what the client paid.
-        self.assertEqual((invoices[0].amount_total, invoices[0].line_ids.quantity), (25.0, 2.0))
-        self.assertEqual(invoices.mapped("partner_id"), self.bob | self.alice)
+        self.assertEqual((log.row_count, log.invoice_count), (6, 4))
+        inv = self.lines_of("impromed")
+        self.assertEqual(
+            {n: i.state for n, i in inv.items()},
+            {"9001": "paid", "9002": "void", "9003": "open", "9004": "paid"},
+        )
+        self.assertEqual(inv["9003"].pms_client_name, "Carol Zoë White, Dr.")
+        self.assertEqual(inv["9003"].partner_id, self.carol)
+        self.assertEqual(inv["9001"].line_ids[1].patient, "")  # NULL is missing, not a name
+        self.assertEqual(inv["9001"].line_ids[1].description, "Vaccine, DHPP")
         self.accrue()
-        self.assertEqual(self.balance(self.bob), 2)
-        self.assertEqual(self.balance(self.alice), 0, "an open invoice earns nothing yet")
+        # Alice (100 + 50 - 15) // 10 = 13, return -3; Bob deleted; Carol not concluded.
+        self.assertEqual(self.points(), {"Alice Smith": 10, "Bob Jones": 0, "Carol White": 0})
+        self.assertBooksHold()
+
+    def test_generic_full_file(self):
+        self.generic.write(
+            {
+                "encoding": False,
+                "col_row_type": "type",
+                "col_patient": False,
+                "payment_types": "payment",
+                "discount_types": "discount",
+            }
+        )
+        log = self.import_sample("generic", "generic-full.csv")
+        self.assertEqual(log.state, "done", log.report)
+        self.assertEqual((log.row_count, log.invoice_count), (6, 4))
+        inv = {i.name: i for i in self.Invoice.search([("profile_id", "=", self.generic.id)])}
+        self.assertEqual(inv["G-10"].pms_client_name, "Smith, Alice")
+        self.assertEqual(inv["G-12"].pms_client_name, "Carol Whité")
+        self.assertEqual(str(inv["G-13"].date), "2026-03-16")
+        self.accrue()
+        # Alice (80 + 40 - 12) // 10 = 10, return -4; Bob voided; Carol open.
+        self.assertEqual(self.points(), {"Alice Smith": 6, "Bob Jones": 0, "Carol White": 0})
 
     def test_generic_csv(self):
         log = self.import_sample("generic", "generic.csv")
@@ -84,3 +133,9 @@ class TestPresets(PmsCommon):
         self.assertEqual(log.state, "done", log.report)
         invoice = self.Invoice.search([("name", "=", "E-1")])
         self.assertEqual((invoice.amount_total, invoice.line_ids.quantity), (1234.56, 1.5))
+
+    def test_client_file_required_when_the_profile_joins_one(self):
+        with open(f"{self.SAMPLES}/avimark-invoice-0314.txt", "rb") as f:
+            log = self.env["clinic.loyalty.pms.import"]._import_file(self.profiles["avimark"], f, "x.txt")
+        self.assertEqual(log.state, "failed")
+        self.assertIn("client file", log.report)

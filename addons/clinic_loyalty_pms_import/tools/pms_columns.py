@@ -46,10 +46,23 @@ COLUMNS = (
         help="Untaxed total of the line, in the clinic's currency.",
     ),
     Column("patient", "Patient column"),
+    Column(
+        "row_type",
+        "Row type column",
+        help="Column telling charges, payments, discounts and summary rows apart (see Row types).",
+    ),
+    Column(
+        "discount",
+        "Discount column",
+        help="Discount of the line; subtracted when the line amount is before discount.",
+    ),
+    Column("tax", "Tax column", help="Tax of the line; subtracted when the line amount includes tax."),
 )
 
-# One valid invoice line: its row in the file (header = 1), then one value
-# per column, parsed: ``date`` a date, ``quantity`` and ``amount`` Decimals,
-# ``status`` the invoice's state read from the status column ('paid', 'open'
-# or 'void'), the others text ('' when the column is not mapped).
-PmsRow = namedtuple("PmsRow", ["row_number", *(column.name for column in COLUMNS)])
+# One valid invoice line: its row in the file (physical CSV records, first =
+# 1), then one value per column, parsed: ``date`` a date, ``quantity`` and
+# ``amount`` Decimals (``amount`` is the line's eligible amount: net of
+# discount, before tax), ``status`` the invoice's state read from the status
+# column and the flag columns ('paid', 'open' or 'void'), the others text (''
+# when the column is not mapped); ``kind`` is 'charge' or 'discount'.
+PmsRow = namedtuple("PmsRow", ["row_number", *(column.name for column in COLUMNS), "kind"])

@@ -12,24 +12,32 @@ nothing else may escape (the property-based tests hold it to that).
 import codecs
 import csv
 import io
-from decimal import Decimal
 
 from odoo.tools.translate import LazyTranslate
 
-from .pms_cells import parse_amount, parse_date, parse_text
-from .pms_columns import COLUMNS, PmsRow
+from .pms_cells import ISO, date_formats, parse_amount
+from .pms_columns import COLUMNS
 from .pms_errors import ErrorLog, PmsImportError
+from .pms_record import parse_record
+from .pms_rows import RowRules
+from .pms_sniff import SNIFF_CHARS, UTF16_BOMS, detect_delimiter, detect_encoding, find_header
 
 # Messages are lazy: the importer renders them in the user's language
 # (``format_report(..., env)``); without an environment they read in English.
 _ = LazyTranslate(__name__, default_lang="en_US")
 
 SNIFF_BYTES = 8192
-__all__ = ["ErrorLog", "Format", "PmsImportError", "iter_rows", "parse_amount", "validate"]
+__all__ = ["ErrorLog", "Format", "PmsImportError", "RowRules", "iter_rows", "parse_amount", "validate"]
 
 
 class Format:
-    """How to read one PMS's export (built from a profile's settings)."""
+    """How to read one PMS's export (built from a profile's settings).
+
+    An empty ``delimiter`` or ``encoding`` is detected (``pms_sniff``);
+    ``date_format`` lists formats separated by ';' (``iso`` = ISO 8601);
+    ``rules`` are the row filters and status flags (``pms_rows``);
+    ``client_columns`` maps ref/name/phone/email to headers of a client file
+    (name and phone may list several headers, joined)."""
 
     def __init__(
         self,
@@ -40,32 +48,53 @@ class Format:
         decimal=".",
         void_statuses="",
         open_statuses="",
+        rules=None,
+        amount_before_discount=False,
+        amount_includes_tax=False,
+        header_rows=20,
+        client_columns=None,
     ):
         self.columns = {c.name: (columns.get(c.name) or "").strip().lower() for c in COLUMNS}
-        self.delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
-        self.encoding = encoding or "utf-8"
+        self.delimiter = "\t" if delimiter in ("\\t", "tab") else (delimiter or "")
+        self.encoding = (encoding or "").strip()
         self.date_format = date_format
+        self.date_formats = date_formats(date_format)
         self.decimal = decimal
         self.void_statuses = _status_set(void_statuses)
         self.open_statuses = _status_set(open_statuses)
+        self.rules = rules or RowRules()
+        self.amount_before_discount = amount_before_discount
+        self.amount_includes_tax = amount_includes_tax
+        self.header_rows = max(header_rows or 1, 1)
+        self.client_columns = {
+            key: [h.strip().lower() for h in (value or "").split(",") if h.strip()]
+            for key, value in (client_columns or {}).items()
+        }
 
     def check(self):
         problems = []
-        if len(self.delimiter or "") != 1 or self.delimiter in '\r\n"':
+        if self.delimiter and (len(self.delimiter) != 1 or self.delimiter in '\r\n"'):
             problems.append(_("The delimiter must be a single character (use \\t for a tab)."))
         if self.decimal not in (".", ","):
             problems.append(_("The decimal separator must be '.' or ','."))
         try:
-            codecs.lookup(self.encoding)
+            if self.encoding:
+                codecs.lookup(self.encoding)
         except LookupError:
             problems.append(_("Unknown encoding %(encoding)s.", encoding=self.encoding))
-        if not self.date_format or "%" not in self.date_format:
+        if not self.date_formats or any(f != ISO and "%" not in f for f in self.date_formats):
             problems.append(
-                _("The date format needs strftime codes such as %(example)s.", example="%m/%d/%Y")
+                _(
+                    "The date formats need strftime codes such as %(example)s, separated by ';' (iso for "
+                    "ISO 8601).",
+                    example="%m/%d/%Y",
+                )
             )
         missing = [c.name for c in COLUMNS if c.required and not self.columns[c.name]]
         if missing:
             problems.append(_("The profile maps no column for: %(fields)s.", fields=", ".join(missing)))
+        if self.client_columns and not self.client_columns.get("ref"):
+            problems.append(_("Name the client id column of the client file."))
         if problems:
             raise PmsImportError([(0, p) for p in problems])
 
@@ -75,69 +104,89 @@ def _status_set(text):
 
 
 def open_text(fileobj, fmt):
-    """Text view of a binary file object; refuses binary content up front."""
+    """Text view of a binary file object (encoding detected when the profile
+    leaves it empty); refuses binary content up front."""
     head = fileobj.read(SNIFF_BYTES)
     fileobj.seek(0)
     if not head.strip():
         raise PmsImportError([(0, _("The file is empty."))])
-    if b"\x00" in head:
+    encoding = fmt.encoding or detect_encoding(fileobj)
+    if b"\x00" in head and not (encoding.startswith("utf-16") and head.startswith(UTF16_BOMS)):
         raise PmsImportError([(0, _("This is a binary file, not a CSV export."))])
-    encoding = fmt.encoding
     if codecs.lookup(encoding).name == "utf-8":
         encoding = "utf-8-sig"
-    return io.TextIOWrapper(fileobj, encoding=encoding, errors="strict", newline="")
+    return io.TextIOWrapper(fileobj, encoding=encoding, errors="strict", newline=""), encoding
 
 
-def iter_rows(fileobj, fmt, errors):
-    """Yield a :class:`PmsRow` for every valid data row; append (row,
-    reason) to ``errors`` for the others. Raises :class:`PmsImportError`
-    when reading cannot go on (header, encoding, malformed CSV). Row numbers
-    count physical CSV records, header = 1."""
-    fmt.check()
-    text = open_text(fileobj, fmt)
+def open_table(fileobj, fmt, wanted):
+    """(text, csv reader positioned after the header, header names, header
+    row number, encoding). Lines before the header (title, date range) are
+    passed over; the delimiter is detected when the profile leaves it empty."""
+    text, encoding = open_text(fileobj, fmt)
+    delimiter = fmt.delimiter
+    if not delimiter:
+        head = fileobj.read(SNIFF_CHARS * 2).decode(encoding, errors="replace")
+        fileobj.seek(0)
+        delimiter = detect_delimiter(head, wanted, fmt.header_rows) or ","
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
     try:
-        reader = csv.reader(text, delimiter=fmt.delimiter, strict=True)
-        row_no = 1
-        try:
-            header = next(reader, None)
-        except (csv.Error, UnicodeError) as e:
-            raise PmsImportError([(1, _describe(e, fmt))]) from None
-        if not header:
-            raise PmsImportError([(0, _("The file has no header row."))])
-        names = [h.strip().lstrip("\ufeff").lower() for h in header]
-        index, missing = {}, []
-        for column in COLUMNS:
-            header = fmt.columns[column.name]
-            if not header:
-                continue
-            if header in names:
-                index[column] = names.index(header)
-            else:
-                missing.append(header)
-        if missing:
-            raise PmsImportError(
-                [
-                    (
-                        1,
-                        _(
-                            "Missing columns: %(missing)s. The file has: %(found)s. Check the delimiter "
-                            "and the column mapping of the profile.",
-                            missing=", ".join(missing),
-                            found=", ".join(n[:40] for n in names[:30]),
-                        ),
-                    )
-                ]
-            )
-        width = max(index.values()) + 1
+        header_row, names = find_header(reader, wanted, fmt.header_rows)
+    except (csv.Error, UnicodeError) as e:
+        text.detach()
+        raise PmsImportError([(reader.line_num or 1, _describe(e, encoding))]) from None
+    if not names:
+        text.detach()
+        raise PmsImportError([(0, _("The file has no header row."))])
+    if not header_row:
+        text.detach()
+        missing = sorted(wanted - set(names))
+        raise PmsImportError(
+            [
+                (
+                    0,
+                    _(
+                        "No header row found in the first %(count)s rows. Missing columns: %(missing)s. The "
+                        "first row has: %(found)s. Check the delimiter and the column mapping of the "
+                        "profile.",
+                        count=fmt.header_rows,
+                        missing=", ".join(missing),
+                        found=", ".join(n[:40] for n in names[:30]),
+                    ),
+                )
+            ]
+        )
+    return text, reader, names, header_row, encoding
+
+
+def iter_rows(fileobj, fmt, errors, clients=None, skipped=None):
+    """Yield a :class:`PmsRow` for every charge and discount row; append (row,
+    reason) to ``errors`` for invalid ones; call ``skipped(row, reason key,
+    values)`` for rows the profile's filters skip (totals, payments...).
+    ``clients`` {client id: (name, phone, email)} fills what the line lacks.
+    Raises :class:`PmsImportError` when reading cannot go on (header,
+    encoding, malformed CSV). Row numbers count physical CSV records."""
+    fmt.check()
+    wanted = {h for h in fmt.columns.values() if h} | fmt.rules.flag_columns()
+    text, reader, names, row_no, encoding = open_table(fileobj, fmt, wanted)
+    try:
+        index = {
+            column: names.index(fmt.columns[column.name]) for column in COLUMNS if fmt.columns[column.name]
+        }
+        flags = {name: names.index(name) for name in fmt.rules.flag_columns()}
+        width = max([*index.values(), *flags.values()]) + 1
         while True:
             try:
                 record = next(reader)
             except StopIteration:
                 break
             except (csv.Error, UnicodeError) as e:
-                errors.fail((row_no + 1, _describe(e, fmt)))
+                errors.fail((row_no + 1, _describe(e, encoding)))
             row_no += 1
             if not any(c.strip() for c in record):
+                continue
+            if fmt.rules.is_total(record):
+                if skipped:
+                    skipped(row_no, "total", {})
                 continue
             if len(record) < width:
                 errors.append(
@@ -151,68 +200,39 @@ def iter_rows(fileobj, fmt, errors):
                     )
                 )
                 continue
-            parsed = _parse_record(record, index, fmt, row_no, errors)
+            parsed = parse_record(record, index, flags, fmt, row_no, errors, skipped)
             if parsed:
+                if clients:
+                    parsed = _join_client(parsed, clients)
                 yield parsed
     finally:
         text.detach()
 
 
-def _describe(error, fmt):
+def _join_client(row, clients):
+    known = clients.get(row.client_ref)
+    if not known:
+        return row
+    name, phone, email = known
+    return row._replace(
+        client_name=row.client_name or name, phone=row.phone or phone, email=row.email or email
+    )
+
+
+def _describe(error, encoding):
     if isinstance(error, UnicodeError):
         return _(
             "The file is not valid %(encoding)s text: choose the right encoding on the profile.",
-            encoding=fmt.encoding,
+            encoding=encoding,
         )
     return _("Malformed CSV (%(error)s).", error=str(error)[:120])
 
 
-def _parse_record(record, index, fmt, row, errors):
-    before = len(errors)
-    values = dict.fromkeys(PmsRow._fields[1:], "")
-    values.update(
-        (c.name, parse_text(record[i], row, fmt.columns[c.name], errors)[: c.size]) for c, i in index.items()
-    )
-    invoice = values["invoice"]
-    if not invoice:
-        errors.append((row, _("The invoice number is empty.")))
-    if not values["client_ref"]:
-        errors.append((row, _("The client id is empty.")))
-    if not values["code"]:
-        errors.append((row, _("The billing code is empty.")))
-    date = parse_date(values["date"], fmt.date_format)
-    if date is None:
-        errors.append(
-            (
-                row,
-                _(
-                    "Cannot read the date %(value)r with the format %(format)s.",
-                    value=values["date"][:40],
-                    format=fmt.date_format,
-                ),
-            )
-        )
-    amount = parse_amount(values["amount"], fmt.decimal)
-    if amount is None:
-        errors.append((row, _("Cannot read the amount %(value)r.", value=values["amount"][:40])))
-    quantity = Decimal(1)
-    if values["quantity"]:
-        quantity = parse_amount(values["quantity"], fmt.decimal)
-        if quantity is None:
-            errors.append((row, _("Cannot read the quantity %(value)r.", value=values["quantity"][:40])))
-    if len(errors) > before:
-        return None
-    status = values["status"].lower()
-    state = "void" if status in fmt.void_statuses else "open" if status in fmt.open_statuses else "paid"
-    values.update(date=date, status=state, email=values["email"].lower(), quantity=quantity, amount=amount)
-    return PmsRow(row_number=row, **values)
-
-
-def validate(fileobj, fmt):
+def validate(fileobj, fmt, clients=None):
     """First pass: read the whole file; raise :class:`PmsImportError` with
     every problem (up to MAX_ERRORS listed), else return the number of rows."""
     errors, count = ErrorLog(), 0
-    for _row in iter_rows(fileobj, fmt, errors):
+    for _row in iter_rows(fileobj, fmt, errors, clients):
         count += 1
     fileobj.seek(0)
     if errors:

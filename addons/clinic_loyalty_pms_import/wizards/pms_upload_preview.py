@@ -1,0 +1,121 @@
+from odoo import Command, _, fields, models
+from odoo.tools import SQL
+
+from ..tools.pms_errors import PmsImportError
+from ..tools.pms_preview import preview
+from ..tools.pms_rows import SKIP_REASONS, skipped_report
+
+
+class ClinicLoyaltyPmsUploadLine(models.TransientModel):
+    """One row of the file as the profile reads it, shown before importing."""
+
+    _name = "clinic.loyalty.pms.upload.line"
+    _description = "PMS import preview row"
+    _order = "row_number"
+
+    wizard_id = fields.Many2one("clinic.loyalty.pms.upload", required=True, ondelete="cascade")
+    row_number = fields.Integer(string="Row")
+    invoice = fields.Char()
+    client_ref = fields.Char(string="Client id")
+    client_name = fields.Char(string="Client")
+    code = fields.Char(string="Billing code")
+    kind = fields.Selection([("charge", "Charge"), ("discount", "Discount"), ("skipped", "Skipped")])
+    amount = fields.Float(string="Eligible amount", help="0 when the billing code earns no points.")
+    status = fields.Selection([("paid", "Paid"), ("open", "Not paid"), ("void", "Voided")])
+    skip_reason = fields.Char(string="Skipped because")
+
+
+class ClinicLoyaltyPmsUpload(models.TransientModel):
+    # pylint: disable=consider-merging-classes-inherited
+    # The preview is its own idea: kept apart from the upload itself.
+    _inherit = "clinic.loyalty.pms.upload"
+
+    def action_preview(self):
+        """Read the file(s) as the import would and show the first rows and
+        the counts of what importing would do. Writes nothing but this wizard."""
+        self.ensure_one()
+        self._check_upload_rights()
+        lines, client_file = self._files()
+        fmt = self.profile_id.sudo()._pms_format()
+        try:
+            clients = self.env["clinic.loyalty.pms.import"]._read_client_file(fmt, client_file)
+            result = preview(lines, fmt, clients)
+        except PmsImportError as e:
+            self.write({"preview_line_ids": [Command.clear()], "preview_summary": e.report(self.env)})
+            return self._reopen()
+        earns = self._preview_codes(result["codes"])
+        matched = self._preview_clients(result["clients"])
+        rows = []
+        for row in result["rows"]:
+            amount = row.get("amount") or 0.0
+            if row["kind"] == "charge" and not earns.get(row["code"]):
+                amount = 0.0
+            reason = row.get("skip_reason")
+            rows.append(
+                Command.create(
+                    {
+                        **{k: v for k, v in row.items() if k not in ("amount", "skip_reason")},
+                        "amount": amount,
+                        "skip_reason": self.env._(SKIP_REASONS[reason]) if reason else False,
+                    }
+                )
+            )
+        self.write(
+            {
+                "preview_line_ids": [Command.clear(), *rows],
+                "preview_summary": self._preview_summary(result, earns, matched),
+            }
+        )
+        return self._reopen()
+
+    def _preview_summary(self, result, earns, matched):
+        states = list(result["invoices"].values())
+        known = sum(1 for ref in result["clients"] if ref in matched)
+        return _(
+            "Nothing has been written yet. Importing this file would stage %(lines)s invoice lines "
+            "(%(discounts)s discounts) of %(invoices)s invoices: %(paid)s paid, %(open)s not paid yet "
+            "(earn nothing until paid), %(void)s voided (earn nothing; points already earned are taken "
+            "back). %(new_codes)s new billing codes (not eligible until you enable them). %(clients)s "
+            "clients: %(matched)s already matched, %(waiting)s already waiting in Unmatched clients, "
+            "%(new)s new (matched by phone or email when imported).",
+            lines=result["lines"],
+            discounts=result["discounts"],
+            invoices=len(states),
+            paid=states.count("paid"),
+            open=states.count("open"),
+            void=states.count("void"),
+            new_codes=sum(1 for code in result["codes"] if code not in earns),
+            clients=len(result["clients"]),
+            matched=sum(1 for ref in result["clients"] if matched.get(ref)),
+            waiting=sum(1 for ref in result["clients"] if ref in matched and not matched[ref]),
+            new=len(result["clients"]) - known,
+        ) + skipped_report(result["skipped"], self.env)
+
+    def _preview_codes(self, codes):
+        """{billing code: earns points} for the codes the clinic already has."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT DISTINCT ON (pp.default_code) pp.default_code, pt.loyalty_eligible
+              FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.default_code = ANY(%(codes)s) AND pp.active
+               AND (pt.company_id = %(company)s OR pt.company_id IS NULL)
+             ORDER BY pp.default_code, pt.company_id NULLS LAST, pp.id
+        """,
+                codes=list(codes),
+                company=self.profile_id.company_id.id,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _preview_clients(self, refs):
+        """{client id: matched} for the ids this profile already knows."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT external_id, partner_id IS NOT NULL FROM clinic_loyalty_pms_client_ref
+                    WHERE profile_id = %s AND external_id = ANY(%s)""",
+                self.profile_id.id,
+                list(refs),
+            )
+        )
+        return dict(self.env.cr.fetchall())
