@@ -19,11 +19,22 @@ class TestAccountingSettings(ClinicLoyaltyCommon):
         cls.employee = cls._new_user("acc_set_employee", "employee", cls.clinic)
         cls.Settings = cls.env["clinic.loyalty.settings"]
 
+    ACCOUNTING_FIELDS = (
+        "loyalty_liability_account_id",
+        "loyalty_earned_account_id",
+        "loyalty_breakage_account_id",
+        "loyalty_journal_id",
+        "loyalty_payment_journal_id",
+    )
+
     def _save(self, user, **values):
         return self.Settings.with_user(user).create(values).action_save()
 
     def test_manager_changes_settings_without_being_admin(self):
         self.assertFalse(self.manager.has_group("base.group_system"))
+        # As in a clinic that never booked points (clinic_loyalty_otp creates
+        # them for its POS method when it is installed).
+        self.clinic.write(dict.fromkeys(self.ACCOUNTING_FIELDS, False))
         settings = self.Settings.with_user(self.manager).create({})
         self.assertEqual(settings.loyalty_spend_per_point, 10.0)
         self.assertFalse(settings.loyalty_liability_account_id)
