@@ -15,6 +15,8 @@ PROGRAMME_FIELDS = (
     "loyalty_min_transaction_amount",
     "loyalty_description",
     "loyalty_start_date",
+    "loyalty_expiry_months",
+    "loyalty_expiry_notice_days",
 )
 ACCOUNTING_GROUPS = "clinic_loyalty.group_loyalty_manager,account.group_account_manager"
 
@@ -35,6 +37,13 @@ class ClinicLoyaltySettings(models.TransientModel):
     loyalty_min_transaction_amount = fields.Monetary(string="Minimum transaction amount")
     loyalty_description = fields.Html(string="Programme description", sanitize=True)
     loyalty_start_date = fields.Date(string="Start date")
+    loyalty_expiry_months = fields.Integer(
+        string="Points expire after (months)",
+        help="0: points never expire. Applies to points earned from then on.",
+    )
+    loyalty_expiry_notice_days = fields.Integer(
+        string="Warn clients (days before)", help="0: no warning email before points expire."
+    )
     loyalty_readiness = fields.Text(string="Ready to switch On?", compute="_compute_loyalty_readiness")
     loyalty_ready = fields.Boolean(compute="_compute_loyalty_readiness")
     loyalty_point_value = fields.Monetary(string="Value of one point", groups=ACCOUNTING_GROUPS)

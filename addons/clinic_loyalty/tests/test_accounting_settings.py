@@ -57,6 +57,19 @@ class TestAccountingSettings(ClinicLoyaltyCommon):
         self._save(self.accountant, loyalty_status="off")
         self.assertEqual(self.clinic.loyalty_status, "test")
 
+    def test_manager_sets_the_expiry_on_the_page(self):
+        self._save(self.manager, loyalty_expiry_months=18, loyalty_expiry_notice_days=14)
+        self.assertEqual(
+            (self.clinic.loyalty_expiry_months, self.clinic.loyalty_expiry_notice_days), (18, 14)
+        )
+        page = self.Settings.with_user(self.manager).create({})
+        self.assertEqual(page.loyalty_expiry_months, 18)
+        # The expiry is the programme's, not the books': an accountant's value is ignored.
+        self._save(self.accountant, loyalty_expiry_months=1)
+        self.assertEqual(self.clinic.loyalty_expiry_months, 18)
+        with self.assertRaisesRegex(ValidationError, "Points expire after 0"):
+            self._save(self.manager, loyalty_expiry_months=-2)
+
     def test_front_desk_and_employee_refused(self):
         for user in (self.front_desk, self.employee):
             with self.assertRaises(AccessError):
