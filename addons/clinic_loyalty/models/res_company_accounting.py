@@ -118,6 +118,15 @@ class ResCompany(models.Model):
         Journal = self.env["account.journal"].sudo().with_company(self)
         used = set(Journal.search([("company_id", "=", self.id)]).mapped("code"))
         free = next(c for c in [code] + [f"{code[:4]}{i}" for i in range(1, 10)] if c not in used)
+        # Last in the journal lists: Register Payment and the POS never pick
+        # the points journal by default, it is chosen on purpose.
         return Journal.create(
-            {"name": name, "type": journal_type, "code": free, "company_id": self.id, **values}
+            {
+                "name": name,
+                "type": journal_type,
+                "code": free,
+                "company_id": self.id,
+                "sequence": 100,
+                **values,
+            }
         )

@@ -51,3 +51,16 @@ class TestAccountingSetup(ClinicLoyaltyCommon):
         # ... and the ORM says so in a sentence.
         with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.env["res.company"].new({"loyalty_point_value": -1})._check_loyalty_point_value()
+
+    def test_register_payment_never_defaults_to_points(self):
+        self.clinic._loyalty_accounting_setup()
+        # A bank journal of the default sequence whose code sorts after the points journal's.
+        self.company_data["default_journal_bank"].write({"code": "ZBNK", "sequence": 10})
+        invoice = self.init_invoice("out_invoice", amounts=[100.0], post=True, company=self.clinic)
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+        self.assertTrue(wizard.journal_id)
+        self.assertNotEqual(wizard.journal_id, self.clinic.loyalty_payment_journal_id)

@@ -217,6 +217,8 @@ class PosOrder(models.Model):
                         "points": points,
                         "kind": "refund",
                         "key": f"pos-otp-refund:{original.id}:{self.id}",
+                        # Back with the expiry dates they had: no extension by refund.
+                        "restores": [f"pos-otp:{c.id}" for c in challenges],
                         "reason": _("Refund of %(order)s", order=original.name),
                         "amount": amount,
                         "res_model": "pos.order",

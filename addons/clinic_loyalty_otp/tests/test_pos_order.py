@@ -113,6 +113,34 @@ class TestPosOrder(OtpPosCommon):
         self.assertEqual(self.account.balance, 100)
         self.assertFalse(self.account._check_drift())
 
+    def test_refund_gives_points_back_with_their_expiry_date(self):
+        Account = self.env["clinic.loyalty.account"].sudo()
+        Lot = self.env["clinic.loyalty.lot"].sudo()
+        self.company.loyalty_expiry_months = 6
+        Account._post_entries(
+            [{"account_id": self.account.id, "points": 40, "kind": "adjustment", "key": "otp-test-6m"}]
+        )
+        six_months = Lot.search([("account_id", "=", self.account.id), ("expiry_date", "!=", False)])
+        self.assertEqual(len(six_months), 1)
+        self.company.loyalty_expiry_months = 24  # a later rule must not extend the refunded points
+        uid = str(uuid4())
+        order = self.sync(self.loyalty_order(uid, challenge_id=self.pos_code(uid)))
+        self.assertEqual(six_months.remaining, 0, "the points that expire first were spent")
+        refund_order = self.sync(
+            self.payload(
+                str(uuid4()),
+                self.client,
+                [(self.loyalty_method, -12.0, "OTP-REFUND"), (self.cash_method, -38.0, None)],
+                qty=-1,
+                refunded_line=order.lines,
+            )
+        )
+        refund = self.account.entry_ids.filtered(lambda e: e.kind == "refund" and e.res_id == refund_order.id)
+        back = Lot.search([("entry_id", "=", refund.id)])
+        self.assertEqual(sum(back.mapped("points")), 40)
+        self.assertEqual(set(back.mapped("expiry_date")), {six_months.expiry_date})
+        self.assertEqual(self.account.balance, 140)
+
     def test_refund_in_points_needs_a_points_order(self):
         cash_order = self.sync(self.payload(str(uuid4()), self.client, [(self.cash_method, 50.0, None)]))
         refund = self.payload(
