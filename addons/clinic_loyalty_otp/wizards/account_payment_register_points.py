@@ -2,17 +2,13 @@
 back-office redemption does: Send code, then enter it to create the payment."""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
 
 class AccountPaymentRegister(models.TransientModel):
-    _inherit = "account.payment.register"
+    _name = "account.payment.register"
+    _inherit = ["account.payment.register", "clinic.loyalty.otp.code.step"]
 
     loyalty_otp_required = fields.Boolean(compute="_compute_loyalty_otp_required")
-    otp_challenge_id = fields.Many2one("clinic.loyalty.otp.challenge", readonly=True)
-    otp_code = fields.Char(string="Code from the client's SMS", size=6)
-    otp_message = fields.Char(readonly=True)
-    otp_state = fields.Char(compute="_compute_otp_state")
 
     @api.depends("loyalty_points_payment", "company_id")
     def _compute_loyalty_otp_required(self):
@@ -21,24 +17,11 @@ class AccountPaymentRegister(models.TransientModel):
                 wizard.loyalty_points_payment and wizard.company_id.sudo().loyalty_otp_required
             )
 
-    @api.depends("otp_challenge_id")
-    def _compute_otp_state(self):
-        for wizard in self:
-            wizard.otp_state = wizard.otp_challenge_id.sudo().state or False
-
     def _otp_origin_ref(self, invoice):
         return f"account.move:{invoice.id}"
 
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-            "name": _("Pay"),
-            "context": self.env.context,
-        }
+    def _otp_step_title(self):
+        return _("Pay")
 
     def action_loyalty_otp_send(self):
         """Send the client a code for exactly these points and this amount
@@ -70,23 +53,13 @@ class AccountPaymentRegister(models.TransientModel):
                 points=points,
             )
             data = challenge._otp_public_data()
-        self.write({"otp_challenge_id": data["id"], "otp_message": data["message"], "otp_code": False})
-        return self._reopen()
+        return self._otp_show(data)
 
     def action_create_payments(self):
-        """Check the code first. A wrong code returns the wizard with a
-        message (no exception), so the failure counters are committed."""
+        """Check the code first (a wrong one returns the wizard)."""
         if not (len(self) == 1 and self.loyalty_otp_required):
             return super().action_create_payments()
-        if not self.otp_challenge_id:
-            raise UserError(_("Send the code to the client first, then enter it."))
-        challenge = self.otp_challenge_id.sudo()
-        if challenge.state != "verified":
-            result = self.env["clinic.loyalty.otp.challenge"].otp_verify(challenge.id, self.otp_code or "")
-            if result["state"] != "verified":
-                self.write({"otp_message": result["message"], "otp_code": False})
-                return self._reopen()
-        return super().action_create_payments()
+        return self._otp_verified_or_reopen() or super().action_create_payments()
 
     def _loyalty_redeem_kwargs(self):
         kwargs = super()._loyalty_redeem_kwargs()
