@@ -102,10 +102,11 @@ def odoo_server(server_db):
         proc.wait()
 
 
-def start_job(script, db, **options):
-    """Runs ``tests/system/<script>`` on ``db`` in its own process, as the
-    cron would, so a test can kill it mid-run (``--option value`` pairs)."""
-    args = [sys.executable, str(ROOT / "tests" / "system" / script), "--db", db]
+def start_job(job, db, **options):
+    """Runs the nightly ``job`` (``tests/system/run_job.py``: accrual, expiry,
+    pms-import) on ``db`` in its own process, as the cron would, so a test
+    can kill it mid-run (``--option value`` pairs)."""
+    args = [sys.executable, str(ROOT / "tests" / "system" / "run_job.py"), job, "--db", db]
     args += ["--config", str(ROOT / "odoo.conf")]
     for name, value in options.items():
         args += [f"--{name.replace('_', '-')}", str(value)]

@@ -16,7 +16,7 @@ N_INVOICES = int(os.environ.get("SYSTEM_ACCRUAL_INVOICES", "4000"))
 
 
 def _start_accrual(db, batch_size=300):
-    return start_job("run_accrual.py", db, batch_size=batch_size)
+    return start_job("accrual", db, batch_size=batch_size)
 
 
 def _accrued(env, company_id, model="account.move"):

@@ -42,7 +42,7 @@ def _wait_for_progress(server_env, company_id, proc, minimum):
 
 def test_expiry_killed_mid_run_then_rerun(server_db, server_env, expiring_clinic):
     scenario = metrics.Scenario(f"expiry SIGKILLed mid-run ({N_ACCOUNTS} accounts, 3 lots each)")
-    proc = start_job("run_expiry.py", server_db, batch_size=BATCH)
+    proc = start_job("expiry", server_db, batch_size=BATCH)
     done = _wait_for_progress(server_env, expiring_clinic, proc, minimum=2 * BATCH)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -51,10 +51,10 @@ def test_expiry_killed_mid_run_then_rerun(server_db, server_env, expiring_clinic
     assert done <= interrupted < N_ACCOUNTS, "the job was killed halfway"
     assert interrupted % BATCH == 0, "a killed batch leaves nothing behind: only whole batches are committed"
 
-    rerun = start_job("run_expiry.py", server_db, batch_size=BATCH)
+    rerun = start_job("expiry", server_db, batch_size=BATCH)
     with scenario.request():
         assert rerun.wait(timeout=300) == 0, rerun.stderr.read()
-    again = start_job("run_expiry.py", server_db, batch_size=BATCH)
+    again = start_job("expiry", server_db, batch_size=BATCH)
     assert again.wait(timeout=300) == 0, again.stderr.read()
     assert again.stdout.read().strip() == "expired 0", "a third run finds nothing left to expire"
 

@@ -66,7 +66,7 @@ def drop_folder(server_env, tmp_path):
 
 
 def _start_import(db, profile_id):
-    return start_job("run_pms_import.py", db, profile=profile_id)
+    return start_job("pms-import", db, profile=profile_id)
 
 
 def _staged(env, company_id):

@@ -1,0 +1,40 @@
+"""Runs one nightly job on a database as the cron would, committing as it
+goes (a separate process, so a test can SIGKILL it mid-run):
+
+- ``accrual`` / ``expiry``: batch by batch (``--batch-size``), a commit after each;
+- ``pms-import``: the drop folder of one PMS profile (``--profile``), file by file.
+"""
+
+import argparse
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+
+def run_accrual(env, args):
+    return f"accrued {env['clinic.loyalty.accrual']._run_accrual(batch_size=args.batch_size, commit=True)}"
+
+
+def run_expiry(env, args):
+    return f"expired {env['clinic.loyalty.expiry']._run_expiry(batch_size=args.batch_size, commit=True)}"
+
+
+def run_pms_import(env, args):
+    logs = env["clinic.loyalty.pms.profile"].browse(args.profile)._import_drop_folder(commit=True)
+    return ",".join(f"{log.file_name}:{log.state}" for log in logs)
+
+
+JOBS = {"accrual": run_accrual, "expiry": run_expiry, "pms-import": run_pms_import}
+
+parser = argparse.ArgumentParser()
+parser.add_argument("job", choices=sorted(JOBS))
+parser.add_argument("--db", required=True)
+parser.add_argument("--config", required=True)
+parser.add_argument("--batch-size", type=int, default=500)
+parser.add_argument("--profile", type=int)
+args = parser.parse_args()
+
+odoo.tools.config.parse_config(["-c", args.config, "--logfile", "", "--log-level", "warn"])
+registry = odoo.modules.registry.Registry(args.db)
+with registry.cursor() as cr:
+    print(JOBS[args.job](api.Environment(cr, SUPERUSER_ID, {}), args), flush=True)
