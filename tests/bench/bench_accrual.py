@@ -26,10 +26,11 @@ import sys
 import time
 import tracemalloc
 
+from targets import memory_flat, print_targets  # noqa: E402
+
 TARGET_SECONDS_100K = 60.0
 TARGET_RATIO = 20.0
 TARGET_QUERIES_PER_1000 = 20.0
-TARGET_MEMORY_GROWTH = 1.5  # peak memory at the largest N / at the smallest N
 
 INVOICE_AMOUNT = 30.0  # eligible, untaxed: 3 points per invoice
 OTHER_AMOUNT = 20.0  # not eligible
@@ -386,21 +387,8 @@ def main():
             f"{worst_q:.1f}",
         ),
     ]
-    if len(traced_rows) > 1:
-        low = min(traced_rows, key=lambda r: r["n"])
-        high = max(traced_rows, key=lambda r: r["n"])
-        growth = high["tracemalloc"] / low["tracemalloc"]
-        checks.append(
-            (
-                f"memory flat as N grows x{high['n'] // low['n']}",
-                growth <= TARGET_MEMORY_GROWTH,
-                f"tracemalloc peak {low['tracemalloc']:.1f} -> {high['tracemalloc']:.1f} MB (x{growth:.2f})",
-            )
-        )
-    print()
-    for label, ok, value in checks:
-        print(f"  [{'ok' if ok else 'MISSED'}] {label}: {value}")
-    return 0 if all(ok for _label, ok, _value in checks) else 1
+    checks.append(memory_flat(traced_rows))
+    return print_targets(checks)
 
 
 if __name__ == "__main__":

@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import expiry_builders  # noqa: E402
 from bench_accrual import rss_now_mb, rss_peak_mb  # noqa: E402
+from targets import memory_flat, print_targets  # noqa: E402
 
 TARGET_SECONDS_100K = 60.0
 TARGET_QUERIES_PER_1000 = 20.0
-TARGET_MEMORY_GROWTH = 1.5  # peak memory at the largest N / at the smallest N
 
 
 class Bench:
@@ -175,21 +175,8 @@ def main():
                 f"{worst_q:.1f}",
             ),
         ]
-    if len(traced) > 1:
-        low = min(traced, key=lambda r: r["n"])
-        high = max(traced, key=lambda r: r["n"])
-        growth = high["tracemalloc"] / low["tracemalloc"]
-        checks.append(
-            (
-                f"memory flat as N grows x{high['n'] // low['n']}",
-                growth <= TARGET_MEMORY_GROWTH,
-                f"tracemalloc peak {low['tracemalloc']:.1f} -> {high['tracemalloc']:.1f} MB (x{growth:.2f})",
-            )
-        )
-    print()
-    for label, ok, value in checks:
-        print(f"  [{'ok' if ok else 'MISSED'}] {label}: {value}")
-    return 0 if all(ok for _label, ok, _value in checks) else 1
+    checks.append(memory_flat(traced))
+    return print_targets(checks)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ import sys
 import time
 from datetime import date, timedelta
 
+from targets import print_targets  # noqa: E402
+
 TARGET_SECONDS_100K = 10.0
 POINT_VALUE = 0.05
 
@@ -183,10 +185,7 @@ def main():
             "; ".join(f"{r['linked']:,} linked, difference {r['drift'] or 0}" for r in rows),
         ),
     ]
-    print()
-    for label, ok, value in checks:
-        print(f"  [{'ok' if ok else 'MISSED'}] {label}: {value}")
-    return 0 if all(ok for _label, ok, _value in checks) else 1
+    return print_targets(checks)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from targets import print_targets  # noqa: E402
+
 CODES = 60
 CLIENTS = 5000
 
@@ -248,10 +250,7 @@ def main():
             f"{largest[2] / smallest[2]:.2f}",
         ),
     ]
-    print("PMS import targets:")
-    for label, ok, value in checks:
-        print(f"  [{'ok' if ok else 'MISSED'}] {label}: {value}")
-    return 0 if all(ok for _l, ok, _v in checks) else 1
+    return print_targets(checks, "PMS import targets:")
 
 
 if __name__ == "__main__":

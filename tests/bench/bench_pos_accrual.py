@@ -21,6 +21,8 @@ import sys
 import time
 import uuid
 
+from targets import print_targets  # noqa: E402
+
 TARGET_SECONDS_100K = 60.0
 TARGET_QUERIES_PER_1000 = 20.0
 POINTS_PER_ORDER = 5  # 50.00 at 10.00 a point
@@ -199,10 +201,7 @@ def main():
             f"{worst_q:.1f}",
         ),
     ]
-    print()
-    for target, ok, value in checks:
-        print(f"  [{'ok' if ok else 'MISSED'}] {target}: {value}")
-    return 0 if all(ok for _t, ok, _v in checks) else 1
+    return print_targets(checks)
 
 
 if __name__ == "__main__":
