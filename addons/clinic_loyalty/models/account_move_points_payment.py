@@ -1,6 +1,6 @@
 """The entry of a points payment spends the points when posted and gives them
-back when it leaves the posted state, whatever button does it (payment or
-journal entry). See ``account_payment_points.py``."""
+back when it leaves the posted state or is reversed, whatever button does it
+(payment or journal entry). See ``account_payment_points.py``."""
 # One idea per file (account_move.py is the accrual source):
 # pylint: disable=consider-merging-classes-inherited
 
@@ -27,3 +27,13 @@ class AccountMove(models.Model):
         for payment in payments:
             payment._loyalty_give_back()
         return res
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        # "Reverse Entry" on a points payment's entry unpays the invoice: the
+        # points come back as when the entry is reset (once: a later reset
+        # finds nothing left to give back).
+        payments = self.filtered(lambda m: m.state == "posted")._loyalty_points_payments()
+        reverses = super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+        for payment in payments:
+            payment._loyalty_give_back()
+        return reverses

@@ -134,6 +134,8 @@ class AccountPayment(models.Model):
                     "points": spent,
                     "kind": "refund",
                     "key": f"invoice-payment-refund:{self.id}:{refunds}",
+                    # Back with the expiry dates they had: no extension by cancel-and-pay.
+                    "restores": entries.filtered(lambda e: e.kind == "redemption").mapped("key"),
                     "reason": _("Payment %(payment)s with points cancelled", payment=self.name),
                     "amount": self.amount,
                     "res_model": self._name,

@@ -255,6 +255,32 @@ class TestInvoicePointsPayment(InvoicePointsCommon):
         second.move_id.button_draft()
         self.assertEqual(self.balance(), 1100)
 
+    def test_reverse_entry_gives_the_points_back_with_their_dates(self):
+        Lot = self.env["clinic.loyalty.lot"].sudo()
+        self.company.loyalty_expiry_months = 6
+        self.env["clinic.loyalty.account"].sudo()._post_entries(
+            [{"account_id": self.account.id, "points": 300, "kind": "adjustment", "key": "pay-6m"}]
+        )
+        six_months = Lot.search([("account_id", "=", self.account.id), ("expiry_date", "!=", False)])
+        self.company.loyalty_expiry_months = 24
+        payment = self.pay(30.0)
+        self.assertEqual((self.balance(), six_months.remaining), (1100, 0))
+        self.assertEqual(self.invoice.payment_state, "partial")
+        reversal = (
+            self.env["account.move.reversal"]
+            .sudo()
+            .with_context(active_model="account.move", active_ids=payment.move_id.ids)
+            .create({"journal_id": payment.move_id.journal_id.id, "reason": "booked by mistake"})
+        )
+        reversal.refund_moves()
+        self.assertEqual(self.invoice.payment_state, "not_paid")
+        self.assertEqual(self.balance(), 1400, "the points come back with the payment reversed")
+        refund = self.account.sudo().entry_ids.filtered(lambda e: e.kind == "refund")
+        back = Lot.search([("entry_id", "=", refund.id)])
+        self.assertEqual(set(back.mapped("expiry_date")), {six_months.expiry_date})
+        payment.action_draft()
+        self.assertEqual(self.balance(), 1400, "given back once")
+
 
 @tagged("post_install", "-at_install")
 class TestInvoicePointsPaymentRpc(InvoicePointsCommon):
