@@ -29,6 +29,9 @@ class TestPreview(PmsCommon):
         return self.env["clinic.loyalty.pms.upload"].with_user(self.manager).create(vals)
 
     def test_preview_writes_nothing_then_import_imports(self):
+        # Kibble earns at another clinic only: not here.
+        other = self.env["res.company"].create({"name": "Preview other clinic"})
+        self.food.product_tmpl_id.with_company(other).loyalty_eligible = True
         wizard = self.wizard()
         self.assertTrue(wizard.needs_client_file)
         before = self.snapshot()

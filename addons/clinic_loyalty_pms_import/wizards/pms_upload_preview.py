@@ -96,7 +96,7 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
         self.env.cr.execute(
             SQL(
                 """
-            SELECT DISTINCT ON (pp.default_code) pp.default_code, pt.loyalty_eligible
+            SELECT DISTINCT ON (pp.default_code) pp.default_code, %(earns)s
               FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE pp.default_code = ANY(%(codes)s) AND pp.active
                AND (pt.company_id = %(company)s OR pt.company_id IS NULL)
@@ -104,6 +104,10 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
         """,
                 codes=list(codes),
                 company=self.profile_id.company_id.id,
+                # the clinic's own choice (eligibility is per clinic)
+                earns=self.env["product.template"]._loyalty_eligible_sql(
+                    "pt", SQL("%s", self.profile_id.company_id.id)
+                ),
             )
         )
         return dict(self.env.cr.fetchall())
