@@ -8,13 +8,11 @@ grows with the clinic's client count, not with the file of lines), with the
 same detection of encoding, delimiter and header row as the lines file.
 """
 
-import csv
-
 from odoo.tools.translate import LazyTranslate
 
 from .pms_cells import parse_text
 from .pms_errors import ErrorLog, PmsImportError
-from .pms_parser import _describe, open_table
+from .pms_parser import open_table, table_records
 
 _ = LazyTranslate(__name__, default_lang="en_US")
 
@@ -37,19 +35,12 @@ def _read(fileobj, fmt):
     ref = cols["ref"][0]
     parts = {key: cols.get(key) or [] for key in ("name", "phone", "email")}
     wanted = {ref, *parts["name"], *parts["phone"], *parts["email"]}
-    text, reader, names, row_no, encoding = open_table(fileobj, fmt, wanted)
+    text, reader, names, header_row, encoding = open_table(fileobj, fmt, wanted)
     index = {header: names.index(header) for header in wanted}
     width = max(index.values()) + 1
     rules, errors, clients = fmt.rules, ErrorLog(), {}
     try:
-        while True:
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
-            except (csv.Error, UnicodeError) as e:
-                errors.fail((row_no + 1, _describe(e, encoding)))
-            row_no += 1
+        for row_no, record in table_records(reader, header_row, encoding, errors):
             if len(record) < width:
                 continue  # blank, totals or truncated line: a client file only informs
             cells = {}

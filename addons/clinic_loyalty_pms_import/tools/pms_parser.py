@@ -167,21 +167,14 @@ def iter_rows(fileobj, fmt, errors, clients=None, skipped=None):
     encoding, malformed CSV). Row numbers count physical CSV records."""
     fmt.check()
     wanted = {h for h in fmt.columns.values() if h} | fmt.rules.flag_columns()
-    text, reader, names, row_no, encoding = open_table(fileobj, fmt, wanted)
+    text, reader, names, header_row, encoding = open_table(fileobj, fmt, wanted)
     try:
         index = {
             column: names.index(fmt.columns[column.name]) for column in COLUMNS if fmt.columns[column.name]
         }
         flags = {name: names.index(name) for name in fmt.rules.flag_columns()}
         width = max([*index.values(), *flags.values()]) + 1
-        while True:
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
-            except (csv.Error, UnicodeError) as e:
-                errors.fail((row_no + 1, _describe(e, encoding)))
-            row_no += 1
+        for row_no, record in table_records(reader, header_row, encoding, errors):
             if not any(c.strip() for c in record):
                 continue
             if fmt.rules.is_total(record):
@@ -207,6 +200,20 @@ def iter_rows(fileobj, fmt, errors, clients=None, skipped=None):
                 yield parsed
     finally:
         text.detach()
+
+
+def table_records(reader, row_no, encoding, errors):
+    """Yield (row number, record) for each CSV record after the header at
+    ``row_no``; a malformed record or undecodable text rejects the file."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except (csv.Error, UnicodeError) as e:
+            errors.fail((row_no + 1, _describe(e, encoding)))
+        row_no += 1
+        yield row_no, record
 
 
 def _join_client(row, clients):
