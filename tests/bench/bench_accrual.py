@@ -19,13 +19,11 @@ target of the issue is missed.
 """
 
 import argparse
-import gc
 import logging
-import resource
 import sys
 import time
-import tracemalloc
 
+from harness import BenchHarness  # noqa: E402
 from targets import memory_flat, print_targets  # noqa: E402
 
 TARGET_SECONDS_100K = 60.0
@@ -36,24 +34,10 @@ INVOICE_AMOUNT = 30.0  # eligible, untaxed: 3 points per invoice
 OTHER_AMOUNT = 20.0  # not eligible
 
 
-def rss_peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def rss_now_mb():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize() / 1024.0 / 1024.0
-
-
-class Bench:
+class Bench(BenchHarness):
     def __init__(self, registry, partners):
         self.registry = registry
         self.partner_count = partners
-
-    def env(self, cr):
-        from odoo import SUPERUSER_ID, api
-
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
 
     # ------------------------------------------------------------------
     # Fixture
@@ -205,36 +189,6 @@ class Bench:
     # ------------------------------------------------------------------
     # Runs
     # ------------------------------------------------------------------
-    def measure(self, work, count, trace):
-        """Run ``work(env)`` on a fresh cursor, counting statements; returns
-        the figures. ``work`` commits its own batches."""
-        gc.collect()
-        rss_peak0, rss0 = rss_peak_mb(), rss_now_mb()
-        if trace:
-            tracemalloc.start()
-        from odoo.addons.clinic_loyalty.tests.common import count_queries
-
-        with self.registry.cursor() as cr, count_queries(cr) as counter:
-            started = time.perf_counter()
-            done = work(self.env(cr))
-            cr.commit()
-            elapsed = time.perf_counter() - started
-        peak = tracemalloc.get_traced_memory()[1] / 1024.0 / 1024.0 if trace else None
-        if trace:
-            tracemalloc.stop()
-        return {
-            "n": count,
-            "done": done,
-            "seconds": elapsed,
-            "rate": count / elapsed,
-            "queries": counter.count,
-            "per1000": counter.count * 1000.0 / count,
-            "tracemalloc": peak,
-            "rss_peak": rss_peak_mb(),
-            "rss_growth": rss_peak_mb() - rss_peak0,
-            "rss_now": rss_now_mb() - rss0,
-        }
-
     def engine(self, env):
         accrual = env["clinic.loyalty.accrual"]
         pending = accrual._pending_count()

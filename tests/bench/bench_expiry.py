@@ -19,33 +19,26 @@ target of the issue is missed.
 """
 
 import argparse
-import gc
 import logging
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import expiry_builders  # noqa: E402
-from bench_accrual import rss_now_mb, rss_peak_mb  # noqa: E402
+from harness import BenchHarness  # noqa: E402
 from targets import memory_flat, print_targets  # noqa: E402
 
 TARGET_SECONDS_100K = 60.0
 TARGET_QUERIES_PER_1000 = 20.0
 
 
-class Bench:
+class Bench(BenchHarness):
     def __init__(self, registry):
         self.registry = registry
         self.runs = 0
-
-    def env(self, cr):
-        from odoo import SUPERUSER_ID, api
-
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
 
     def prepare(self):
         with self.registry.cursor() as cr:
@@ -65,32 +58,8 @@ class Bench:
             cr.commit()
         return ids
 
-    def measure(self, count, trace):
-        gc.collect()
-        rss_peak0, rss0 = rss_peak_mb(), rss_now_mb()
-        if trace:
-            tracemalloc.start()
-        from odoo.addons.clinic_loyalty.tests.common import count_queries
-
-        with self.registry.cursor() as cr, count_queries(cr) as counter:
-            started = time.perf_counter()
-            self.env(cr)["clinic.loyalty.expiry"]._cron_expire_points()  # exactly what the nightly job runs
-            cr.commit()
-            elapsed = time.perf_counter() - started
-        peak = tracemalloc.get_traced_memory()[1] / 1024.0 / 1024.0 if trace else None
-        if trace:
-            tracemalloc.stop()
-        return {
-            "n": count,
-            "seconds": elapsed,
-            "rate": count / elapsed,
-            "queries": counter.count,
-            "per1000": counter.count * 1000.0 / count,
-            "tracemalloc": peak,
-            "rss_peak": rss_peak_mb(),
-            "rss_growth": rss_peak_mb() - rss_peak0,
-            "rss_now": rss_now_mb() - rss0,
-        }
+    def expire(self, env):
+        env["clinic.loyalty.expiry"]._cron_expire_points()  # exactly what the nightly job runs
 
     def check(self, account_ids):
         with self.registry.cursor() as cr:
@@ -139,7 +108,7 @@ def main():
         started = time.perf_counter()
         ids = bench.make_accounts(count)
         print(f"  fixture: {count:,} accounts x 3 lots in {time.perf_counter() - started:.1f} s", flush=True)
-        result = bench.measure(count, trace=trace)
+        result = bench.measure(bench.expire, count, trace=trace)
         bench.check(ids)
         rows.append(("expiry (traced)" if trace else "expiry", result))
         label = "expiry under tracemalloc" if trace else "expiry"

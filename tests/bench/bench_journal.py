@@ -20,22 +20,18 @@ import sys
 import time
 from datetime import date, timedelta
 
+from harness import BenchHarness  # noqa: E402
 from targets import print_targets  # noqa: E402
 
 TARGET_SECONDS_100K = 10.0
 POINT_VALUE = 0.05
 
 
-class Bench:
+class Bench(BenchHarness):
     def __init__(self, registry, accounts):
         self.registry = registry
         self.account_count = accounts
         self.runs = 0
-
-    def env(self, cr):
-        from odoo import SUPERUSER_ID, api
-
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
 
     def prepare(self):
         """A clinic with a chart of accounts, a point value, and the accounts."""

@@ -21,6 +21,7 @@ import sys
 import time
 import uuid
 
+from harness import BenchHarness  # noqa: E402
 from targets import print_targets  # noqa: E402
 
 TARGET_SECONDS_100K = 60.0
@@ -30,15 +31,10 @@ POINTS_PER_ORDER = 5  # 50.00 at 10.00 a point
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
-class PosBench:
+class PosBench(BenchHarness):
     def __init__(self, registry, partners):
         self.registry = registry
         self.partner_count = partners
-
-    def env(self, cr):
-        from odoo import SUPERUSER_ID, api
-
-        return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_notrack": True})
 
     def prepare(self):
         """A clinic in On with a shop, its clients and one real paid order."""
