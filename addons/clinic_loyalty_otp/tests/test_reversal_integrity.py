@@ -1,0 +1,127 @@
+"""A points payment used twice, tried by a Billing user (base.group_user +
+Contact Creation + Billing): Reverse Entry on the payment gives the points
+back; the reversal reversed, reset, unmatched or re-matched must not pay the
+invoice again while the client keeps the points, and nothing else is posted
+on the "Loyalty points payments" journal."""
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .test_invoice_points_payment import InvoicePointsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPointsPaymentReversalIntegrity(InvoicePointsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing = cls._new_user(
+            "otp_billing_clerk",
+            "employee",
+            cls.company,
+            "base.group_partner_manager",
+            "account.group_account_invoice",
+        )
+
+    def reverse(self, move, user=None):
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(user or self.billing)
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"journal_id": move.journal_id.id, "reason": "booked by mistake"})
+        )
+        wizard.refund_moves()
+        return wizard.new_move_ids
+
+    def receivable(self, move):
+        return move.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+
+    def paid_and_reversed(self):
+        payment = self.pay(30.0)
+        self.assertEqual((self.balance(), self.invoice.payment_state), (800, "partial"))
+        reversal = self.reverse(payment.move_id)
+        self.assertEqual((self.balance(), self.invoice.payment_state), (1100, "not_paid"))
+        return payment, reversal
+
+    def assert_nothing_paid_twice(self):
+        self.env.invalidate_all()
+        self.assertEqual(self.invoice.payment_state, "not_paid", "the points payment pays nothing any more")
+        self.assertEqual(self.invoice.amount_residual, 100.0)
+        self.assertEqual(self.balance(), 1100, "the client has the points back")
+
+    def test_reversal_of_the_reversal_refused(self):
+        payment, reversal = self.paid_and_reversed()
+        with self.assertRaisesRegex(UserError, "reversed once"):
+            self.reverse(reversal)
+        self.assertFalse(reversal.reversal_move_ids.filtered(lambda m: m.state == "posted"))
+        # the payment's line is still matched with its reversal: nothing to re-match
+        self.assertTrue(self.receivable(payment.move_id).reconciled)
+        self.assert_nothing_paid_twice()
+
+    def test_payment_reversed_twice_refused(self):
+        payment, _reversal = self.paid_and_reversed()
+        with self.assertRaisesRegex(UserError, "reversed once"):
+            self.reverse(payment.move_id)
+        self.assert_nothing_paid_twice()
+
+    def test_reversal_reset_refused(self):
+        _payment, reversal = self.paid_and_reversed()
+        with self.assertRaisesRegex(UserError, "final"):
+            reversal.with_user(self.billing).button_draft()
+        self.assertEqual(reversal.state, "posted")
+        self.assert_nothing_paid_twice()
+
+    def test_unmatched_payment_cannot_pay_the_invoice_again(self):
+        payment, _reversal = self.paid_and_reversed()
+        line = self.receivable(payment.move_id).with_user(self.billing)
+        line.remove_move_reconcile()
+        self.assertFalse(line.reconciled)
+        with self.assertRaisesRegex(UserError, "back with the client"):
+            self.invoice.with_user(self.billing).js_assign_outstanding_line(line.id)
+        with self.assertRaisesRegex(UserError, "back with the client"):
+            (line | self.receivable(self.invoice).with_user(self.billing)).reconcile()
+        self.assert_nothing_paid_twice()
+
+    def test_reset_payment_cannot_pay_the_invoice_again(self):
+        payment = self.pay(30.0)
+        payment.move_id.with_user(self.billing).button_draft()
+        self.assertEqual(self.balance(), 1100)
+        with self.assertRaisesRegex(UserError, "made from the invoice"):
+            payment.move_id.with_user(self.billing).action_post()
+        self.assert_nothing_paid_twice()
+
+    def test_no_other_entry_on_the_points_journal(self):
+        """A hand-made entry on the points journal (Dr liability, Cr the
+        client's receivable) would pay the invoice without spending points."""
+        receivable = self.receivable(self.invoice).account_id
+        move = (
+            self.env["account.move"]
+            .with_user(self.billing)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": self.journal.id,
+                    "line_ids": [
+                        Command.create({"account_id": self.liability.id, "debit": 100.0}),
+                        Command.create(
+                            {"account_id": receivable.id, "credit": 100.0, "partner_id": self.client.id}
+                        ),
+                    ],
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "cannot be posted"):
+            move.action_post()
+        self.assertEqual(move.state, "draft")
+        self.assertEqual(self.invoice.payment_state, "not_paid")
+        self.assertEqual(self.balance(), 1100)
+
+    def test_points_payment_and_its_reversal_still_work(self):
+        """Odoo's own flows are untouched: paying with points, cash for the
+        rest, and a cash payment reversed and paid again."""
+        self.pay(30.0)
+        cash = self.company_data["default_journal_bank"]
+        self.wizard(70.0, user=self.env.user, journal=cash).action_create_payments()
+        self.assertEqual(self.invoice.payment_state, "paid")
+        self.assertEqual(self.balance(), 800)
