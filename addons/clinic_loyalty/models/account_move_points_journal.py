@@ -95,8 +95,22 @@ class AccountMoveLine(models.Model):
             else:
                 payments = move._loyalty_points_payments()
                 entries = payments[:1]._loyalty_entries() if len(payments) == 1 else False
-                if not entries or sum(entries.mapped("points")) < 0:
-                    continue  # its points are spent: it pays its invoice
+                if not entries:
+                    continue
+                if sum(entries.mapped("points")) < 0:
+                    # Its points are spent: it pays customer invoices, or is
+                    # reversed (the points come back), never paid out.
+                    others = self.move_id - move - move.reversal_move_ids
+                    if others.filtered(lambda m: m.move_type != "out_invoice"):
+                        raise UserError(
+                            _(
+                                "%(payment)s was paid with loyalty points: it pays customer invoices only. "
+                                "To give the points back, reverse it (Reverse Entry); they never go back as "
+                                "money.",
+                                payment=move.display_name,
+                            )
+                        )
+                    continue
                 payment_move = move
             allowed = payment_move | payment_move.reversal_move_ids
             if self.move_id - allowed:

@@ -125,3 +125,118 @@ class TestPointsPaymentReversalIntegrity(InvoicePointsCommon):
         self.wizard(70.0, user=self.env.user, journal=cash).action_create_payments()
         self.assertEqual(self.invoice.payment_state, "paid")
         self.assertEqual(self.balance(), 800)
+
+
+@tagged("post_install", "-at_install")
+class TestCreditNotePaidOutInCash(InvoicePointsCommon):
+    """An invoice paid 30.00 with points and 70.00 in cash, credited by a
+    Billing user: at most 70.00 goes back as money, the 30.00 as points."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing = cls._new_user(
+            "otp_billing_refunds",
+            "employee",
+            cls.company,
+            "base.group_partner_manager",
+            "account.group_account_invoice",
+        )
+        cls.cash = cls.company_data["default_journal_cash"]
+
+    def setUp(self):
+        super().setUp()
+        self.points_payment = self.pay(30.0)
+        self.wizard(70.0, user=self.billing, journal=self.cash).action_create_payments()
+        self.assertEqual((self.invoice.payment_state, self.balance()), ("paid", 800))
+
+    def credit_note(self):
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=self.invoice.ids)
+            .create({"journal_id": self.invoice.journal_id.id, "reason": "returned"})
+        )
+        wizard.refund_moves()
+        credit_note = wizard.new_move_ids.with_user(self.billing)
+        credit_note.action_post()
+        return credit_note
+
+    def pay_out(self, credit_note, amount):
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=credit_note.ids)
+            .create({"journal_id": self.cash.id, "amount": amount})
+        )
+        with self.env.cr.savepoint():
+            wizard.action_create_payments()
+
+    def reverse_points_payment(self):
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=self.points_payment.move_id.ids)
+            .create({"journal_id": self.journal.id, "reason": "points back"})
+        )
+        wizard.refund_moves()
+
+    def receivable(self, move):
+        return move.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+
+    def test_credit_paid_out_wholly_in_cash_refused(self):
+        credit_note = self.credit_note()
+        with self.assertRaisesRegex(UserError, "pay back at most 70.0 another way"):
+            self.pay_out(credit_note, 100.0)
+        self.env.invalidate_all()
+        self.assertEqual(credit_note.amount_residual, 100.0, "nothing paid out")
+        # the money part in money, the points part as points
+        self.pay_out(credit_note, 70.0)
+        self.reverse_points_payment()
+        self.assertEqual(self.balance(), 1100, "the points came back")
+        self.assertEqual(self.invoice.amount_residual, 30.0)
+        self.invoice.with_user(self.billing).js_assign_outstanding_line(self.receivable(credit_note).id)
+        self.assertEqual((self.invoice.payment_state, credit_note.payment_state), ("paid", "paid"))
+        self.assertEqual(self.balance(), 1100)
+
+    def test_points_given_back_first_then_credit_paid_out_in_cash_refused(self):
+        self.reverse_points_payment()
+        self.assertEqual(self.balance(), 1100)
+        credit_note = self.credit_note()
+        # Odoo matches the credit note with what is left to pay on the invoice
+        self.assertEqual((self.invoice.amount_residual, credit_note.amount_residual), (0.0, 70.0))
+        self.pay_out(credit_note, 70.0)
+        # unmatched from the invoice, that 30.00 would go out in cash too
+        partial = self.receivable(credit_note).matched_debit_ids.filtered(
+            lambda p: p.debit_move_id.move_id == self.invoice
+        )
+        self.assertEqual(partial.amount, 30.0)
+        partial.with_user(self.billing).unlink()
+        with self.assertRaisesRegex(UserError, "pay back at most 70.0 another way"):
+            self.pay_out(credit_note, 30.0)
+        self.env.invalidate_all()
+        self.assertEqual(credit_note.amount_residual, 30.0, "nothing more paid out")
+        self.assertEqual(self.balance(), 1100)
+
+    def test_points_payment_never_paid_out_in_cash(self):
+        """Unmatched from its invoice, the points payment's credit is not
+        matched with money going out (an outbound cash payment)."""
+        self.receivable(self.invoice).with_user(self.billing).remove_move_reconcile()
+        outbound = (
+            self.env["account.payment"]
+            .with_user(self.billing)
+            .create(
+                {
+                    "payment_type": "outbound",
+                    "partner_type": "customer",
+                    "partner_id": self.client.id,
+                    "amount": 30.0,
+                    "journal_id": self.cash.id,
+                }
+            )
+        )
+        outbound.action_post()
+        lines = self.receivable(outbound.move_id) | self.receivable(self.points_payment.move_id)
+        with self.assertRaisesRegex(UserError, "pays customer invoices only"):
+            lines.with_user(self.billing).reconcile()
+        self.assertEqual(self.balance(), 800)
