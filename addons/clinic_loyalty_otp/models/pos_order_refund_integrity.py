@@ -26,17 +26,19 @@ class PosOrder(models.Model):
             if vals.get("state") in PAID_STATES
             else self.browse()
         )
-        res = super().write(vals)
+        # Checked before the state is written: Odoo's ``_process_saved_order``
+        # logs and swallows what refuses ``action_pos_order_paid``.
         becoming_paid._loyalty_check_returns()
-        return res
+        return super().write(vals)
 
     @api.model
     def _process_order(self, order, existing_order):
         # Odoo logs and swallows what refuses ``action_pos_order_paid``: check
         # the recorded order again, so a refused return records nothing.
+        paid = order.get("state") in PAID_STATES
         order_id = super()._process_order(order, existing_order)
         pos_order = self.browse(order_id)
-        if pos_order.state in PAID_STATES:
+        if paid or pos_order.state in PAID_STATES:
             pos_order._loyalty_check_returns()
         return order_id
 

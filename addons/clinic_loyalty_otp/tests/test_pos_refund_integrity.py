@@ -214,3 +214,56 @@ class TestPosRefundIntegrity(OtpPosCommon):
             str(uuid4()), self.client, [(self.cash_method, -50.0, None)], qty=-1, refunded_line=order.lines
         )
         self.assertRefused(half_cash, "at most 44.0 another way")
+
+    def test_points_share_refunded_in_cash_over_rpc_refused(self):
+        """The refund made and paid by RPC calls (``_refund``, ``add_payment``,
+        ``action_pos_order_paid``): refused, the refund stays unpaid."""
+        order = self.points_order()
+        refund = order.with_user(self.cashier_pos)._refund()
+        self.assertEqual(refund.amount_total, -50.0)
+        refund.add_payment(
+            {
+                "pos_order_id": refund.id,
+                "amount": -50.0,
+                "payment_method_id": self.cash_method.id,
+                "name": "cash back",
+            }
+        )
+        with self.assertRaisesRegex(UserError, "paid with loyalty points on"):
+            refund.action_pos_order_paid()
+        self.assertEqual(refund.state, "draft", "not paid out")
+        self.assertEqual(self.balance(), 60)
+
+    def test_invoiced_order_paid_with_points_credited_pays_back_the_cash_only(self):
+        uid = str(uuid4())
+        challenge_id = self.pos_code(uid)
+        payload = self.payload(
+            uid,
+            self.client,
+            [(self.loyalty_method, 12.0, f"OTP-{challenge_id}"), (self.cash_method, 38.0, None)],
+        )
+        payload["to_invoice"] = True
+        invoice = self.sync(payload, user=self.pos_user).account_move
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "returned"})
+        )
+        wizard.refund_moves()
+        credit_note = wizard.new_move_ids.with_user(self.billing)
+        credit_note.action_post()
+        cash = self.company_data["default_journal_cash"]
+
+        def pay_out(amount):
+            self.env["account.payment.register"].with_user(self.billing).with_context(
+                active_model="account.move", active_ids=credit_note.ids
+            ).create({"journal_id": cash.id, "amount": amount}).action_create_payments()
+
+        with self.assertRaisesRegex(UserError, "pay back at most 38.0 another way"), self.env.cr.savepoint():
+            pay_out(50.0)
+        self.env.invalidate_all()
+        self.assertEqual(credit_note.amount_residual, 50.0)
+        pay_out(38.0)
+        self.assertEqual(credit_note.amount_residual, 12.0, "the points share is not paid out in cash")
