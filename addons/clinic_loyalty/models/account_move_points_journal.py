@@ -62,9 +62,22 @@ class AccountMove(models.Model):
         return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
 
     def _post(self, soft=True):
+        reversals = self.browse()
         if not BOOKED_ELSEWHERE.get():
-            self.filtered(lambda m: m.state == "draft")._loyalty_check_points_journal_post()
-        return super()._post(soft=soft)
+            drafts = self.filtered(lambda m: m.state == "draft")
+            drafts._loyalty_check_points_journal_post()
+            reversals = drafts._loyalty_on_points_journal().filtered(
+                lambda m: m._loyalty_is_points_reversal()
+            )
+        posted = super()._post(soft=soft)
+        # "Reverse Entry" on a points payment's entry unpays the invoice: the
+        # points come back, with their expiry dates, when the reversal is
+        # posted (once: a later reset finds nothing left to give back).
+        for payment in reversals.filtered(
+            lambda m: m.state == "posted"
+        ).reversed_entry_id._loyalty_points_payments():
+            payment._loyalty_give_back()
+        return posted
 
     def button_draft(self):
         reversals = self.filtered(lambda m: m.state == "posted")._loyalty_on_points_journal()

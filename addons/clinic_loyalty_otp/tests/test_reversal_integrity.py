@@ -4,7 +4,9 @@ back; the reversal reversed, reset, unmatched or re-matched must not pay the
 invoice again while the client keeps the points, and nothing else is posted
 on the "Loyalty points payments" journal."""
 
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -240,3 +242,51 @@ class TestCreditNotePaidOutInCash(InvoicePointsCommon):
         with self.assertRaisesRegex(UserError, "pays customer invoices only"):
             lines.with_user(self.billing).reconcile()
         self.assertEqual(self.balance(), 800)
+
+
+@tagged("post_install", "-at_install")
+class TestPointsPaymentReversedLater(InvoicePointsCommon):
+    """Reverse Entry dated tomorrow makes a draft reversal (posted on its
+    date): the points come back when it is posted, not before, so deleting
+    the draft cannot leave the invoice paid and the points with the client."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing = cls._new_user(
+            "otp_billing_later",
+            "employee",
+            cls.company,
+            "base.group_partner_manager",
+            "account.group_account_invoice",
+        )
+
+    def test_points_back_only_when_the_reversal_is_posted(self):
+        payment = self.pay(30.0)
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=payment.move_id.ids)
+            .create(
+                {
+                    "journal_id": self.journal.id,
+                    "reason": "later",
+                    "date": fields.Date.today() + timedelta(days=1),
+                }
+            )
+        )
+        wizard.refund_moves()
+        reversal = wizard.new_move_ids.with_user(self.billing)
+        self.assertEqual((reversal.state, reversal.auto_post), ("draft", "at_date"))
+        self.assertEqual((self.balance(), self.invoice.payment_state), (800, "partial"), "not yet")
+        reversal.unlink()
+        self.assertEqual((self.balance(), self.invoice.payment_state), (800, "partial"))
+        # reversed again, and this time posted: the points come back once
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_user(self.billing)
+            .with_context(active_model="account.move", active_ids=payment.move_id.ids)
+            .create({"journal_id": self.journal.id, "reason": "now"})
+        )
+        wizard.refund_moves()
+        self.assertEqual((self.balance(), self.invoice.payment_state), (1100, "not_paid"))
