@@ -53,9 +53,13 @@ class PosOrder(models.Model):
         self.ensure_one()
         if self.partner_id:
             return
+        rounding = self.currency_id.rounding
         for line in self.lines:
+            negative = float_compare(line.qty, 0.0, precision_digits=5) < 0 or (
+                float_compare(line.price_subtotal, 0.0, precision_rounding=rounding) < 0
+            )
             if (
-                float_compare(line.qty, 0.0, precision_digits=5) < 0
+                negative
                 and not line.refunded_orderline_id
                 and line.product_id.product_tmpl_id.with_company(self.company_id).sudo().loyalty_eligible
             ):

@@ -75,6 +75,13 @@ class TestPosRefundIntegrity(OtpPosCommon):
         self.Accrual._run_accrual()
         self.assertEqual(self.balance(), 105)
 
+    def test_anonymous_negative_price_refused(self):
+        payload = self.payload(str(uuid4()), False, [(self.cash_method, -50.0, None)])
+        line = payload["lines"][0][2]
+        line.update({"price_unit": -50.0, "price_subtotal": -50.0, "price_subtotal_incl": -50.0})
+        payload["amount_total"] = -50.0
+        self.assertRefused(payload, "without the order it was bought on or the client")
+
     def test_anonymous_return_of_an_item_that_earns_nothing_accepted(self):
         self.grooming.product_tmpl_id.with_company(self.company).loyalty_eligible = False
         self.assertEqual(self.sync(self.unlinked_return(False)).state, "paid")
