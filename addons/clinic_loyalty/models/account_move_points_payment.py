@@ -28,12 +28,6 @@ class AccountMove(models.Model):
             payment._loyalty_give_back()
         return res
 
-    def _reverse_moves(self, default_values_list=None, cancel=False):
-        # "Reverse Entry" on a points payment's entry unpays the invoice: the
-        # points come back as when the entry is reset (once: a later reset
-        # finds nothing left to give back).
-        payments = self.filtered(lambda m: m.state == "posted")._loyalty_points_payments()
-        reverses = super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
-        for payment in payments:
-            payment._loyalty_give_back()
-        return reverses
+    # "Reverse Entry" on a points payment's entry gives the points back when
+    # the reversal is posted, not before (a reversal dated later is a draft
+    # that could be deleted): see ``account_move_points_journal.py``.

@@ -135,6 +135,7 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
                     }
                 )
             doc_updates.append((row.id, target_c / 100.0, points + diff, seq))
+        self._add_restores(model, company, entries)
         Account._post_entries(entries, carry={a: c / 100.0 for a, c in carry.items()})
         doc_ids, counted, doc_points, seqs = (list(column) for column in zip(*doc_updates, strict=True))
         self.env.cr.execute(
@@ -156,6 +157,24 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         )
         source.invalidate_model(["loyalty_synced", "loyalty_counted_amount", "loyalty_points", "loyalty_seq"])
         return len(rows), rows[-1].id
+
+    @api.model
+    def _add_restores(self, model, company, entries):
+        """Points a document earns again after it gave them back (a credit
+        note reset and cancelled, a payment removed then made again) come back
+        with the expiry dates they had: its new positive entry restores the
+        document's earlier takings, never a new lot with a full new life."""
+        again = {e["res_id"]: e for e in entries if e["points"] > 0 and not e["key"].endswith(":1")}
+        if not again:
+            return
+        self.env.cr.execute(
+            """SELECT res_id, array_agg(key ORDER BY id) FROM clinic_loyalty_entry
+                WHERE company_id = %s AND res_model = %s AND res_id = ANY(%s) AND points < 0
+                GROUP BY res_id""",
+            [company.id, model, list(again)],
+        )
+        for res_id, keys in self.env.cr.fetchall():
+            again[res_id]["restores"] = keys
 
     @api.model
     def _accounts_for(self, model, company, rows):

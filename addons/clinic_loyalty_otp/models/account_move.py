@@ -7,7 +7,8 @@ class AccountMove(models.Model):
     orders already earned points before it was invoiced, and never on what
     was paid with loyalty points at the counter. A credit note of its own
     issued for a POS refund takes nothing back itself: the refund lines take
-    back from the order they refund (``pos_order_spend_source.py``)."""
+    back from the order they refund (``pos_order_spend_source.py``); one of
+    a return that names no original order takes back from its client."""
 
     _inherit = "account.move"
 
@@ -17,13 +18,17 @@ class AccountMove(models.Model):
         return SQL(
             """
             SELECT r.id, r.partner_id, r.name, r.basis,
-                   CASE WHEN pos.earned OR (pos.linked AND r.target < 0) THEN 0
+                   CASE WHEN pos.earned OR (pos.linked AND r.target < 0 AND NOT pos.unlinked_return) THEN 0
                         ELSE r.target * COALESCE(pos.share, 1) END AS target,
                    r.counted, r.points, r.seq
               FROM (%(rows)s) r
               LEFT JOIN LATERAL (
                     SELECT bool_or(o.loyalty_seq > 0) AS earned, bool_or(TRUE) AS linked,
-                           MIN(%(share)s) AS share
+                           MIN(%(share)s) AS share,
+                           -- a return that names no original order takes back here
+                           bool_or(EXISTS (SELECT 1 FROM pos_order_line l
+                                            WHERE l.order_id = o.id AND l.qty < 0
+                                              AND l.refunded_orderline_id IS NULL)) AS unlinked_return
                       FROM pos_order o WHERE o.account_move = r.id
               ) pos ON TRUE
              ORDER BY r.id
