@@ -24,3 +24,4 @@ from . import loyalty_entry_pos_source
 from . import res_partner_pos
 from . import res_company_pos
 from . import product_product_pos
+from . import loyalty_signal
