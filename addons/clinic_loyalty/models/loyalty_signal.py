@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from psycopg2.extras import execute_values
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -98,8 +98,8 @@ class ClinicLoyaltySignal(models.Model):
     # ------------------------------------------------------------------
     def _check_reviewer(self):
         if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
-            raise AccessError(_("Only a Loyalty Manager reviews staff signals."))
-        self.check_access("write")
+            raise AccessError(self.env._("Only a Loyalty Manager reviews staff signals."))
+        self.check_access("read")
 
     def action_confirm(self):
         self._check_reviewer()
@@ -110,7 +110,7 @@ class ClinicLoyaltySignal(models.Model):
         self._check_reviewer()
         reason = (reason or "").strip()
         if not reason:
-            raise UserError(_("Say why the signal is dismissed: the reason is kept with it."))
+            raise UserError(self.env._("Say why the signal is dismissed: the reason is kept with it."))
         self.sudo().write({"state": "dismissed", "dismiss_reason": reason, "reviewed_by_id": self.env.uid})
         return True
 
@@ -148,14 +148,14 @@ class ClinicLoyaltySignal(models.Model):
         """On demand (Staff signals → Review now): the review of the clinics
         the manager works at."""
         if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
-            raise AccessError(_("Only a Loyalty Manager runs the staff review."))
+            raise AccessError(self.env._("Only a Loyalty Manager runs the staff review."))
         created = self.sudo()._signal_compute(self.env.companies)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "info",
-                "message": _("Staff review done: %(count)s new signal(s).", count=len(created)),
+                "message": self.env._("Staff review done: %(count)s new signal(s).", count=len(created)),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
@@ -231,7 +231,8 @@ class ClinicLoyaltySignal(models.Model):
         if links:
             execute_values(
                 self.env.cr._obj,
-                "INSERT INTO clinic_loyalty_signal_entry_rel (signal_id, entry_id) VALUES %s ON CONFLICT DO NOTHING",
+                """INSERT INTO clinic_loyalty_signal_entry_rel (signal_id, entry_id) VALUES %s
+                   ON CONFLICT DO NOTHING""",
                 links,
                 page_size=5000,
             )
@@ -287,9 +288,11 @@ class ClinicLoyaltySignal(models.Model):
                 **self._signal_documents(r["models"], r["res_ids"]),
                 "date": r["date"],
                 "name": (
-                    _("%(points)s points earned in %(month)s on the staff member's own contact.", **r)
+                    self.env._(
+                        "%(points)s points earned in %(month)s on the staff member's own contact.", **r
+                    )
                     if r["own"]
-                    else _(
+                    else self.env._(
                         "%(points)s points earned in %(month)s on a contact sharing a phone number or "
                         "an email with the staff member.",
                         **r,
@@ -345,7 +348,7 @@ class ClinicLoyaltySignal(models.Model):
                 "points": r["points"],
                 "entry_ids": r["entry_ids"],
                 "date": r["date"],
-                "name": _(
+                "name": self.env._(
                     "%(points)s points added by hand in %(month)s (%(n)s adjustments); the other staff "
                     "members added %(peers)s on average.",
                     points=r["points"],
@@ -386,7 +389,7 @@ class ClinicLoyaltySignal(models.Model):
                 "points": r["points"],
                 "entry_ids": r["entry_ids"],
                 "date": r["date"],
-                "name": _(
+                "name": self.env._(
                     "%(n)s adjustments (%(points)s points) by hand to the same client in %(month)s.", **r
                 ),
             }
@@ -427,7 +430,9 @@ class ClinicLoyaltySignal(models.Model):
                 "entry_ids": [r["id"], *r["refund_ids"]],
                 **self._signal_documents(r["models"], r["res_ids"]),
                 "date": r["date"],
-                "name": _("%(points)s points given back by hand after a refund took the client's points.", **r),
+                "name": self.env._(
+                    "%(points)s points given back by hand after a refund took the client's points.", **r
+                ),
             }
             for r in rows
         ]
@@ -471,7 +476,7 @@ class ClinicLoyaltySignal(models.Model):
                 "res_model": "account.move",
                 "res_ids": [r["move_id"]],
                 "date": r["date"],
-                "name": _(
+                "name": self.env._(
                     "%(points)s points stand on %(move_name)s, which is not paid (%(payment_state)s).", **r
                 ),
             }
@@ -532,7 +537,7 @@ class ClinicLoyaltySignal(models.Model):
                 "entry_ids": [r["id"]],
                 **self._signal_documents([r["res_model"]], [r["res_id"]]),
                 "date": r["date"],
-                "name": _(
+                "name": self.env._(
                     "%(points)s points spent on %(date)s with no sale and no visit of the client that day.",
                     **r,
                 ),
@@ -575,7 +580,11 @@ class ClinicLoyaltySignal(models.Model):
                         "res_id": mine[0].id,
                         "activity_type_id": activity_type.id,
                         "user_id": manager.id,
-                        "summary": _("%(count)s new staff signal(s) at %(clinic)s", count=len(mine), clinic=company.name),
+                        "summary": self.env._(
+                            "%(count)s new staff signal(s) at %(clinic)s",
+                            count=len(mine),
+                            clinic=company.name,
+                        ),
                         "note": "<br/>".join(f"{label}: {n}" for label, n in sorted(counts.items())),
                     }
                 )

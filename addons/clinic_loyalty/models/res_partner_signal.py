@@ -1,6 +1,6 @@
 # The staff signals badge on a client (one idea per file).
 # pylint: disable=consider-merging-classes-inherited
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -12,6 +12,7 @@ class ResPartner(models.Model):
         groups="clinic_loyalty.group_loyalty_manager",
     )
 
+    @api.depends_context("uid")
     def _compute_loyalty_signal_count(self):
         counts = dict(
             self.env["clinic.loyalty.signal"]._read_group(

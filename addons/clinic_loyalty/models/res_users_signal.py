@@ -1,6 +1,6 @@
 # The staff signals badge on a user (one idea per file).
 # pylint: disable=consider-merging-classes-inherited
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -12,6 +12,7 @@ class ResUsers(models.Model):
         groups="clinic_loyalty.group_loyalty_manager",
     )
 
+    @api.depends_context("uid")
     def _compute_loyalty_signal_count(self):
         # Counted under the reader's rights: a manager never counts their own.
         counts = dict(

@@ -18,3 +18,5 @@ from . import test_accounting_daily_move
 from . import test_accounting_settings
 from . import test_accounting_settings_http
 from . import test_accrual_status_periods
+from . import test_signal
+from . import test_adjustment_approval

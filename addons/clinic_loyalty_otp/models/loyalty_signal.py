@@ -2,7 +2,7 @@
 kind reads this addon's own data (orders, refunds, codes, numbers for codes)
 and feeds the one review of ``clinic.loyalty.signal``."""
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.clinic_loyalty.models.loyalty_signal import STAFF_CTE, _digits9
@@ -68,7 +68,7 @@ class ClinicLoyaltySignal(models.Model):
                 "points": r["balance"],
                 "res_model": "clinic.loyalty.account",
                 "res_ids": [r["account_id"]],
-                "name": _(
+                "name": self.env._(
                     "The client's number for codes (%(otp_phone)s) is the staff member's phone: their codes "
                     "reach the staff member.",
                     **r,
@@ -117,7 +117,7 @@ class ClinicLoyaltySignal(models.Model):
                 "res_model": "clinic.loyalty.otp.challenge",
                 "res_ids": r["challenge_ids"],
                 "date": r["date"],
-                "name": _(
+                "name": self.env._(
                     "The number for codes was changed to %(phone)s on %(date)s, then codes were verified on "
                     "it for %(points)s points within days.",
                     **r,
@@ -165,7 +165,9 @@ class ClinicLoyaltySignal(models.Model):
                 "res_model": "pos.order",
                 "res_ids": r["refund_ids"],
                 "date": r["date"],
-                "name": _("%(n)s refunds or returns in %(month)s of sales that earned %(points)s points.", **r),
+                "name": self.env._(
+                    "%(n)s refunds or returns in %(month)s of sales that earned %(points)s points.", **r
+                ),
             }
             for r in rows
         ]
@@ -210,7 +212,7 @@ class ClinicLoyaltySignal(models.Model):
                 "res_model": "clinic.loyalty.otp.challenge",
                 "res_ids": r["challenge_ids"],
                 "date": r["date"],
-                "name": _(
+                "name": self.env._(
                     "%(unverified)s codes requested and never verified, %(wrong)s wrong codes in %(month)s.",
                     **r,
                 ),
@@ -266,7 +268,7 @@ class ClinicLoyaltySignal(models.Model):
                 "points": r["points"],
                 "res_model": "pos.order",
                 "res_ids": r["order_ids"],
-                "name": _(
+                "name": self.env._(
                     "%(n)s of the client's %(total)s orders in %(month)s went to this cashier, who takes "
                     "%(pct)s%% of the clinic's orders.",
                     n=r["n"],
@@ -313,10 +315,10 @@ class ClinicLoyaltySignal(models.Model):
                 "res_model": "pos.order",
                 "res_ids": [r["id"]],
                 "date": r["date"],
-                "name": _(
+                "name": self.env._(
                     "The client was set on %(order)s after it was paid; confirmed by %(confirmed)s.",
                     order=r["name"],
-                    confirmed=names.get(r["confirmed_id"]) or _("nobody"),
+                    confirmed=names.get(r["confirmed_id"]) or self.env._("nobody"),
                 ),
             }
             for r in rows
