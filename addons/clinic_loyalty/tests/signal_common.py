@@ -56,8 +56,8 @@ class SignalMonthCommon(ClinicLoyaltyCommon):
                 for i in range(40)
             ]
         )
-        # An honest staff member's spouse: shares her phone, buys a little.
-        cls.spouse = Partner.create({"name": "Spouse of Honest 0", "phone": "0470 00 00 00"})
+        # An honest staff member's spouse: shares her email, buys a little.
+        cls.spouse = Partner.create({"name": "Spouse of Honest 0", "email": "Honest0@clinic.example"})
         partners = cls.clients | cls.spouse | cls.honest.partner_id | cls.dave.partner_id
         pairs = [(p.id, cls.clinic.id) for p in partners]
         ids = cls.Account._get_or_create(pairs)

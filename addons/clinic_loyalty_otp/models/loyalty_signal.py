@@ -7,6 +7,8 @@ from odoo.tools import SQL
 
 from odoo.addons.clinic_loyalty.models.loyalty_signal import STAFF_CTE, _digits9
 
+from .loyalty_account_code_number import PHONE_CHANGE_HOLD
+
 POS_KINDS = [
     ("number_staff", "Number for codes of a staff member"),
     ("number_changed", "Number for codes changed, then used"),
@@ -80,37 +82,37 @@ class ClinicLoyaltySignal(models.Model):
     @api.model
     def _signal_find_number_changed(self, company, since, now):
         """A number for codes changed, then a code verified on it within
-        days: per change, the cashiers who used the new number."""
+        days: per change (the hold a change sets dates it), the cashiers who
+        used the new number."""
         rows = self._signal_fetch(
             SQL(
                 """
             WITH changes AS (
-                SELECT t.id AS tracking_id, m.res_id AS account_id, m.date, t.new_value_char AS phone
-                  FROM mail_tracking_value t
-                  JOIN mail_message m ON m.id = t.mail_message_id
-                  JOIN ir_model_fields f ON f.id = t.field_id
-                 WHERE f.model = 'clinic.loyalty.account' AND f.name = 'otp_phone'
-                   AND m.model = 'clinic.loyalty.account' AND m.date >= %(since)s
-                   AND t.old_value_char IS NOT NULL AND t.old_value_char <> ''
+                SELECT a.id AS account_id, a.otp_phone AS phone, a.otp_hold_until - %(hold)s AS date
+                  FROM clinic_loyalty_account a
+                 WHERE a.company_id = %(company)s AND a.otp_hold_until IS NOT NULL
+                   AND a.otp_hold_until - %(hold)s >= %(since)s
             )
-            SELECT ch.tracking_id, c.user_id, c.partner_id, ch.phone, ch.date::date AS date,
+            SELECT ch.account_id, c.user_id, c.partner_id, ch.phone, ch.date::date AS date,
+                   to_char(ch.date, 'YYYY-MM-DD"T"HH24:MI:SS') AS changed_at,
                    SUM(c.points) AS points, array_agg(c.id) AS challenge_ids
               FROM changes ch
               JOIN clinic_loyalty_otp_challenge c
-                ON c.account_id = ch.account_id AND c.company_id = %(company)s
+                ON c.account_id = ch.account_id AND c.company_id = %(company)s AND c.phone = ch.phone
                AND c.state IN ('verified', 'used') AND c.create_date >= ch.date
                AND c.create_date < ch.date + make_interval(days => %(days)s)
-             GROUP BY ch.tracking_id, c.user_id, c.partner_id, ch.phone, ch.date
+             GROUP BY ch.account_id, c.user_id, c.partner_id, ch.phone, ch.date
             """,
                 company=company.id,
                 since=since,
+                hold=PHONE_CHANGE_HOLD,
                 days=company.loyalty_signal_number_days,
             )
         )
         return [
             {
                 "kind": "number_changed",
-                "key": f"number_changed:{r['tracking_id']}:{r['user_id']}",
+                "key": f"number_changed:{r['account_id']}:{r['changed_at']}:{r['user_id']}",
                 "user_id": r["user_id"],
                 "partner_id": r["partner_id"],
                 "points": r["points"],
@@ -288,7 +290,8 @@ class ClinicLoyaltySignal(models.Model):
             SQL(
                 """
             SELECT o.id, o.name, o.partner_id, o.loyalty_partner_late_user_id AS user_id,
-                   o.loyalty_partner_confirmed_user_id AS confirmed_id, o.loyalty_partner_late_date::date AS date,
+                   o.loyalty_partner_confirmed_user_id AS confirmed_id,
+                   o.loyalty_partner_late_date::date AS date,
                    COALESCE(SUM(e.points), 0) AS points, array_remove(array_agg(e.id), NULL) AS entry_ids
               FROM pos_order o
               LEFT JOIN clinic_loyalty_entry e ON e.res_model = 'pos.order' AND e.res_id = o.id
