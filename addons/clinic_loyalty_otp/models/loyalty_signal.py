@@ -130,7 +130,8 @@ class ClinicLoyaltySignal(models.Model):
 
     @api.model
     def _signal_find_pos_refunds(self, company, since, now):
-        """Refunds and returns, per cashier and month, of sales that earned."""
+        """Refunds and returns, per cashier and month, of sales that earned:
+        from the threshold on and well above the clinic's refund rate."""
         rows = self._signal_fetch(
             SQL(
                 """
@@ -142,14 +143,33 @@ class ClinicLoyaltySignal(models.Model):
                  WHERE r.company_id = %(company)s AND r.date_order >= %(since)s AND r.date_order < %(now)s
                    AND r.state IN ('paid', 'done', 'invoiced')
             )
-            SELECT f.user_id, to_char(f.date_order, 'YYYY-MM') AS month, COUNT(DISTINCT f.id) AS n,
-                   array_agg(DISTINCT f.id) AS refund_ids, array_agg(DISTINCT e.id) AS entry_ids,
-                   SUM(e.points) AS points, max(f.date_order)::date AS date
-              FROM refunds f
-              JOIN clinic_loyalty_entry e ON e.res_model = 'pos.order' AND e.res_id = f.original_id
-                                         AND e.company_id = %(company)s AND e.kind = 'accrual'
-             GROUP BY f.user_id, month
-            HAVING COUNT(DISTINCT f.id) >= %(count)s
+            , sales AS (
+                SELECT o.user_id, to_char(o.date_order, 'YYYY-MM') AS month, COUNT(*) AS n
+                  FROM pos_order o
+                 WHERE o.company_id = %(company)s AND o.date_order >= %(since)s AND o.date_order < %(now)s
+                   AND o.state IN ('paid', 'done', 'invoiced') AND o.amount_total > 0
+                 GROUP BY o.user_id, month
+            ), per_cashier AS (
+                SELECT f.user_id, to_char(f.date_order, 'YYYY-MM') AS month, COUNT(DISTINCT f.id) AS n,
+                       array_agg(DISTINCT f.id) AS refund_ids, array_agg(DISTINCT e.id) AS entry_ids,
+                       SUM(e.points) AS points, max(f.date_order)::date AS date
+                  FROM refunds f
+                  JOIN clinic_loyalty_entry e ON e.res_model = 'pos.order' AND e.res_id = f.original_id
+                                             AND e.company_id = %(company)s AND e.kind = 'accrual'
+                 GROUP BY f.user_id, month
+            ), clinic AS (
+                SELECT c.month, SUM(c.n) AS refunds,
+                       (SELECT SUM(s.n) FROM sales s WHERE s.month = c.month) AS sales
+                  FROM per_cashier c GROUP BY c.month
+            )
+            -- Flagged from the threshold on, when also over twice what the cashier's
+            -- sales would give at the clinic's refund rate.
+            SELECT c.*, COALESCE(s.n, 0) AS sales
+              FROM per_cashier c
+              JOIN clinic k ON k.month = c.month
+              LEFT JOIN sales s ON s.user_id = c.user_id AND s.month = c.month
+             WHERE c.n >= %(count)s
+               AND c.n > 2.0 * COALESCE(s.n, 0) * k.refunds / GREATEST(COALESCE(k.sales, 0), 1)
             """,
                 company=company.id,
                 since=since,
@@ -168,7 +188,9 @@ class ClinicLoyaltySignal(models.Model):
                 "res_ids": r["refund_ids"],
                 "date": r["date"],
                 "name": self.env._(
-                    "%(n)s refunds or returns in %(month)s of sales that earned %(points)s points.", **r
+                    "%(n)s refunds or returns in %(month)s of sales that earned %(points)s points; the "
+                    "cashier made %(sales)s sales that month.",
+                    **r,
                 ),
             }
             for r in rows
@@ -229,9 +251,16 @@ class ClinicLoyaltySignal(models.Model):
         rows = self._signal_fetch(
             SQL(
                 """
-            WITH orders AS (
-                SELECT o.id, o.user_id, o.partner_id, to_char(o.date_order, 'YYYY-MM') AS month
+            WITH earned AS (
+                SELECT e.res_id, SUM(e.points) AS points FROM clinic_loyalty_entry e
+                 WHERE e.company_id = %(company)s AND e.res_model = 'pos.order' AND e.kind = 'accrual'
+                   AND e.date >= %(since)s
+                 GROUP BY e.res_id
+            ), orders AS (
+                SELECT o.id, o.user_id, o.partner_id, to_char(o.date_order, 'YYYY-MM') AS month,
+                       COALESCE(a.points, 0) AS points
                   FROM pos_order o
+                  LEFT JOIN earned a ON a.res_id = o.id
                  WHERE o.company_id = %(company)s AND o.date_order >= %(since)s AND o.date_order < %(now)s
                    AND o.state IN ('paid', 'done', 'invoiced') AND o.amount_total > 0
             ), cashier AS (
@@ -241,14 +270,12 @@ class ClinicLoyaltySignal(models.Model):
                 SELECT partner_id, month, COUNT(*) AS n FROM orders
                  WHERE partner_id IS NOT NULL GROUP BY partner_id, month HAVING COUNT(*) >= %(min_orders)s
             ), pair AS (
-                SELECT o.partner_id, o.month, o.user_id, COUNT(*) AS n, array_agg(o.id) AS order_ids
+                SELECT o.partner_id, o.month, o.user_id, COUNT(*) AS n, array_agg(o.id) AS order_ids,
+                       SUM(o.points) AS points
                   FROM orders o JOIN client c ON c.partner_id = o.partner_id AND c.month = o.month
                  GROUP BY o.partner_id, o.month, o.user_id
             )
-            SELECT p.partner_id, p.month, p.user_id, p.n, c.n AS total, k.share, p.order_ids,
-                   (SELECT COALESCE(SUM(e.points), 0) FROM clinic_loyalty_entry e
-                     WHERE e.res_model = 'pos.order' AND e.res_id = ANY(p.order_ids)
-                       AND e.company_id = %(company)s AND e.kind = 'accrual') AS points
+            SELECT p.partner_id, p.month, p.user_id, p.n, c.n AS total, k.share, p.order_ids, p.points
               FROM pair p
               JOIN client c ON c.partner_id = p.partner_id AND c.month = p.month
               JOIN cashier k ON k.user_id = p.user_id AND k.month = p.month
