@@ -72,12 +72,15 @@ class SignalBench(BenchHarness):
                 "na": len(account_ids),
                 "nu": len(users),
             }
-            # Orders: spread over clients and (hashed) cashiers, the last month; 1 in 200 a refund of the previous.
+            # Orders: spread over clients and (hashed) cashiers, the last month; 1 in 200 a
+            # refund of the previous one.
             cr.execute(
-                """INSERT INTO pos_order (name, company_id, session_id, user_id, partner_id, date_order, state,
-                                          amount_tax, amount_total, amount_paid, amount_return)
+                """INSERT INTO pos_order
+                       (name, company_id, session_id, user_id, partner_id, date_order, state,
+                        amount_tax, amount_total, amount_paid, amount_return)
                    SELECT 'SIG-BENCH/' || %(company)s || '/' || g, %(company)s, %(session)s,
-                          (%(users)s::int[])[1 + (hashtext(g::text) & 65535) %% %(nu)s], (%(partners)s::int[])[1 + g %% %(na)s],
+                          (%(users)s::int[])[1 + (hashtext(g::text) & 65535) %% %(nu)s],
+                          (%(partners)s::int[])[1 + g %% %(na)s],
                           now() at time zone 'UTC' - make_interval(mins => (g * 13) %% 43200), 'paid', 0,
                           CASE WHEN g %% 200 = 0 THEN -50 ELSE 50 END,
                           CASE WHEN g %% 200 = 0 THEN -50 ELSE 50 END, 0

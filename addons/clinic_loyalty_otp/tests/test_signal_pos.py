@@ -22,8 +22,8 @@ class TestPosSignals(SignalMonthCommon):
         picking_type = env["stock.picking.type"].search([], limit=1)
         cr.execute(
             SQL(
-                """INSERT INTO pos_config (name, company_id, picking_type_id, iface_tax_included, picking_policy,
-                                           active)
+                """INSERT INTO pos_config
+                       (name, company_id, picking_type_id, iface_tax_included, picking_policy, active)
                    VALUES ('Signals shop', %s, %s, 'total', 'direct', TRUE) RETURNING id""",
                 cls.clinic.id,
                 picking_type.id,
@@ -61,8 +61,8 @@ class TestPosSignals(SignalMonthCommon):
             order_id = cr.fetchone()[0]
             cr.execute(
                 SQL(
-                    """INSERT INTO pos_order_line (order_id, product_id, name, qty, price_unit, price_subtotal,
-                                                   price_subtotal_incl)
+                    """INSERT INTO pos_order_line
+                           (order_id, product_id, name, qty, price_unit, price_subtotal, price_subtotal_incl)
                        VALUES (%s, %s, 'Grooming', %s, 50, %s, %s) RETURNING id""",
                     order_id,
                     cls.product.id,
@@ -223,8 +223,9 @@ class TestPosSignals(SignalMonthCommon):
         absent_day = self.month_start + timedelta(days=17, hours=12)
         self.env.cr.execute(
             SQL(
-                """INSERT INTO pos_order (name, company_id, session_id, user_id, partner_id, date_order, state,
-                                          amount_tax, amount_total, amount_paid, amount_return)
+                """INSERT INTO pos_order
+                       (name, company_id, session_id, user_id, partner_id, date_order, state,
+                        amount_tax, amount_total, amount_paid, amount_return)
                    VALUES ('Visit', %s, %s, %s, %s, %s, 'paid', 0, 10, 10, 0)""",
                 self.clinic.id,
                 self.session_id,
