@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .signal_common import SignalMonthCommon, precision_recall
@@ -106,3 +106,54 @@ class TestStaffSignals(SignalMonthCommon):
         self.assertTrue(self.Signal.search([("company_id", "=", self.clinic.id)]))
         with self.assertRaises(AccessError):
             self.Signal.with_user(self.honest[1]).action_compute_signals()
+
+    def test_nightly_cron_reviews_and_tells_managers(self):
+        cron = self.env.ref("clinic_loyalty.ir_cron_loyalty_signals")
+        accrual = self.env.ref("clinic_loyalty.ir_cron_loyalty_accrual")
+        self.assertGreater(cron.nextcall.time(), accrual.nextcall.time(), "after the accrual")
+        cron.method_direct_trigger()
+        signals = self.Signal.search([("company_id", "=", self.clinic.id)])
+        self.assertIn("staff_earning", signals.mapped("kind"))
+        self.assertTrue(all(s.digest_sent for s in signals))
+        activities = self.env["mail.activity"].sudo().search([("res_model", "=", "clinic.loyalty.signal")])
+        self.assertIn(self.mia, activities.user_id)
+
+    def test_dismiss_wizard_needs_a_reason(self):
+        signal = self._review()[:1].with_user(self.mia)
+        action = signal.action_dismiss_wizard()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.mia)
+            .with_context(action["context"])
+            .create({"reason": "The owner's own cat"})
+        )
+        wizard.action_dismiss()
+        self.assertEqual(signal.state, "dismissed")
+        self.assertEqual(signal.dismiss_reason, "The owner's own cat")
+        with self.assertRaisesRegex(UserError, "why"):
+            self._review().browse(self.Signal.search([("state", "=", "new")], limit=1).ids).with_user(
+                self.mia
+            ).action_dismiss("  ")
+
+    def test_thresholds_on_the_settings_page(self):
+        Settings = self.env["clinic.loyalty.settings"].with_user(self.mia).with_company(self.clinic)
+        page = Settings.create({})
+        self.assertEqual(page.loyalty_signal_staff_points, 150)
+        self.assertEqual(page.loyalty_adjust_approval_threshold, 100)
+        page.write({"loyalty_signal_staff_points": 400, "loyalty_adjust_daily_cap": 50})
+        page.action_save()
+        self.assertEqual(self.clinic.loyalty_signal_staff_points, 400)
+        self.assertEqual(self.clinic.loyalty_adjust_daily_cap, 50)
+        accountant = new_test_user(
+            self.env,
+            "sig_accountant",
+            groups="base.group_user,account.group_account_manager",
+            company_id=self.clinic.id,
+            company_ids=[(6, 0, self.clinic.ids)],
+        )
+        page = self.env["clinic.loyalty.settings"].with_user(accountant).with_company(self.clinic).create({})
+        page.write({"loyalty_signal_staff_points": 1})
+        page.action_save()
+        self.assertEqual(self.clinic.loyalty_signal_staff_points, 400, "accountants do not tune signals")
+        with self.assertRaises(ValidationError):
+            self.clinic.loyalty_signal_cluster_share = 1.5
