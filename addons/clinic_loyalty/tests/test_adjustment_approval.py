@@ -88,3 +88,21 @@ class TestAdjustmentApproval(LoyaltyBuilders, TransactionCase):
         self._adjust(50, user=self.checker)  # another staff member's own cap
         self._adjust(20, operation="remove")  # removing is not capped
         self.assertEqual(self.account.balance, 130)
+
+    def test_other_clinic_manager_cannot_approve(self):
+        other = self.env["res.company"].create({"name": "Other checked clinic"})
+        outsider = self._new_user("mc_outsider", "manager", other)
+        self._adjust(200)
+        request = self.Request.search([("account_id", "=", self.account.id)])
+        self.assertFalse(self.Request.with_user(outsider).search([("id", "=", request.id)]))
+        with self.assertRaises(AccessError):
+            request.with_user(outsider).action_approve()
+        self.assertFalse(self._entries())
+
+    def test_threshold_is_the_clinics(self):
+        self.clinic.loyalty_adjust_approval_threshold = 10
+        self._adjust(11)
+        self.assertFalse(self._entries(), "above the clinic's own threshold: waits")
+        self.clinic.loyalty_adjust_approval_threshold = 1000
+        self._adjust(400)
+        self.assertEqual(self.account.balance, 400)
