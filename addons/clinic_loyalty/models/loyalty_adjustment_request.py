@@ -22,7 +22,12 @@ class ClinicLoyaltyAdjustmentRequest(models.Model):
     reason = fields.Char(required=True, readonly=True)
     requested_by_id = fields.Many2one("res.users", required=True, readonly=True, index=True)
     state = fields.Selection(
-        [("pending", "Waiting for approval"), ("posted", "Posted"), ("refused", "Refused")],
+        [
+            ("pending", "Waiting for approval"),
+            ("posted", "Posted"),
+            ("refused", "Refused"),
+            ("capped", "Over the daily cap"),
+        ],
         required=True,
         readonly=True,
         default="pending",
@@ -30,6 +35,7 @@ class ClinicLoyaltyAdjustmentRequest(models.Model):
     )
     approved_by_id = fields.Many2one("res.users", string="Approved or refused by", readonly=True)
     decision_date = fields.Datetime(readonly=True)
+    decision_note = fields.Char(readonly=True)
     entry_key = fields.Char(readonly=True)
 
     _sql_constraints = [
@@ -45,7 +51,8 @@ class ClinicLoyaltyAdjustmentRequest(models.Model):
     def _request(self, account, delta, reason):
         """Record an adjustment of ``delta`` points on ``account`` asked by
         the current user: posted at once up to the threshold, else waiting.
-        Raises when the daily cap of points added by hand is exceeded."""
+        Over the requester's daily cap of points added by hand, nothing is
+        posted: the attempt is kept as ``capped`` and logged on the account."""
         self._check_manager()
         company = account.company_id
         user = self.env.user
@@ -58,7 +65,7 @@ class ClinicLoyaltyAdjustmentRequest(models.Model):
                 SQL(
                     """SELECT COALESCE(SUM(points), 0) FROM clinic_loyalty_adjustment_request
                         WHERE requested_by_id = %s AND company_id = %s AND points > 0
-                          AND state <> 'refused' AND create_date >= %s""",
+                          AND state NOT IN ('refused', 'capped') AND create_date >= %s""",
                     user.id,
                     company.id,
                     today,
@@ -66,16 +73,30 @@ class ClinicLoyaltyAdjustmentRequest(models.Model):
             )
             added = self.env.cr.fetchone()[0]
             if added + delta > company.loyalty_adjust_daily_cap:
-                raise UserError(
-                    _(
-                        "You have added %(added)s points by hand today at %(clinic)s; the daily cap is "
-                        "%(cap)s. Ask another Loyalty Manager to make this adjustment, or raise the cap in "
-                        "the loyalty settings.",
-                        added=added,
-                        clinic=company.name,
-                        cap=company.loyalty_adjust_daily_cap,
-                    )
+                # Refused, and kept: the attempt is logged on the account.
+                message = _(
+                    "%(user)s has added %(added)s points by hand today at %(clinic)s; the daily cap is "
+                    "%(cap)s: %(points)s more points were refused. Ask another Loyalty Manager to make this "
+                    "adjustment, or raise the cap in the loyalty settings.",
+                    user=user.name,
+                    added=added,
+                    clinic=company.name,
+                    cap=company.loyalty_adjust_daily_cap,
+                    points=delta,
                 )
+                request = self.sudo().create(
+                    {
+                        "account_id": account.id,
+                        "points": delta,
+                        "reason": reason,
+                        "requested_by_id": user.id,
+                        "state": "capped",
+                        "decision_date": fields.Datetime.now(),
+                        "decision_note": message,
+                    }
+                )
+                account.sudo().message_post(body=message)
+                return request.with_env(self.env)
         request = self.sudo().create(
             {"account_id": account.id, "points": delta, "reason": reason, "requested_by_id": user.id}
         )

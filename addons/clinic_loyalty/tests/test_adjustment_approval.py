@@ -82,9 +82,14 @@ class TestAdjustmentApproval(LoyaltyBuilders, TransactionCase):
         self.clinic.loyalty_adjust_daily_cap = 250
         self._adjust(100)
         self._adjust(150)  # waiting: counts towards the cap too
-        with self.assertRaisesRegex(UserError, "daily cap is 250"):
-            self._adjust(1)
+        result = self._adjust(1)
+        self.assertEqual(result["params"]["type"], "danger")
+        self.assertIn("daily cap is 250", result["params"]["message"])
+        capped = self.Request.search([("account_id", "=", self.account.id), ("state", "=", "capped")])
+        self.assertEqual(capped.points, 1)
+        self.assertIn("daily cap is 250", self.account.message_ids[0].body, "the refusal is logged")
         self.assertEqual(self.account.balance, 100)
+        self.assertEqual(len(self._entries()), 1, "nothing posted over the cap")
         self._adjust(50, user=self.checker)  # another staff member's own cap
         self._adjust(20, operation="remove")  # removing is not capped
         self.assertEqual(self.account.balance, 130)

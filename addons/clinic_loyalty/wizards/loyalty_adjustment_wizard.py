@@ -77,6 +77,12 @@ class ClinicLoyaltyAdjustmentWizard(models.TransientModel):
                 )
             )
         request = self.env["clinic.loyalty.adjustment.request"]._request(account, delta, reason)
+        if request.state == "capped":
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"type": "danger", "sticky": True, "message": request.decision_note},
+            }
         if request.state == "pending":
             return {
                 "type": "ir.actions.client",
