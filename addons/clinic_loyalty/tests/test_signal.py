@@ -13,7 +13,7 @@ class TestStaffSignals(SignalMonthCommon):
         found = {(s.kind, s.user_id.id, s.partner_id.id) for s in signals}
         expected = self._expected_core()
         precision, recall = precision_recall(found, expected)
-        print(f"\nstaff signals (core kinds): precision {precision:.2f}, recall {recall:.2f}")
+        print(f"\nstaff signals (core kinds): precision {precision:.2f}, recall {recall:.2f}")  # pylint: disable=print-used
         self.assertEqual(recall, 1.0, f"missed: {expected - found}")
         self.assertEqual(precision, 1.0, f"honest staff flagged: {found - expected}")
         by_kind = {s.kind: s for s in signals}
@@ -124,7 +124,7 @@ class TestStaffSignals(SignalMonthCommon):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.mia)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "The owner's own cat"})
         )
         wizard.action_dismiss()
@@ -157,3 +157,33 @@ class TestStaffSignals(SignalMonthCommon):
         self.assertEqual(self.clinic.loyalty_signal_staff_points, 400, "accountants do not tune signals")
         with self.assertRaises(ValidationError):
             self.clinic.loyalty_signal_cluster_share = 1.5
+
+    def test_screens_of_a_manager(self):
+        Signal = self.Signal.with_user(self.mia)
+        views = Signal.get_views([(False, "list"), (False, "pivot"), (False, "form"), (False, "search")])
+        self.assertIn("kind", views["models"]["clinic.loyalty.signal"]["fields"])
+        admin = self.env.ref("base.user_admin")
+        user_form = (
+            self.env["res.users"]
+            .with_user(admin)
+            .get_views([(self.env.ref("base.view_users_form").id, "form")])
+        )
+        self.assertIn("action_open_loyalty_signals", user_form["views"]["form"]["arch"])
+        partner_form = self.env["res.partner"].with_user(self.mia).get_views([(False, "form")])
+        self.assertIn("action_open_loyalty_signals", partner_form["views"]["form"]["arch"])
+        signals = self._review()
+        action = self.dave.with_user(self.mia).action_open_loyalty_signals()
+        self.assertEqual(Signal.search(action["domain"]), signals.with_user(self.mia))
+        action = self.friend.with_user(self.mia).action_open_loyalty_signals()
+        self.assertEqual(Signal.search(action["domain"]).kind, "adjust_same_client")
+        # On Dave's own contact: the signals about him as staff (a manager without
+        # the Settings right opens contacts, not users).
+        self.assertEqual(self.dave.partner_id.with_user(self.mia).loyalty_signal_count, len(signals))
+        self.assertEqual(self.dave.partner_id.with_user(self.dave).loyalty_signal_count, 0)
+        by_kind = {s.kind: s for s in signals}
+        documents = by_kind["unpaid"].with_user(self.mia).action_open_documents()
+        self.assertEqual(self.env[documents["res_model"]].search(documents["domain"]), self.dave_invoice)
+        entries = by_kind["staff_earning"].with_user(self.mia).action_open_entries()
+        self.assertEqual(len(self.Entry.search(entries["domain"])), 20)
+        groups = Signal.read_group([], ["points:sum"], ["user_id", "kind"], lazy=False)
+        self.assertEqual(sum(g["__count"] for g in groups), len(signals))

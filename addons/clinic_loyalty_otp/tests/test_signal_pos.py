@@ -200,7 +200,7 @@ class TestPosSignals(SignalMonthCommon):
         found = {(s.kind, s.user_id.id, s.partner_id.id) for s in signals}
         expected = self._expected_core() | self._expected_pos()
         precision, recall = precision_recall(found, expected)
-        print(f"\nstaff signals (all kinds): precision {precision:.2f}, recall {recall:.2f}")
+        print(f"\nstaff signals (all kinds): precision {precision:.2f}, recall {recall:.2f}")  # pylint: disable=print-used
         self.assertEqual(recall, 1.0, f"missed: {expected - found}")
         self.assertEqual(precision, 1.0, f"honest staff flagged: {found - expected}")
         by_kind = {s.kind: s for s in signals}
