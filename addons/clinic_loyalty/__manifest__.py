@@ -36,6 +36,9 @@
         "data/ir_cron_expiry.xml",
         "data/mail_template_expiry.xml",
         "views/loyalty_expiry_views.xml",
+        "security/loyalty_signal_security.xml",
+        "data/ir_cron_signal.xml",
+        "views/loyalty_signal_views.xml",
     ],
     "demo": [
         "demo/clinic_loyalty_demo.xml",

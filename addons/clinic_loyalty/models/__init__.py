@@ -30,3 +30,9 @@ from . import loyalty_account_books_check
 from . import loyalty_entry_invoice_payment
 from . import account_move_points_journal
 from . import account_move_credit_points
+from . import res_company_signal
+from . import loyalty_settings_signal
+from . import loyalty_signal
+from . import loyalty_adjustment_request
+from . import res_users_signal
+from . import res_partner_signal

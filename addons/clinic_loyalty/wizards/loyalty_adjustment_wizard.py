@@ -1,5 +1,3 @@
-import uuid
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -78,36 +76,27 @@ class ClinicLoyaltyAdjustmentWizard(models.TransientModel):
                     points=self.points,
                 )
             )
-        account._post_entries(
-            [
-                {
-                    "account_id": account.id,
-                    "points": delta,
-                    "kind": "adjustment",
-                    "key": f"adjustment-{uuid.uuid4().hex}",
-                    "reason": reason,
-                    "res_model": account._name,
-                    "res_id": account.id,
-                    "source_name": _("Manual adjustment"),
-                }
-            ]
-        )
-        body = (
-            _(
-                "%(user)s added %(points)s points. Reason: %(reason)s",
-                user=self.env.user.name,
-                points=self.points,
-                reason=reason,
-            )
-            if delta > 0
-            else _(
-                "%(user)s removed %(points)s points. Reason: %(reason)s",
-                user=self.env.user.name,
-                points=self.points,
-                reason=reason,
-            )
-        )
-        account.message_post(body=body)
+        request = self.env["clinic.loyalty.adjustment.request"]._request(account, delta, reason)
+        if request.state == "capped":
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"type": "danger", "sticky": True, "message": request.decision_note},
+            }
+        if request.state == "pending":
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "message": _(
+                        "More than %(threshold)s points: the adjustment waits for a second Loyalty "
+                        "Manager's approval (Loyalty → Adjustments to approve). Nothing is posted before.",
+                        threshold=account.company_id.loyalty_adjust_approval_threshold,
+                    ),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         return {"type": "ir.actions.act_window_close"}
 
     def _get_account(self):

@@ -26,3 +26,4 @@ from . import res_company_pos
 from . import product_product_pos
 from . import pos_order_refund_integrity
 from . import account_move_credit_points
+from . import loyalty_signal

@@ -14,3 +14,4 @@ from . import test_pos_points_accounting
 from . import test_invoice_points_payment
 from . import test_reversal_integrity
 from . import test_pos_refund_integrity
+from . import test_signal_pos
