@@ -1,0 +1,98 @@
+"""The books of a shop whose clients pay and are refunded in points, over
+several sessions: the liability account holds the points' value after each
+closing and each daily entry."""
+
+from uuid import uuid4
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common_pos import OtpPosCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPosPointsBooks(OtpPosCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.loyalty_point_value = 0.30  # the 40-point reward is worth 12.00
+        cls.Daily = cls.env["clinic.loyalty.daily.move"]
+
+    def _liability(self):
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", self.company.loyalty_liability_account_id.id),
+                    ("parent_state", "=", "posted"),
+                ]
+            )
+        )
+        return -sum(lines.mapped("balance"))
+
+    def _close(self, session):
+        session.post_closing_cash_details(session.cash_register_balance_end)
+        session.close_session_from_ui()
+        self.assertEqual(session.state, "closed")
+        payments = self.env["account.payment"].sudo().search([("pos_session_id", "=", session.id)])
+        points = payments.filtered(lambda p: p.journal_id == self.company.loyalty_payment_journal_id)
+        self.assertEqual(set(points.mapped("state")), {"paid"}, "no points payment waits on a statement")
+        return points
+
+    def assertBooksHold(self, day):
+        self.Daily._book_company(self.company, day)
+        outstanding = sum(
+            self.env["clinic.loyalty.account"]
+            .sudo()
+            .search([("company_id", "=", self.company.id)])
+            .mapped("balance")
+        )
+        self.assertAlmostEqual(self._liability(), outstanding * 0.30)
+        self.assertFalse(self.Daily._book_company(self.company, day), "a rerun books nothing")
+        moves = self.Daily.search([("company_id", "=", self.company.id)]).move_id
+        self.assertEqual(set(moves.mapped("state")), {"posted"})
+
+    def test_refund_in_points_closed_in_a_later_session(self):
+        today = fields.Date.today()
+        self.assertBooksHold(today.replace(day=1))
+        before = self._liability()
+        session = self.open_session()
+        uid = str(uuid4())
+        order = self.sync(
+            self.payload(
+                uid,
+                self.client,
+                [(self.loyalty_method, 12.0, f"OTP-{self.pos_code(uid)}"), (self.cash_method, 38.0, None)],
+            )
+        )
+        self._close(session)
+        self.assertAlmostEqual(self._liability(), before - 12.0, msg="the closing debited the points' value")
+
+        later = self.open_session()
+        self.assertNotEqual(later, session)
+        refund = self.sync(
+            self.payload(
+                str(uuid4()),
+                self.client,
+                [(self.loyalty_method, -12.0, "OTP-REFUND"), (self.cash_method, -38.0, None)],
+                qty=-1,
+                refunded_line=order.lines,
+            )
+        )
+        self.assertEqual(refund.refunded_order_id, order)
+        self.assertEqual(self.account.balance, 100)
+        [points_payment] = self._close(later)
+        self.assertEqual(points_payment.payment_type, "outbound")
+        self.assertEqual(points_payment.amount, 12.0)
+        lines = points_payment.move_id.line_ids
+        receivable = later._get_receivable_account(self.loyalty_method)
+        self.assertEqual(lines.filtered(lambda line: line.account_id == receivable).debit, 12.0)
+        liability = self.company.loyalty_liability_account_id
+        self.assertEqual(lines.filtered(lambda line: line.account_id == liability).credit, 12.0)
+        # The session's POS receivable is settled by the payments.
+        session_receivable = later.move_id.line_ids.filtered(lambda line: line.account_id == receivable)
+        self.assertTrue(session_receivable)
+        self.assertTrue(all(session_receivable.mapped("reconciled")))
+        self.assertAlmostEqual(self._liability(), before, msg="the points are owed again")
+        self.assertBooksHold(today)
