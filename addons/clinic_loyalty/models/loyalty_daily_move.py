@@ -7,6 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_is_zero
 
+from .res_company_accounting import POINT_VALUE_DIGITS
+
 _logger = logging.getLogger(__name__)
 
 # What each kind of entry is booked against, besides the liability account.
@@ -33,8 +35,11 @@ class ClinicLoyaltyDailyMove(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, readonly=True)
     move_id = fields.Many2one("account.move", string="Journal entry", readonly=True, index=True)
-    point_value = fields.Monetary(
-        string="Value of one point", readonly=True, help="The value the day's entries were booked at."
+    point_value = fields.Float(
+        string="Value of one point",
+        digits=POINT_VALUE_DIGITS,
+        readonly=True,
+        help="The value the day's entries were booked at.",
     )
     booked_points = fields.Integer(
         readonly=True, help="Points on the books after this day: the liability is booked_points × value."

@@ -5,6 +5,8 @@ hold)."""
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .res_company_accounting import POINT_VALUE_DIGITS
+
 
 class ClinicLoyaltyLiabilityReport(models.Model):
     _name = "clinic.loyalty.liability.report"
@@ -16,7 +18,7 @@ class ClinicLoyaltyLiabilityReport(models.Model):
     company_id = fields.Many2one("res.company", string="Clinic", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     points = fields.Integer(string="Outstanding points", readonly=True)
-    point_value = fields.Monetary(string="Value of one point", readonly=True)
+    point_value = fields.Float(string="Value of one point", digits=POINT_VALUE_DIGITS, readonly=True)
     value = fields.Monetary(string="Value of the points", readonly=True)
     unbooked_value = fields.Monetary(
         string="Not booked yet",
