@@ -20,15 +20,22 @@ class PosSession(models.Model):
             BOOKED_ELSEWHERE.reset(token)
 
     def _create_combine_account_payment(self, payment_method, amounts, diff_amount):
-        """A session whose "Loyalty points" payments sum to a negative amount
-        (refunds given back in points): Odoo 18 swaps the accounts of an
-        outbound payment, then recomputes the outstanding one from the
-        method, so both lines land on the liability and the POS receivable
-        keeps a credit. Book it as an outbound payment instead: Cr liability
-        (the points are owed again), Dr POS receivable."""
-        negative = self.currency_id.compare_amounts(amounts["amount"], 0) < 0
-        if not (negative and payment_method.use_payment_terminal == "clinic_loyalty"):
+        """The "Loyalty points" payments of a session, combined, on the
+        liability: Dr liability when points paid, Cr liability when points
+        were given back (Odoo 18 swaps the accounts of a negative amount, then
+        recomputes the outstanding one from the method, so both lines land on
+        the liability and the POS receivable keeps a credit). On a loyalty
+        training shop no points were taken: the trial's value goes to the
+        points earned account, the liability is untouched."""
+        if payment_method.use_payment_terminal != "clinic_loyalty":
             return super()._create_combine_account_payment(payment_method, amounts, diff_amount)
+        training = self.config_id.loyalty_training
+        negative = self.currency_id.compare_amounts(amounts["amount"], 0) < 0
+        if not (negative or training):
+            return super()._create_combine_account_payment(payment_method, amounts, diff_amount)
+        outstanding = (
+            self.company_id.loyalty_earned_account_id if training else payment_method.outstanding_account_id
+        ) or payment_method.outstanding_account_id
         receivable = self._get_receivable_account(payment_method)
         payment = (
             self.env["account.payment"]
@@ -36,9 +43,9 @@ class PosSession(models.Model):
             .create(
                 {
                     "amount": abs(amounts["amount"]),
-                    "payment_type": "outbound",
+                    "payment_type": "outbound" if negative else "inbound",
                     "journal_id": payment_method.journal_id.id,
-                    "force_outstanding_account_id": payment_method.outstanding_account_id.id,
+                    "force_outstanding_account_id": outstanding.id,
                     "destination_account_id": receivable.id,
                     "memo": _(
                         "Combine %(payment_method)s POS payments from %(session)s",

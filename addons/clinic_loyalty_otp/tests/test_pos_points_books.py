@@ -2,6 +2,7 @@
 several sessions: the liability account holds the points' value after each
 closing and each daily entry."""
 
+from datetime import timedelta
 from uuid import uuid4
 
 from odoo import fields
@@ -96,3 +97,62 @@ class TestPosPointsBooks(OtpPosCommon):
         self.assertTrue(all(session_receivable.mapped("reconciled")))
         self.assertAlmostEqual(self._liability(), before, msg="the points are owed again")
         self.assertBooksHold(today)
+
+    def test_training_shop_never_touches_the_books(self):
+        today = fields.Date.today()
+        self.assertBooksHold(today.replace(day=1))
+        before = self._liability()
+        self.grooming.product_tmpl_id.with_company(self.company).loyalty_eligible = True
+        self.company.loyalty_start_date = today - timedelta(days=7)
+        self.company.loyalty_status = "test"
+        self.main_pos_config.loyalty_training = True
+        session = self.open_session()
+        uid = str(uuid4())
+        challenge_id = self.pos_code(uid)
+        trial = self.sync(
+            self.payload(
+                uid,
+                self.client,
+                [(self.loyalty_method, 12.0, f"OTP-{challenge_id}"), (self.cash_method, 38.0, None)],
+            )
+        )
+        cash_trial = self.sync(self.payload(str(uuid4()), self.client, [(self.cash_method, 50.0, None)]))
+        self.env["clinic.loyalty.accrual"]._run_accrual()
+        self.assertEqual((trial.loyalty_points, cash_trial.loyalty_points), (0, 0), "a trial earns nothing")
+        self.assertEqual(self.account.balance, 100)
+        [points_payment] = self._close(session)
+        self.assertEqual(points_payment.outstanding_account_id, self.company.loyalty_earned_account_id)
+        self.assertAlmostEqual(self._liability(), before, msg="no points were taken: the liability stays")
+        self.company.loyalty_status = "on"
+        self.assertBooksHold(today)
+        self.assertAlmostEqual(self._liability(), before)
+
+    def test_liability_account_change_repoints_the_points_method(self):
+        old = self.company.loyalty_liability_account_id
+        new = self.env["account.account"].create(
+            {
+                "name": "Points owed",
+                "code": "299002",
+                "account_type": "liability_current",
+                "company_ids": [(6, 0, self.company.ids)],
+            }
+        )
+        self.company.loyalty_liability_account_id = new
+        self.assertEqual(self.loyalty_method.outstanding_account_id, new)
+        session = self.open_session()
+        uid = str(uuid4())
+        self.sync(
+            self.payload(
+                uid,
+                self.client,
+                [(self.loyalty_method, 12.0, f"OTP-{self.pos_code(uid)}"), (self.cash_method, 38.0, None)],
+            )
+        )
+        [points_payment] = self._close(session)
+        self.assertEqual(points_payment.outstanding_account_id, new)
+        self.assertFalse(
+            self.env["account.move.line"]
+            .sudo()
+            .search([("account_id", "=", old.id), ("parent_state", "=", "posted")])
+        )
+        self.assertBooksHold(fields.Date.today())
