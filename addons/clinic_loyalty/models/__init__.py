@@ -29,5 +29,8 @@ from . import loyalty_settings
 from . import loyalty_account_books_check
 from . import loyalty_entry_invoice_payment
 from . import loyalty_daily_move_unbook
+from . import loyalty_daily_move_cutoff
+from . import loyalty_daily_move_negative
 from . import account_move_loyalty_daily
 from . import res_company_liability_account
+from . import loyalty_expiry_report

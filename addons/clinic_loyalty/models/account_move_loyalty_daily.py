@@ -4,12 +4,36 @@ are unbooked: the next daily run books them again."""
 # One idea per file (account_move.py is the accrual source):
 # pylint: disable=consider-merging-classes-inherited
 
-from odoo import _, models
+from odoo import _, fields, models
 from odoo.exceptions import AccessError
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    loyalty_entry_count = fields.Integer(
+        string="Loyalty ledger entries",
+        compute="_compute_loyalty_entry_count",
+        help="Ledger entries this daily loyalty entry booked.",
+    )
+
+    def _compute_loyalty_entry_count(self):
+        daily_of = {d.move_id.id: d for d in self._loyalty_daily_rows()}
+        for move in self:
+            daily = daily_of.get(move.id)
+            move.loyalty_entry_count = len(daily.entry_ids) if daily else 0
+
+    def action_open_loyalty_entries(self):
+        """From a daily loyalty entry to the ledger entries it booked."""
+        self.ensure_one()
+        daily = self._loyalty_daily_rows()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Ledger entries booked"),
+            "res_model": "clinic.loyalty.entry",
+            "view_mode": "list,form",
+            "domain": [("id", "in", daily.entry_ids.ids)],
+        }
 
     def _loyalty_daily_rows(self):
         if not self.ids:

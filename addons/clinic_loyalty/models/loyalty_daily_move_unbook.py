@@ -34,12 +34,16 @@ class ClinicLoyaltyDailyMove(models.Model):
                     )
                 )
             points = daily.booked_points - (previous.booked_points if previous else 0)
+            owed = daily.negative_points - (previous.negative_points if previous else 0)
             self.env.flush_all()
             if later:
                 self.env.cr.execute(
                     SQL(
-                        "UPDATE clinic_loyalty_daily_move SET booked_points = booked_points - %s WHERE id = ANY(%s)",
+                        """UPDATE clinic_loyalty_daily_move
+                              SET booked_points = booked_points - %s, negative_points = negative_points - %s
+                            WHERE id = ANY(%s)""",
                         points,
+                        owed,
                         later.ids,
                     )
                 )

@@ -2,7 +2,10 @@
 books (only by an accounting manager) is booked again by the next run; a
 point worth less than a cent keeps its value."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -144,3 +147,68 @@ class TestBooksHold(ClinicLoyaltyCommon):
         self.assertBooksHold()
         with self.assertRaisesRegex(UserError, "current liability"):
             self.clinic.loyalty_liability_account_id = self.company_data["default_account_revenue"]
+
+    def _report(self):
+        self.env.flush_all()
+        report = self.env["clinic.loyalty.liability.report"].search([("company_id", "=", self.clinic.id)])
+        report.invalidate_model()
+        return report
+
+    def test_value_change_is_timing_not_a_difference(self):
+        self._account_with_points(self.client_a, self.clinic, 100, "seed:timing")
+        self._book()
+        self.clinic.loyalty_point_value = 0.25
+        report = self._report()
+        self.assertEqual((report.value, report.liability), (25.0, 10.0))
+        self.assertEqual((report.not_revalued, report.unbooked_value, report.difference), (15.0, 0.0, 0.0))
+        self.assertFalse(self.clinic._loyalty_liability_drift())
+        self._book(1)
+        report = self._report()
+        self.assertEqual((report.not_revalued, report.liability, report.difference), (0.0, 25.0, 0.0))
+
+    def _night(self, day):
+        """The nightly run at 02:00 after ``day``."""
+        with (
+            freeze_time(datetime.combine(day + timedelta(days=1), time(2, 0))),
+            patch.object(self.env.cr, "commit"),
+        ):
+            return self.Daily._cron_post_daily_entries()
+
+    def test_each_day_booked_on_its_date(self):
+        day = fields.Date.today() - timedelta(days=5)
+        with freeze_time(datetime.combine(day, time(23, 0))):
+            self._account_with_points(self.client_a, self.clinic, 40, "seed:cut:1")
+        move = self._night(day)
+        self.assertEqual(move.date, day, "yesterday's events dated yesterday")
+        # The next day's events, that period locked by then: the first open date, said in the entry.
+        with freeze_time(datetime.combine(day + timedelta(days=1), time(10, 0))):
+            self._account_with_points(self.client_b, self.clinic, 20, "seed:cut:2")
+        self.clinic.sudo().fiscalyear_lock_date = day + timedelta(days=1)
+        move = self._night(day + timedelta(days=1))
+        self.assertEqual(move.date, day + timedelta(days=2))
+        self.assertIn("locked", move.ref)
+        self.assertAlmostEqual(self._liability(), 6.0)
+        self.assertFalse(self._night(day + timedelta(days=1)), "a rerun books nothing")
+        self.assertBooksHold()
+
+    def test_points_by_expiry_and_links(self):
+        self.clinic.loyalty_expiry_months = 6
+        self._account_with_points(self.client_a, self.clinic, 40, "seed:lots:1")
+        self._account_with_points(self.client_b, self.clinic, 25, "seed:lots:2")
+        move = self._book()
+        self.env.flush_all()
+        rows = self.env["clinic.loyalty.expiry.report"].search([("company_id", "=", self.clinic.id)])
+        self.assertEqual(
+            sorted((r.partner_id, r.points, r.value) for r in rows),
+            sorted([(self.client_a, 40, 4.0), (self.client_b, 25, 2.5)]),
+        )
+        self.assertTrue(all(rows.mapped("expiry_date")))
+        [month] = self.env["clinic.loyalty.expiry.report"].read_group(
+            [("company_id", "=", self.clinic.id)], ["points:sum", "value:sum"], ["expiry_date:month"]
+        )
+        self.assertEqual((month["points"], month["value"]), (65, 6.5))
+        # From the daily entry to the ledger entries it booked, and back.
+        self.assertEqual(move.loyalty_entry_count, 2)
+        entries = self.Entry.search(move.action_open_loyalty_entries()["domain"])
+        self.assertEqual(set(entries.mapped("key")), {"seed:lots:1", "seed:lots:2"})
+        self.assertEqual(entries.move_id, move)
