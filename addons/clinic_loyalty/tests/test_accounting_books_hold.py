@@ -34,6 +34,9 @@ class TestBooksHold(ClinicLoyaltyCommon):
     def _book(self, days=0):
         return self.Daily._book_company(self.clinic, self.day + timedelta(days=days))
 
+    def _book_on(self, date):
+        return self.Daily._book_company(self.clinic, date)
+
     def _liability(self):
         lines = self.env["account.move.line"].search(
             [
@@ -212,3 +215,27 @@ class TestBooksHold(ClinicLoyaltyCommon):
         entries = self.Entry.search(move.action_open_loyalty_entries()["domain"])
         self.assertEqual(set(entries.mapped("key")), {"seed:lots:1", "seed:lots:2"})
         self.assertEqual(entries.move_id, move)
+
+    def test_liability_as_at_a_month_end(self):
+        day = fields.Date.today() - timedelta(days=5)
+        with freeze_time(datetime.combine(day, time(10, 0))):
+            self._account_with_points(self.client_a, self.clinic, 40, "seed:asat:1")
+        self._book_on(day)
+        with freeze_time(datetime.combine(day, time(20, 0))):
+            self._account_with_points(self.client_b, self.clinic, 10, "seed:asat:2")
+        with freeze_time(datetime.combine(day + timedelta(days=1), time(10, 0))):
+            self._account_with_points(self.client_b, self.clinic, 20, "seed:asat:3")
+        self._book_on(day + timedelta(days=1))
+        Asat = self.env["clinic.loyalty.liability.asat"]
+        [at_day] = Asat._rows(day, self.clinic.ids)
+        self.assertEqual(
+            (at_day["points"], at_day["liability"], at_day["unbooked_value"], at_day["difference"]),
+            (50, 4.0, 1.0, 0.0),
+        )
+        wizard = Asat.create({"date": day + timedelta(days=1)})
+        wizard.action_compute()
+        line = wizard.line_ids.filtered(lambda row: row.company_id == self.clinic)
+        self.assertEqual(
+            (line.points, line.value, line.liability, line.unbooked_value, line.difference),
+            (70, 7.0, 7.0, 0.0, 0.0),
+        )

@@ -3,3 +3,4 @@ from . import loyalty_redeem_wizard
 from . import loyalty_request_refuse_wizard
 from . import base_partner_merge
 from . import account_payment_register_points
+from . import loyalty_liability_asat
