@@ -21,14 +21,20 @@ class ClinicLoyaltyDailyMove(models.Model):
 
     @api.model
     def _loyalty_booked_negative(self, company):
-        """Sum of the negative booked balances of ``company``'s accounts."""
+        """Sum of the negative booked balances of ``company``'s accounts: the
+        balance less the entries not booked yet (a day's worth), so the run
+        never reads the whole ledger."""
         self.env.cr.execute(
             SQL(
-                """SELECT COALESCE(SUM(s), 0) FROM (
-                       SELECT SUM(e.points) AS s FROM clinic_loyalty_entry e
-                         JOIN clinic_loyalty_move_link l ON l.entry_id = e.id
-                        WHERE e.company_id = %s GROUP BY e.account_id HAVING SUM(e.points) < 0) n""",
-                company.id,
+                """SELECT COALESCE(SUM(LEAST(a.balance - COALESCE(u.points, 0), 0)), 0)
+                     FROM clinic_loyalty_account a
+                     LEFT JOIN (SELECT e.account_id, SUM(e.points) AS points FROM clinic_loyalty_entry e
+                                 WHERE e.company_id = %(company)s
+                                   AND NOT EXISTS (SELECT 1 FROM clinic_loyalty_move_link l
+                                                    WHERE l.entry_id = e.id)
+                                 GROUP BY e.account_id) u ON u.account_id = a.id
+                    WHERE a.company_id = %(company)s AND (a.balance < 0 OR u.points IS NOT NULL)""",
+                company=company.id,
             )
         )
         return self.env.cr.fetchone()[0]
