@@ -24,6 +24,8 @@
         "views/loyalty_entry_accounting_views.xml",
         "views/loyalty_settings_views.xml",
         "views/loyalty_report_views.xml",
+        "wizards/loyalty_liability_asat_views.xml",
+        "views/account_move_loyalty_daily_views.xml",
         "views/clinic_loyalty_menus.xml",
         "security/loyalty_status_change_security.xml",
         "views/loyalty_status_change_views.xml",

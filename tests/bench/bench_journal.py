@@ -6,7 +6,9 @@ written set-based like the engine does), then books them exactly as the
 accrual cron does (``clinic.loyalty.daily.move._book_company``, one
 transaction), and prints, for each N: seconds, SQL statements (counted at the
 psycopg2 level) and the points liability report's difference, which must be
-0. The target of the issue is 100,000 entries in <= 10 s.
+0. The target of the issue is 100,000 entries in <= 10 s. Then, over
+100,000 accounts (``--asat-accounts``), the Points liability report as at a
+date (``clinic.loyalty.liability.asat._rows``): <= 5 s, difference 0.
 
     .venv/bin/python tests/bench/bench_journal.py --db clinic_bench --config odoo.conf
 
@@ -24,6 +26,7 @@ from harness import BenchHarness  # noqa: E402
 from targets import print_targets  # noqa: E402
 
 TARGET_SECONDS_100K = 10.0
+TARGET_ASAT_SECONDS = 5.0
 POINT_VALUE = 0.05
 
 
@@ -94,6 +97,61 @@ class Bench(BenchHarness):
                 {"accounts": self.account_ids, "count": count, "run": f"{time.time():.0f}-{self.runs}"},
             )
 
+    def prepare_asat(self, accounts):
+        """``accounts`` loyalty accounts in all (partners and accounts
+        inserted set-based), each given one entry, all booked."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                """SELECT COUNT(*) FROM clinic_loyalty_account WHERE company_id = %s""", [self.company_id]
+            )
+            missing = accounts - cr.fetchone()[0]
+            if missing > 0:
+                cr.execute(
+                    """
+                    WITH p AS (
+                        INSERT INTO res_partner (name, complete_name, active, type, autopost_bills,
+                                                 create_uid, write_uid, create_date, write_date)
+                        SELECT 'Bench as-at client ' || g, 'Bench as-at client ' || g, TRUE, 'contact',
+                               'ask', 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+                          FROM generate_series(1, %(missing)s) g
+                        RETURNING id
+                    )
+                    INSERT INTO clinic_loyalty_account
+                        (partner_id, company_id, balance, spend_carry, active,
+                         create_uid, write_uid, create_date, write_date)
+                    SELECT p.id, %(company)s, 0, 0, TRUE, 1, 1,
+                           now() at time zone 'UTC', now() at time zone 'UTC'
+                      FROM p
+                    """,
+                    {"missing": missing, "company": self.company_id},
+                )
+                cr.execute(
+                    "SELECT array_agg(id) FROM clinic_loyalty_account WHERE company_id = %s AND balance = 0",
+                    [self.company_id],
+                )
+                fresh, self.account_ids = self.account_ids, cr.fetchone()[0] or []
+                cr.commit()
+                self.make_entries(len(self.account_ids))
+                self.account_ids = fresh
+                self.next_day()
+                env = self.env(cr)
+                env["clinic.loyalty.daily.move"]._book_company(
+                    env["res.company"].browse(self.company_id), self.day
+                )
+                cr.commit()
+
+    def measure_asat(self):
+        with self.registry.cursor() as cr:
+            env = self.env(cr)
+            cr.execute("SELECT COUNT(*) FROM clinic_loyalty_account WHERE company_id = %s", [self.company_id])
+            accounts = cr.fetchone()[0]
+            # The fixture's days run ahead of the entries' dates: as at the later of both.
+            as_at = max(self.day, date.today())
+            started = time.perf_counter()
+            [row] = env["clinic.loyalty.liability.asat"]._rows(as_at, [self.company_id])
+            seconds = time.perf_counter() - started
+        return {"accounts": accounts, "seconds": seconds, "difference": row["difference"]}
+
     def measure(self, count):
         from odoo.addons.clinic_loyalty.tests.common import count_queries
 
@@ -134,6 +192,7 @@ def main():
     parser.add_argument("--config", default="odoo.conf")
     parser.add_argument("--sizes", default="10000,100000", help="ledger entry counts for the timed runs")
     parser.add_argument("--accounts", type=int, default=5000)
+    parser.add_argument("--asat-accounts", type=int, default=100_000, help="accounts of the as-at report")
     args = parser.parse_args()
 
     import odoo
@@ -154,6 +213,12 @@ def main():
         print(f"  fixture: {count:,} ledger entries in {time.perf_counter() - started:.1f} s", flush=True)
         rows.append(bench.measure(count))
         print(f"  daily entry: {count:,} ledger entries in {rows[-1]['seconds']:.2f} s", flush=True)
+
+    started = time.perf_counter()
+    bench.prepare_asat(args.asat_accounts)
+    print(f"  fixture: {args.asat_accounts:,} accounts in {time.perf_counter() - started:.1f} s", flush=True)
+    asat = bench.measure_asat()
+    print(f"  as-at report: {asat['accounts']:,} accounts in {asat['seconds']:.2f} s", flush=True)
 
     print()
     print(f"{'entries':>10}{'seconds':>9}{'entries/s':>12}{'queries':>9}{'move lines':>12}{'linked':>10}")
@@ -179,6 +244,14 @@ def main():
             "every entry linked to its move, liability == points x value",
             all(r["linked"] == r["n"] and not r["drift"] and not r["balance_drift"] for r in rows),
             "; ".join(f"{r['linked']:,} linked, difference {r['drift'] or 0}" for r in rows),
+        ),
+        (
+            f"points liability as at a date for {args.asat_accounts:,} accounts "
+            f"in <= {TARGET_ASAT_SECONDS:.0f} s",
+            asat["seconds"] <= TARGET_ASAT_SECONDS
+            and asat["accounts"] >= args.asat_accounts
+            and not asat["difference"],
+            f"{asat['seconds']:.2f} s over {asat['accounts']:,} accounts, difference {asat['difference']}",
         ),
     ]
     return print_targets(checks)

@@ -36,3 +36,9 @@ from . import loyalty_signal
 from . import loyalty_adjustment_request
 from . import res_users_signal
 from . import res_partner_signal
+from . import loyalty_daily_move_unbook
+from . import loyalty_daily_move_cutoff
+from . import loyalty_daily_move_negative
+from . import account_move_loyalty_daily
+from . import res_company_liability_account
+from . import loyalty_expiry_report

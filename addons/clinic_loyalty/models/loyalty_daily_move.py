@@ -7,6 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_is_zero
 
+from .res_company_accounting import POINT_VALUE_DIGITS
+
 _logger = logging.getLogger(__name__)
 
 # What each kind of entry is booked against, besides the liability account.
@@ -33,8 +35,11 @@ class ClinicLoyaltyDailyMove(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, readonly=True)
     move_id = fields.Many2one("account.move", string="Journal entry", readonly=True, index=True)
-    point_value = fields.Monetary(
-        string="Value of one point", readonly=True, help="The value the day's entries were booked at."
+    point_value = fields.Float(
+        string="Value of one point",
+        digits=POINT_VALUE_DIGITS,
+        readonly=True,
+        help="The value the day's entries were booked at.",
     )
     booked_points = fields.Integer(
         readonly=True, help="Points on the books after this day: the liability is booked_points × value."
@@ -136,6 +141,7 @@ class ClinicLoyaltyDailyMove(models.Model):
                   FROM clinic_loyalty_entry e
                  WHERE e.company_id = %(company)s
                    AND NOT EXISTS (SELECT 1 FROM clinic_loyalty_move_link l WHERE l.entry_id = e.id)
+                   AND %(scope)s
                 ON CONFLICT (entry_id) DO NOTHING
                 RETURNING entry_id
             )
@@ -149,6 +155,7 @@ class ClinicLoyaltyDailyMove(models.Model):
                 company=company.id,
                 paid_kinds=PAID_KINDS,
                 paid=paid,
+                scope=self._loyalty_booking_scope_sql(company),
             )
         )
         groups = self.env.cr.fetchall()
@@ -156,6 +163,7 @@ class ClinicLoyaltyDailyMove(models.Model):
         lines = self._move_lines(company, groups, value)
         if booked and last_value != value:
             lines += self._revaluation_lines(company, booked, last_value, value)
+        lines += self._loyalty_extra_lines(company, daily, last_value, value)
         self.env.cr.execute(
             SQL(
                 "UPDATE clinic_loyalty_daily_move SET booked_points = %s WHERE id = %s",
@@ -180,7 +188,8 @@ class ClinicLoyaltyDailyMove(models.Model):
                     "move_type": "entry",
                     "journal_id": company.loyalty_journal_id.id,
                     "date": date,
-                    "ref": _("Loyalty points of %(date)s", date=fields.Date.to_string(date)),
+                    "ref": _("Loyalty points of %(date)s", date=fields.Date.to_string(date))
+                    + self.env.context.get("loyalty_ref_note", ""),
                     "line_ids": [fields.Command.create(line) for line in lines],
                 }
             )
@@ -188,6 +197,18 @@ class ClinicLoyaltyDailyMove(models.Model):
         move.action_post()
         daily.sudo().move_id = move
         return move
+
+    @api.model
+    def _loyalty_extra_lines(self, company, daily, old_value, value):
+        """More lines of the day's move ``daily`` (extended: negative
+        balances kept apart)."""
+        return []
+
+    @api.model
+    def _loyalty_booking_scope_sql(self, company):
+        """SQL condition on the entry ``e``: which unbooked entries this run
+        books (extended: the cut-off, the requests still pending)."""
+        return SQL("TRUE")
 
     @api.model
     def _move_lines(self, company, groups, value):
@@ -255,6 +276,7 @@ class ClinicLoyaltyDailyMove(models.Model):
 
     @api.model
     def _cron_post_daily_entries(self):
-        moves = self._run_daily_moves(commit=True)
+        # Each night books yesterday's events, dated yesterday (cut-off).
+        moves = self.with_context(loyalty_cutoff=True)._run_daily_moves(commit=True)
         _logger.info("Loyalty daily entries: %s journal entries posted", len(moves))
         return moves

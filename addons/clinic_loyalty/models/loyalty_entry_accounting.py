@@ -39,3 +39,10 @@ class ClinicLoyaltyEntry(models.Model):
         payment booked (the entry's ``amount``). Extended by the addons that
         add such payments."""
         return []
+
+    @api.model
+    def _loyalty_unsettled_sql(self):
+        """SQL condition on a paid source's entry ``e``: the payment that
+        books its value is not on the books yet (an open point of sale
+        session). Extended by the addons that add such payments."""
+        return SQL("FALSE")

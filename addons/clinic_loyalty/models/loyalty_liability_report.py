@@ -1,9 +1,12 @@
 """The "Points liability" report: per clinic, the points clients hold, their
-value, the liability account's balance and the difference (0 when the books
-hold)."""
+value, the liability account's balance, the reconciling items of timing (not
+booked yet, not yet revalued, open point of sale sessions, pending reward
+requests) and the difference, 0 unless the books really broke."""
 
 from odoo import fields, models
 from odoo.tools import SQL
+
+from .res_company_accounting import POINT_VALUE_DIGITS
 
 
 class ClinicLoyaltyLiabilityReport(models.Model):
@@ -15,41 +18,123 @@ class ClinicLoyaltyLiabilityReport(models.Model):
 
     company_id = fields.Many2one("res.company", string="Clinic", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    points = fields.Integer(string="Outstanding points", readonly=True)
-    point_value = fields.Monetary(string="Value of one point", readonly=True)
+    points = fields.Integer(string="Outstanding points", readonly=True, help="Positive balances only.")
+    point_value = fields.Float(string="Value of one point", digits=POINT_VALUE_DIGITS, readonly=True)
     value = fields.Monetary(string="Value of the points", readonly=True)
+    negative_points = fields.Integer(
+        string="Points owed by clients",
+        readonly=True,
+        help="Balances below zero, shown apart: owed by those clients, they do not lower the liability.",
+    )
+    negative_value = fields.Monetary(string="Value owed by clients", readonly=True)
+    pending_points = fields.Integer(
+        string="Held by pending requests",
+        readonly=True,
+        help="Points of reward requests not handed over yet: still owed, still on the liability.",
+    )
+    pending_value = fields.Monetary(string="Pending requests", readonly=True)
     unbooked_value = fields.Monetary(
         string="Not booked yet",
         readonly=True,
-        help="Value of the entries the next daily journal entry will book.",
+        help="What the next daily journal entry books: the entries posted since the last one.",
+    )
+    not_revalued = fields.Monetary(
+        string="Not yet revalued",
+        readonly=True,
+        help="The booked points at the new value of a point less at the value they were booked at: the "
+        "next daily entry revalues them.",
+    )
+    open_sessions = fields.Monetary(
+        string="Open POS sessions",
+        readonly=True,
+        help="Points payments of sessions not closed yet: the liability carries them until the closing "
+        "entry debits it.",
     )
     liability_account_id = fields.Many2one("account.account", string="Liability account", readonly=True)
     liability = fields.Monetary(
         string="Liability balance", readonly=True, help="Credit balance, posted entries."
     )
     difference = fields.Monetary(
-        readonly=True, help="Value of the points − liability balance − not booked yet: must be 0."
+        readonly=True,
+        help="Value of the points + pending requests − not booked yet − not yet revalued + open POS "
+        "sessions − liability balance: 0 unless an entry on the liability account does not come from "
+        "the points.",
     )
 
     @property
     def _table_query(self):
-        return SQL("""
-            SELECT c.id AS id, c.id AS company_id, c.currency_id,
-                   COALESCE(a.points, 0) AS points, c.loyalty_point_value AS point_value,
-                   COALESCE(a.points, 0) * c.loyalty_point_value AS value,
-                   COALESCE(u.points, 0) * c.loyalty_point_value AS unbooked_value,
-                   c.loyalty_liability_account_id AS liability_account_id,
-                   -COALESCE(l.balance, 0) AS liability,
-                   (COALESCE(a.points, 0) - COALESCE(u.points, 0)) * c.loyalty_point_value
-                       + COALESCE(l.balance, 0) AS difference
-              FROM res_company c
-              LEFT JOIN (SELECT company_id, SUM(balance) AS points FROM clinic_loyalty_account
-                          GROUP BY company_id) a ON a.company_id = c.id
-              LEFT JOIN (SELECT e.company_id, SUM(e.points) AS points FROM clinic_loyalty_entry e
-                          WHERE NOT EXISTS (SELECT 1 FROM clinic_loyalty_move_link k WHERE k.entry_id = e.id)
-                          GROUP BY e.company_id) u ON u.company_id = c.id
-              LEFT JOIN (SELECT company_id, account_id, SUM(balance) AS balance FROM account_move_line
-                          WHERE parent_state = 'posted' GROUP BY company_id, account_id) l
-                     ON l.company_id = c.id AND l.account_id = c.loyalty_liability_account_id
-             WHERE c.loyalty_point_value > 0 OR c.loyalty_liability_account_id IS NOT NULL
-        """)
+        Entry = self.env["clinic.loyalty.entry"]
+        paid = Entry._loyalty_paid_sources() or [""]
+        unsettled = Entry._loyalty_unsettled_sql()
+        held = self.env["clinic.loyalty.daily.move"]._loyalty_held_sql()
+        return SQL(
+            """
+            WITH booked AS (
+                SELECT e.company_id, e.account_id, SUM(e.points) AS points
+                  FROM clinic_loyalty_entry e JOIN clinic_loyalty_move_link k ON k.entry_id = e.id
+                 GROUP BY e.company_id, e.account_id
+            ), booked_c AS (
+                SELECT company_id, SUM(GREATEST(points, 0)) AS points FROM booked GROUP BY company_id
+            ), bal AS (
+                SELECT company_id, SUM(GREATEST(balance, 0)) AS pos, SUM(LEAST(balance, 0)) AS neg
+                  FROM clinic_loyalty_account GROUP BY company_id
+            ), side AS (
+                SELECT e.company_id,
+                       SUM(CASE WHEN k.entry_id IS NULL AND %(held)s THEN -e.points ELSE 0 END) AS held,
+                       SUM(CASE WHEN k.entry_id IS NOT NULL AND %(is_paid)s AND %(unsettled)s
+                                THEN SIGN(e.points) * ABS(COALESCE(e.amount, 0)) ELSE 0 END)
+                           AS booked_unsettled,
+                       SUM(CASE WHEN k.entry_id IS NULL AND %(is_paid)s AND NOT %(unsettled)s
+                                THEN SIGN(e.points) * ABS(COALESCE(e.amount, 0)) ELSE 0 END)
+                           AS unbooked_settled
+                  FROM clinic_loyalty_entry e
+                  LEFT JOIN clinic_loyalty_move_link k ON k.entry_id = e.id
+                 WHERE k.entry_id IS NULL OR (%(is_paid)s AND %(unsettled)s)
+                 GROUP BY e.company_id
+            ), l AS (
+                SELECT company_id, account_id, SUM(balance) AS balance FROM account_move_line
+                 WHERE parent_state = 'posted' GROUP BY company_id, account_id
+            ), r AS (
+                SELECT c.id AS company_id, c.currency_id, cur.decimal_places AS places,
+                       c.loyalty_point_value AS v, c.loyalty_liability_account_id,
+                       COALESCE(bal.pos, 0) AS pos, COALESCE(bal.neg, 0) AS neg,
+                       COALESCE(side.held, 0) AS held,
+                       COALESCE(booked_c.points, 0) AS bpos,
+                       COALESCE((SELECT d.point_value FROM clinic_loyalty_daily_move d
+                                  WHERE d.company_id = c.id ORDER BY d.date DESC, d.id DESC LIMIT 1),
+                                c.loyalty_point_value) AS v0,
+                       ROUND((-COALESCE(side.booked_unsettled, 0))::numeric, cur.decimal_places)
+                           AS open_sessions,
+                       COALESCE(side.unbooked_settled, 0) AS unbooked_settled,
+                       -COALESCE(l.balance, 0) AS liability
+                  FROM res_company c
+                  JOIN res_currency cur ON cur.id = c.currency_id
+                  LEFT JOIN bal ON bal.company_id = c.id
+                  LEFT JOIN booked_c ON booked_c.company_id = c.id
+                  LEFT JOIN side ON side.company_id = c.id
+                  LEFT JOIN l ON l.company_id = c.id AND l.account_id = c.loyalty_liability_account_id
+                 WHERE c.loyalty_point_value > 0 OR c.loyalty_liability_account_id IS NOT NULL
+            ), x AS (
+                SELECT r.*, ROUND((r.bpos * r.v0 + r.open_sessions + r.unbooked_settled)::numeric, r.places)
+                           AS expected
+                  FROM r
+            )
+            SELECT company_id AS id, company_id, currency_id,
+                   pos AS points, v AS point_value, ROUND((pos * v)::numeric, places) AS value,
+                   neg AS negative_points, ROUND((neg * v)::numeric, places) AS negative_value,
+                   held AS pending_points, ROUND((held * v)::numeric, places) AS pending_value,
+                   ROUND((bpos * (v - v0))::numeric, places) AS not_revalued,
+                   open_sessions,
+                   ROUND(((pos + held) * v - ROUND((bpos * (v - v0))::numeric, places) + open_sessions
+                          - expected)::numeric, places) AS unbooked_value,
+                   loyalty_liability_account_id AS liability_account_id,
+                   liability,
+                   ROUND((expected - liability)::numeric, places) AS difference
+              FROM x
+            """,
+            held=held,
+            is_paid=SQL(
+                "(e.kind IN ('redemption', 'refund') AND COALESCE(e.res_model = ANY(%s), FALSE))", paid
+            ),
+            unsettled=unsettled,
+        )

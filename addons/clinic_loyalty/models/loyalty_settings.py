@@ -6,6 +6,7 @@ checks who asks and writes the clinic's fields itself."""
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .res_company_accounting import POINT_VALUE_DIGITS
 from .res_company_accounting_settings import LOYALTY_ACCOUNTING_FIELDS
 
 PROGRAMME_FIELDS = (
@@ -46,7 +47,9 @@ class ClinicLoyaltySettings(models.TransientModel):
     )
     loyalty_readiness = fields.Text(string="Ready to switch On?", compute="_compute_loyalty_readiness")
     loyalty_ready = fields.Boolean(compute="_compute_loyalty_readiness")
-    loyalty_point_value = fields.Monetary(string="Value of one point", groups=ACCOUNTING_GROUPS)
+    loyalty_point_value = fields.Float(
+        string="Value of one point", digits=POINT_VALUE_DIGITS, groups=ACCOUNTING_GROUPS
+    )
     loyalty_liability_account_id = fields.Many2one(
         "account.account", string="Liability account", groups=ACCOUNTING_GROUPS
     )

@@ -5,14 +5,19 @@ accounts and journals the points are booked on, created on first use."""
 
 from odoo import _, api, fields, models
 
+POINT_VALUE_DIGITS = (16, 4)
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    loyalty_point_value = fields.Monetary(
+    # Not a Monetary: a point may be worth less than the currency's smallest
+    # unit (0.005). Both are numeric columns: the stored values are kept.
+    loyalty_point_value = fields.Float(
         string="Value of one point",
-        currency_field="currency_id",
-        help="What one point is worth to the client, in the clinic's currency. 0: points are not booked.",
+        digits=POINT_VALUE_DIGITS,
+        help="What one point is worth to the client, in the clinic's currency, to 4 decimals. 0: points "
+        "are not booked.",
     )
     loyalty_liability_account_id = fields.Many2one(
         "account.account",

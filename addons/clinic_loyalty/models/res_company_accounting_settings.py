@@ -6,6 +6,9 @@ is refused, and how a change is logged."""
 
 from odoo import _, api, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import float_compare, float_round
+
+from .res_company_accounting import POINT_VALUE_DIGITS
 
 LOYALTY_ACCOUNTING_FIELDS = (
     "loyalty_point_value",
@@ -45,8 +48,25 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.model
+    def _loyalty_check_point_value_digits(self, value):
+        """Refuse a value of one point the column would round (it keeps 4
+        decimals): a silently rounded value misstates every point."""
+        decimals = POINT_VALUE_DIGITS[1]
+        if value and float_compare(value, float_round(value, precision_digits=decimals), precision_digits=10):
+            raise ValidationError(
+                _(
+                    "A point can be worth %(value)s with at most %(decimals)s decimals: enter %(rounded)s or "
+                    "another value with %(decimals)s decimals.",
+                    value=value,
+                    decimals=decimals,
+                    rounded=float_round(value, precision_digits=decimals),
+                )
+            )
+
     def write(self, vals):
         touched = [f for f in LOYALTY_ACCOUNTING_FIELDS if f in vals]
+        self._loyalty_check_point_value_digits(vals.get("loyalty_point_value"))
         if not touched or self.env.context.get("loyalty_accounting_setup"):
             return super().write(vals)
         if not self._loyalty_may_edit_accounting():

@@ -21,3 +21,4 @@ from . import test_accrual_status_periods
 from . import test_reversal_integrity
 from . import test_signal
 from . import test_adjustment_approval
+from . import test_accounting_books_hold

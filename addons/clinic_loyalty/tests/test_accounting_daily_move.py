@@ -1,6 +1,8 @@
 from datetime import timedelta
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -35,19 +37,30 @@ class TestDailyMove(ClinicLoyaltyCommon):
         return -sum(lines.mapped("balance"))
 
     def _outstanding(self, company=None):
+        """Positive balances: a client below zero owes points, shown apart."""
         company = company or self.clinic
-        return sum(self.Account.search([("company_id", "=", company.id)]).mapped("balance"))
+        return sum(
+            b for b in self.Account.search([("company_id", "=", company.id)]).mapped("balance") if b > 0
+        )
+
+    def _pending(self, company=None):
+        company = company or self.clinic
+        return sum(
+            self.Request.search([("company_id", "=", company.id), ("state", "=", "pending")]).mapped("points")
+        )
 
     def assertBooksMatch(self, company=None):
         company = company or self.clinic
         self.assertAlmostEqual(
-            self._liability(company), self._outstanding(company) * company.loyalty_point_value
+            self._liability(company),
+            (self._outstanding(company) + self._pending(company)) * company.loyalty_point_value,
         )
         report = self.env["clinic.loyalty.liability.report"].search([("company_id", "=", company.id)])
         report.invalidate_model()
         self.assertEqual(report.difference, 0.0)
         self.assertEqual(report.unbooked_value, 0.0)
-        self.assertAlmostEqual(report.value, report.liability)
+        self.assertEqual(report.not_revalued, 0.0)
+        self.assertAlmostEqual(report.value + report.pending_value, report.liability)
         self.assertFalse(company._loyalty_liability_drift())
 
     def _accrue(self, amount=50.0, partner=None):
@@ -74,10 +87,17 @@ class TestDailyMove(ClinicLoyaltyCommon):
 
     def test_cron_books_after_accrual(self):
         self._paid_invoice(self.client_a, [(self.consultation, 30.0)])
+        today = fields.Date.today()
         with patch.object(self.env.cr, "commit") as commit:
             self.Accrual._cron_accrue()
         self.assertTrue(commit.called, "each clinic's day commits on its own")
+        # Cut-off: tonight's run books yesterday's events; today's wait for tomorrow night.
+        self.assertEqual(self._liability(), 0.0)
+        with freeze_time(today + timedelta(days=1, hours=2)), patch.object(self.env.cr, "commit"):
+            self.Accrual._cron_accrue()
         self.assertEqual(self._liability(), 0.3)
+        daily = self.Daily.search([("company_id", "=", self.clinic.id)])
+        self.assertEqual(daily.move_id.date, today, "booked on the day of the events")
         self.assertBooksMatch()
 
     def test_redemptions_and_reversal(self):
@@ -89,16 +109,34 @@ class TestDailyMove(ClinicLoyaltyCommon):
         self.Request.with_user(self.portal_user)._create_request(account.sudo(), self.reward, "portal")
         self.assertEqual(account.balance, 5)
         move = self._book(1)
-        self.assertEqual(self._liability(), 0.5)
+        # The pending request's 2 points stay on the liability until handed over.
+        self.assertAlmostEqual(self._liability(), 0.7)
         earned = move.line_ids.filtered(lambda line: line.account_id == self.clinic.loyalty_earned_account_id)
-        self.assertAlmostEqual(sum(earned.mapped("credit")), 0.5)
+        self.assertAlmostEqual(sum(earned.mapped("credit")), 0.3)
         self.assertBooksMatch()
-        # A credit note takes back the 10 points earned: the liability follows.
+        report = self.env["clinic.loyalty.liability.report"].search([("company_id", "=", self.clinic.id)])
+        self.assertEqual((report.pending_points, report.pending_value), (2, 0.2))
+        request = self.Request.search([("account_id", "=", account.id)])
+        request.action_fulfil()
+        # Handed over: the next run books the redemption; till then it is timing.
+        self.env.flush_all()
+        report.invalidate_model()
+        self.assertEqual((report.pending_value, report.unbooked_value, report.difference), (0.0, -0.2, 0.0))
+        self._book(2)
+        self.assertAlmostEqual(self._liability(), 0.5)
+        self.assertBooksMatch()
+        # A credit note takes back the 10 points earned: the client owes 5
+        # points, shown apart, and the liability owed to the others is 0.
         self._credit_note(invoice)
         self.Accrual._run_accrual()
-        self._book(2)
+        move = self._book(3)
         self.assertEqual(account.balance, -5)
-        self.assertAlmostEqual(self._liability(), -0.5)
+        self.assertAlmostEqual(self._liability(), 0.0)
+        owed = move.line_ids.filtered(lambda line: line.account_id == self.clinic.loyalty_negative_account_id)
+        self.assertAlmostEqual(owed.debit, 0.5)
+        self.env.flush_all()
+        report.invalidate_model()
+        self.assertEqual((report.negative_points, report.negative_value), (-5, -0.5))
         self.assertBooksMatch()
 
     def test_expiry_credits_breakage(self):
@@ -248,6 +286,7 @@ class TestDailyMove(ClinicLoyaltyCommon):
         self._account_with_points(self.client_a, self.clinic, 10, "seed:lock")
         self.clinic.loyalty_earned_account_id.deprecated = True
         with (
+            freeze_time(fields.Date.today() + timedelta(days=1, hours=2)),
             patch.object(self.env.cr, "commit"),
             self.assertLogs("odoo.addons.clinic_loyalty.models.loyalty_daily_move", "WARNING"),
         ):

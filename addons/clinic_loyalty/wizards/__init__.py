@@ -4,3 +4,4 @@ from . import loyalty_request_refuse_wizard
 from . import base_partner_merge
 from . import account_payment_register_points
 from . import loyalty_signal_dismiss_wizard
+from . import loyalty_liability_asat

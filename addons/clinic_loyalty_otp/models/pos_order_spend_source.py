@@ -100,14 +100,19 @@ class PosOrder(models.Model):
                        COALESCE(NULLIF(o.currency_rate, 0), 1) AS rate,
                        CASE WHEN o.amount_total > 0
                             THEN GREATEST(1 - COALESCE(ip.amount, 0) / o.amount_total, 0)
-                            ELSE 1 END AS share
+                            ELSE 1 END AS share,
+                       -- a loyalty training shop's sales are trials: they earn nothing
+                       COALESCE((SELECT c.loyalty_training FROM pos_session s
+                                   JOIN pos_config c ON c.id = s.config_id
+                                  WHERE s.id = o.session_id), FALSE) AS training
                   FROM pos_order o
                   LEFT JOIN in_points ip ON ip.order_id = o.id
                  WHERE o.id = ANY(%(ids)s)
             )
             SELECT o.id, rp.commercial_partner_id AS partner_id, o.name,
                    GREATEST(COALESCE(e.own, 0) / o.rate * o.share, 0) AS basis,
-                   CASE WHEN o.state IN %(paid)s AND (o.account_move IS NULL OR o.loyalty_seq > 0)
+                   CASE WHEN o.state IN %(paid)s AND NOT o.training
+                             AND (o.account_move IS NULL OR o.loyalty_seq > 0)
                         THEN (COALESCE(e.own, 0) + COALESCE(e.refunded, 0)) / o.rate * o.share
                         ELSE 0 END AS target,
                    o.loyalty_counted_amount AS counted, o.loyalty_points AS points, o.loyalty_seq AS seq

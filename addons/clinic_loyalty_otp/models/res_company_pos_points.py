@@ -43,3 +43,13 @@ class ResCompany(models.Model):
                     "config_ids": [(6, 0, configs.ids)],
                 }
             )
+
+    def _loyalty_repoint_liability(self, old, new):
+        super()._loyalty_repoint_liability(old, new)
+        methods = (
+            self.env["pos.payment.method"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "=", self.id), ("use_payment_terminal", "=", "clinic_loyalty")])
+        )
+        methods.filtered(lambda m: m.outstanding_account_id == old).outstanding_account_id = new

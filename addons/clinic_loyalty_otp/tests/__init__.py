@@ -15,3 +15,4 @@ from . import test_invoice_points_payment
 from . import test_reversal_integrity
 from . import test_pos_refund_integrity
 from . import test_signal_pos
+from . import test_pos_points_books
