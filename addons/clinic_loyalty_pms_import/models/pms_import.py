@@ -88,12 +88,12 @@ class ClinicLoyaltyPmsImport(models.Model):
 
     @api.model
     def _read_client_file(self, fmt, client_fileobj):
-        if not fmt.client_columns:
+        """{client id: (name, phone, email)}, or None when the profile has no
+        client file or none came with the lines: the lines then import alone,
+        their clients queued by PMS id (details empty) in Unmatched clients
+        until a later client file or a Loyalty Manager completes them."""
+        if not fmt.client_columns or client_fileobj is None:
             return None
-        if client_fileobj is None:
-            raise pms_parser.PmsImportError(
-                [(0, _("This profile reads client details from a client file: import it with the lines."))]
-            )
         return read_clients(client_fileobj, fmt)
 
     def _stage(self, fileobj, fmt, total, clients=None):

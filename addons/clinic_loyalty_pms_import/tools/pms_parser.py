@@ -20,7 +20,9 @@ from .pms_columns import COLUMNS
 from .pms_errors import ErrorLog, PmsImportError
 from .pms_record import parse_record
 from .pms_rows import RowRules
+from .pms_summary import SummaryIndex
 from .pms_sniff import SNIFF_CHARS, UTF16_BOMS, detect_delimiter, detect_encoding, find_header
+from .pms_workbook import open_sheet, workbook_kind
 
 # Messages are lazy: the importer renders them in the user's language
 # (``format_report(..., env)``); without an environment they read in English.
@@ -53,6 +55,8 @@ class Format:
         amount_includes_tax=False,
         header_rows=20,
         client_columns=None,
+        sheet_name="",
+        group_by_summary=False,
     ):
         self.columns = {c.name: (columns.get(c.name) or "").strip().lower() for c in COLUMNS}
         self.delimiter = "\t" if delimiter in ("\\t", "tab") else (delimiter or "")
@@ -66,6 +70,8 @@ class Format:
         self.amount_before_discount = amount_before_discount
         self.amount_includes_tax = amount_includes_tax
         self.header_rows = max(header_rows or 1, 1)
+        self.sheet_name = (sheet_name or "").strip()
+        self.group_by_summary = group_by_summary
         self.client_columns = {
             key: [h.strip().lower() for h in (value or "").split(",") if h.strip()]
             for key, value in (client_columns or {}).items()
@@ -121,7 +127,12 @@ def open_text(fileobj, fmt):
 def open_table(fileobj, fmt, wanted):
     """(text, csv reader positioned after the header, header names, header
     row number, encoding). Lines before the header (title, date range) are
-    passed over; the delimiter is detected when the profile leaves it empty."""
+    passed over; the delimiter is detected when the profile leaves it empty.
+    An Excel workbook is read by ``pms_workbook`` (its sheet rows as text)."""
+    kind = workbook_kind(fileobj.read(8))
+    fileobj.seek(0)
+    if kind:
+        return _open_workbook(fileobj, kind, fmt, wanted)
     text, encoding = open_text(fileobj, fmt)
     delimiter = fmt.delimiter
     if not delimiter:
@@ -158,13 +169,53 @@ def open_table(fileobj, fmt, wanted):
     return text, reader, names, header_row, encoding
 
 
+def _open_workbook(fileobj, kind, fmt, wanted):
+    book, reader, names, header_row, _sheet = open_sheet(fileobj, kind, fmt, wanted, find_header)
+    if not header_row:
+        missing = sorted(wanted - set(names))
+        raise PmsImportError(
+            [
+                (
+                    0,
+                    _(
+                        "No sheet of the workbook has a header row in its first %(count)s rows. Missing "
+                        "columns: %(missing)s. The first row has: %(found)s. Check the sheet name and the "
+                        "column mapping of the profile.",
+                        count=fmt.header_rows,
+                        missing=", ".join(missing),
+                        found=", ".join(n[:40] for n in names[:30]),
+                    ),
+                )
+            ]
+        )
+    return book, reader, names, header_row, kind
+
+
 def iter_rows(fileobj, fmt, errors, clients=None, skipped=None):
-    """Yield a :class:`PmsRow` for every charge and discount row; append (row,
+    """A profile grouping lines by summary record (AVImark) reads the file
+    twice: a first pass indexes the summaries (``pms_summary``) and reports
+    the lines none fits, the second yields the lines with their summary's
+    invoice number.
+
+    Yield a :class:`PmsRow` for every charge and discount row; append (row,
     reason) to ``errors`` for invalid ones; call ``skipped(row, reason key,
     values)`` for rows the profile's filters skip (totals, payments...).
     ``clients`` {client id: (name, phone, email)} fills what the line lacks.
     Raises :class:`PmsImportError` when reading cannot go on (header,
     encoding, malformed CSV). Row numbers count physical CSV records."""
+    if not fmt.group_by_summary:
+        yield from _iter_parsed(fileobj, fmt, errors, clients, skipped)
+        return
+    index = SummaryIndex(fmt)
+    for row in _iter_parsed(fileobj, fmt, errors, None, index.skip):
+        index.add_line(row)
+    fileobj.seek(0)
+    index.check(errors)
+    for row in _iter_parsed(fileobj, fmt, ErrorLog(), clients, skipped):  # its errors: the first pass's
+        yield row._replace(invoice=index.number_of(row))
+
+
+def _iter_parsed(fileobj, fmt, errors, clients=None, skipped=None):
     fmt.check()
     wanted = {h for h in fmt.columns.values() if h} | fmt.rules.flag_columns()
     text, reader, names, header_row, encoding = open_table(fileobj, fmt, wanted)

@@ -63,7 +63,8 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
         self.write(
             {
                 "preview_line_ids": [Command.clear(), *rows],
-                "preview_summary": self._preview_summary(result, earns, matched),
+                "preview_summary": self._preview_summary(result, earns, matched)
+                + self._preview_missing_clients(fmt, client_file, result, matched),
             }
         )
         return self._reopen()
@@ -90,6 +91,17 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
             waiting=sum(1 for ref in result["clients"] if ref in matched and not matched[ref]),
             new=len(result["clients"]) - known,
         ) + skipped_report(result["skipped"], self.env)
+
+    def _preview_missing_clients(self, fmt, client_file, result, matched):
+        """What a lines file imported without its client file leaves to do."""
+        if not fmt.client_columns or client_file is not None:
+            return ""
+        return " " + _(
+            "No client file: the lines import alone, but %(new)s clients are not known yet and will wait "
+            "in Unmatched clients by their PMS id, without name, phone or email, until a later client file "
+            "or a Loyalty Manager completes them (their invoices earn from then on).",
+            new=sum(1 for ref in result["clients"] if not matched.get(ref)),
+        )
 
     def _preview_codes(self, codes):
         """{billing code: earns points} for the codes the clinic already has."""
