@@ -109,11 +109,13 @@ def _status_set(text):
     return {s.strip().lower() for s in (text or "").split(",") if s.strip()}
 
 
-def open_text(fileobj, fmt):
+def open_text(fileobj, fmt, head=None):
     """Text view of a binary file object (encoding detected when the profile
-    leaves it empty); refuses binary content up front."""
-    head = fileobj.read(SNIFF_BYTES)
-    fileobj.seek(0)
+    leaves it empty); refuses binary content up front. ``head``: the first
+    SNIFF_BYTES when the caller has read them already."""
+    if head is None:
+        head = fileobj.read(SNIFF_BYTES)
+        fileobj.seek(0)
     if not head.strip():
         raise PmsImportError([(0, _("The file is empty."))])
     encoding = fmt.encoding or detect_encoding(fileobj)
@@ -129,11 +131,12 @@ def open_table(fileobj, fmt, wanted):
     row number, encoding). Lines before the header (title, date range) are
     passed over; the delimiter is detected when the profile leaves it empty.
     An Excel workbook is read by ``pms_workbook`` (its sheet rows as text)."""
-    kind = workbook_kind(fileobj.read(8))
+    head = fileobj.read(SNIFF_BYTES)
     fileobj.seek(0)
+    kind = workbook_kind(head)
     if kind:
         return _open_workbook(fileobj, kind, fmt, wanted)
-    text, encoding = open_text(fileobj, fmt)
+    text, encoding = open_text(fileobj, fmt, head)
     delimiter = fmt.delimiter
     if not delimiter:
         head = fileobj.read(SNIFF_CHARS * 2).decode(encoding, errors="replace")
