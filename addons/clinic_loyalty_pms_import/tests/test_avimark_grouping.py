@@ -67,7 +67,9 @@ class TestAvimarkGrouping(PmsCommon):
         before = self.snapshot()
         log = self.import_lines(content)
         self.assertEqual(log.state, "failed")
-        self.assertIn("Row 10: The lines of invoice 7010 add up to 155.00, its summary record says 165.00", log.report)
+        self.assertIn(
+            "Row 10: The lines of invoice 7010 add up to 155.00, its summary record says 165.00", log.report
+        )
         self.assertEqual(self.snapshot(), before)
 
     def test_a_line_without_its_summary_is_a_row_error(self):
@@ -81,7 +83,9 @@ class TestAvimarkGrouping(PmsCommon):
         ).encode()
         log = self.import_lines(content)
         self.assertEqual(log.state, "failed")
-        self.assertIn("Row 4: No invoice summary record is for client 2002, patient 601 on 2026-03-15", log.report)
+        self.assertIn(
+            "Row 4: No invoice summary record is for client 2002, patient 601 on 2026-03-15", log.report
+        )
 
     def test_two_summaries_for_one_animal_and_day_are_reported(self):
         content = "\n".join(

@@ -56,7 +56,9 @@ class TestLinesAlone(PmsCommon):
         self.assertEqual(self.points(), {"Alice Smith": 0, "Bob Jones": 0, "Carol White": 0})
 
         # The next export comes with its client file: the waiting clients are matched and earn.
-        log = self.import_pair("cornerstone", "cornerstone-transactions-0314.csv", "cornerstone-clients-0314.csv")
+        log = self.import_pair(
+            "cornerstone", "cornerstone-transactions-0314.csv", "cornerstone-clients-0314.csv"
+        )
         self.assertEqual(log.state, "done", log.report)
         self.assertEqual(log.unmatched_count, 0)
         self.assertEqual(refs.filtered(lambda r: r.external_id == "101").name, "Alice Smith")

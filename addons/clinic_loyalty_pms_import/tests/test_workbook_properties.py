@@ -78,7 +78,25 @@ def mutate(content, seed, count):
     return bytes(data)
 
 
-GOOD = [["G1", datetime.datetime(2026, 3, 14), "", "P-1", "Alice", "", "", "EXAM", "Exam", 1, 12.5, "", "S", "", 1]]
+GOOD = [
+    [
+        "G1",
+        datetime.datetime(2026, 3, 14),
+        "",
+        "P-1",
+        "Alice",
+        "",
+        "",
+        "EXAM",
+        "Exam",
+        1,
+        12.5,
+        "",
+        "S",
+        "",
+        1,
+    ]
+]
 
 
 @tagged("post_install", "-at_install")

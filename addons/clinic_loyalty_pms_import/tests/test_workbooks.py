@@ -50,12 +50,16 @@ class TestWorkbooks(PmsCommon):
         self.assertBooksHold()
 
     def test_xlsx_report_preview_then_import(self):
-        wizard = self.env["clinic.loyalty.pms.upload"].with_user(self.manager).create(
-            {
-                "profile_id": self.generic.id,
-                "file": base64.b64encode(_read("generic-report-0316.xlsx")),
-                "file_name": "report.xlsx",
-            }
+        wizard = (
+            self.env["clinic.loyalty.pms.upload"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "profile_id": self.generic.id,
+                    "file": base64.b64encode(_read("generic-report-0316.xlsx")),
+                    "file_name": "report.xlsx",
+                }
+            )
         )
         before = self.snapshot()
         wizard.action_preview()

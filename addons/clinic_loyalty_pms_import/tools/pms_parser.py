@@ -20,8 +20,8 @@ from .pms_columns import COLUMNS
 from .pms_errors import ErrorLog, PmsImportError
 from .pms_record import parse_record
 from .pms_rows import RowRules
-from .pms_summary import SummaryIndex
 from .pms_sniff import SNIFF_CHARS, UTF16_BOMS, detect_delimiter, detect_encoding, find_header
+from .pms_summary import SummaryIndex
 from .pms_workbook import open_sheet, workbook_kind
 
 # Messages are lazy: the importer renders them in the user's language
