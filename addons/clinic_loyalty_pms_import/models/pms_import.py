@@ -1,4 +1,5 @@
 import logging
+import tempfile
 from collections import Counter
 
 from psycopg2.extras import execute_values
@@ -67,9 +68,10 @@ class ClinicLoyaltyPmsImport(models.Model):
         of it or nothing. Returns the import log (state done or failed)."""
         profile = profile.sudo()
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(), tempfile.TemporaryFile() as spool:
                 fmt = profile._pms_format()
                 clients = self._read_client_file(fmt, client_fileobj)
+                fileobj, fmt = pms_parser.spool_workbook(fileobj, fmt, spool)  # an Excel report
                 total = pms_parser.validate(fileobj, fmt, clients)
                 log = self.sudo().create(
                     {

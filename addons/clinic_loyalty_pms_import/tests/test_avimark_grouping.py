@@ -1,8 +1,16 @@
+import base64
 import os
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import SAMPLES, PmsCommon
+
+
+def _read(name):
+    with open(os.path.join(SAMPLES, name), "rb") as f:
+        return f.read()
+
 
 HEADER = "PRACTICEID|RECORDNUM|RECD|IANIMAL|CODE|TYPE|DATE|DOCTOR|QTY|AMOUNT|CLIENT|NUMBER|DESC"
 
@@ -52,6 +60,29 @@ class TestAvimarkGrouping(PmsCommon):
         # Bob 135 = 13, his deleted 7003 nothing.
         self.assertEqual(self.points(), {"Alice Smith": 9, "Bob Jones": 13, "Carol White": 18})
         self.assertBooksHold()
+
+    def test_preview_groups_the_same_way_and_writes_nothing(self):
+        wizard = self.env["clinic.loyalty.pms.upload"].create(
+            {
+                "profile_id": self.avimark.id,
+                "file": base64.b64encode(_read("avimark-invoice-0316.txt")),
+                "file_name": "invoice-0316.txt",
+                "client_file": base64.b64encode(_read("avimark-client-0316.txt")),
+                "client_file_name": "client-0316.txt",
+            }
+        )
+        before = self.snapshot()
+        wizard.action_preview()
+        self.assertEqual(self.snapshot(), before, "the preview wrote to the business tables")
+        self.assertIn("9 invoice lines (1 discounts) of 5 invoices: 4 paid", wizard.preview_summary)
+        lines = wizard.preview_line_ids.filtered(lambda r: r.kind != "skipped")
+        self.assertEqual(
+            lines.mapped("invoice"), ["7011", "7011", "7010", "7010", "7010", "7009", "7009", "7008", "7003"]
+        )
+
+    def test_summary_grouping_needs_summary_types(self):
+        with self.assertRaisesRegex(ValidationError, "summary row types"):
+            self.avimark.summary_types = False
 
     def test_grouping_by_number_would_collapse_the_lines(self):
         """What the evidence says is wrong: by NUMBER, lines of three clients make invoice 0."""

@@ -21,7 +21,8 @@ class Growing(io.BytesIO):
 
     def seek(self, *args):
         Growing.seeks += 1
-        if Growing.seeks == 2:  # the validation pass is over
+        # After: the workbook sniff, the header sniff, the validation pass.
+        if Growing.seeks == 3:  # the validation pass is over
             self.truncate(0)
             super().seek(0)
             self.write(self.then)

@@ -10,6 +10,7 @@ nothing else may escape (the property-based tests hold it to that).
 """
 
 import codecs
+import copy
 import csv
 import io
 
@@ -22,7 +23,7 @@ from .pms_record import parse_record
 from .pms_rows import RowRules
 from .pms_sniff import SNIFF_CHARS, UTF16_BOMS, detect_delimiter, detect_encoding, find_header
 from .pms_summary import SummaryIndex
-from .pms_workbook import open_sheet, workbook_kind
+from .pms_workbook import open_sheet, spool_rows, workbook_kind
 
 # Messages are lazy: the importer renders them in the user's language
 # (``format_report(..., env)``); without an environment they read in English.
@@ -77,6 +78,12 @@ class Format:
             for key, value in (client_columns or {}).items()
         }
 
+    def spooled(self):
+        """This format for the CSV a workbook is spooled into (spool_workbook)."""
+        spooled = copy.copy(self)
+        spooled.delimiter, spooled.encoding = ",", "utf-8"
+        return spooled
+
     def check(self):
         problems = []
         if self.delimiter and (len(self.delimiter) != 1 or self.delimiter in '\r\n"'):
@@ -99,6 +106,8 @@ class Format:
         missing = [c.name for c in COLUMNS if c.required and not self.columns[c.name]]
         if missing:
             problems.append(_("The profile maps no column for: %(fields)s.", fields=", ".join(missing)))
+        if self.group_by_summary and not self.rules.summary_types:
+            problems.append(_("Grouping by invoice summary record needs the summary row types (e.g. I)."))
         if self.client_columns and not self.client_columns.get("ref"):
             problems.append(_("Name the client id column of the client file."))
         if problems:
@@ -172,8 +181,29 @@ def open_table(fileobj, fmt, wanted):
     return text, reader, names, header_row, encoding
 
 
+def spool_workbook(fileobj, fmt, spool):
+    """(file object, format) the import reads: ``fileobj`` and ``fmt`` as
+    they are for a CSV; for a workbook, its sheet parsed once into ``spool``
+    (a binary temporary file) as UTF-8 CSV and the format reading it. The
+    import reads its file two or three times (validation, summary grouping,
+    staging): the workbook is parsed once, streamed, and the other passes read
+    the spooled text at CSV speed, with the same row numbers."""
+    kind = workbook_kind(fileobj.read(8))
+    fileobj.seek(0)
+    if not kind:
+        return fileobj, fmt
+    fmt.check()
+    wanted = {h for h in fmt.columns.values() if h} | fmt.rules.flag_columns()
+    book, _reader, _names, _header_row, sheet = _open_workbook(fileobj, kind, fmt, wanted)
+    try:
+        spool_rows(book, sheet, fmt, spool)
+    finally:
+        book.detach()
+    return spool, fmt.spooled()
+
+
 def _open_workbook(fileobj, kind, fmt, wanted):
-    book, reader, names, header_row, _sheet = open_sheet(fileobj, kind, fmt, wanted, find_header)
+    book, reader, names, header_row, sheet = open_sheet(fileobj, kind, fmt, wanted, find_header)
     if not header_row:
         missing = sorted(wanted - set(names))
         raise PmsImportError(
@@ -191,7 +221,7 @@ def _open_workbook(fileobj, kind, fmt, wanted):
                 )
             ]
         )
-    return book, reader, names, header_row, kind
+    return book, reader, names, header_row, sheet
 
 
 def iter_rows(fileobj, fmt, errors, clients=None, skipped=None):

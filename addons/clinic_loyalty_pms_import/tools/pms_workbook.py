@@ -202,3 +202,18 @@ def open_sheet(fileobj, kind, fmt, wanted, find_header):
         raise
     book.detach()
     return None, None, first_names, 0, None
+
+
+def spool_rows(book, sheet, fmt, spool):
+    """Write the rows of ``sheet`` into ``spool`` (a binary temporary file) as
+    a UTF-8, comma-delimited CSV, row for row (row numbers stay the sheet's)."""
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+    try:
+        csv.writer(text).writerows(SheetRows(book.rows(sheet), fmt))
+        text.flush()
+    finally:
+        text.detach()
+    spool.seek(0)

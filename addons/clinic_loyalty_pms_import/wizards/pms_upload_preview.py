@@ -1,7 +1,10 @@
+import tempfile
+
 from odoo import Command, _, fields, models
 from odoo.tools import SQL
 
 from ..tools.pms_errors import PmsImportError
+from ..tools.pms_parser import spool_workbook
 from ..tools.pms_preview import preview
 from ..tools.pms_rows import SKIP_REASONS, skipped_report
 
@@ -39,7 +42,9 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
         fmt = self.profile_id.sudo()._pms_format()
         try:
             clients = self.env["clinic.loyalty.pms.import"]._read_client_file(fmt, client_file)
-            result = preview(lines, fmt, clients)
+            with tempfile.TemporaryFile() as spool:
+                lines, fmt = spool_workbook(lines, fmt, spool)  # an Excel report
+                result = preview(lines, fmt, clients)
         except PmsImportError as e:
             self.write({"preview_line_ids": [Command.clear()], "preview_summary": e.report(self.env)})
             return self._reopen()
