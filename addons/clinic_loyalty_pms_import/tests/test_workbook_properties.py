@@ -1,6 +1,7 @@
 import datetime
 import io
 import random
+import tempfile
 
 import openpyxl
 import xlwt
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from odoo.tests import tagged
 from odoo.tests.common import BaseCase
 
-from ..tools.pms_parser import Format, PmsImportError, RowRules, validate
+from ..tools.pms_parser import Format, PmsImportError, RowRules, spool_workbook, validate
 from .test_parser import COLUMNS, RULES
 
 FUZZ = settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -26,14 +27,27 @@ value = st.one_of(
 HEADER = [*COLUMNS.values(), "type", "voided", "posted"]
 
 
-def run(content, **kw):
-    """Validate a workbook: a row count, or a clear PmsImportError, nothing else."""
-    options = {"date_format": "%m/%d/%Y;iso", "rules": RULES, **kw}
+def _validate(content, spooled, options):
+    fmt = Format({**COLUMNS, "row_type": "type"}, **options)
     try:
-        return validate(io.BytesIO(content), Format({**COLUMNS, "row_type": "type"}, **options))
+        if not spooled:
+            return validate(io.BytesIO(content), fmt)
+        with tempfile.TemporaryFile() as spool:
+            fileobj, fmt = spool_workbook(io.BytesIO(content), fmt, spool)
+            return validate(fileobj, fmt)
     except PmsImportError as e:
         assert e.args[0].startswith("The file was rejected"), e.args[0]
         return None
+
+
+def run(content, **kw):
+    """Validate a workbook read directly and spooled as CSV (as the import
+    does): a row count, or a clear PmsImportError, nothing else; the same
+    count both ways."""
+    options = {"date_format": "%m/%d/%Y;iso", "rules": RULES, **kw}
+    count = _validate(content, False, options)
+    assert _validate(content, True, options) == count
+    return count
 
 
 def xlsx(rows, title=True):
