@@ -1,4 +1,4 @@
-"""Streaming parser of PMS invoice-line exports (CSV).
+"""Streaming parser of PMS invoice-line exports (CSV; Excel through pms_workbook).
 
 Pure Python, no ORM: :func:`iter_rows` reads a binary file object through a
 text wrapper and a ``csv.reader``, one row at a time, so memory stays flat
