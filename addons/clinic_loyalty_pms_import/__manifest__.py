@@ -2,7 +2,7 @@
     "name": "Clinic Loyalty: PMS import",
     "summary": "Paid invoices exported by Cornerstone, AVImark, ImproMed or any CSV-speaking "
     "practice-management system earn loyalty points overnight",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Loyalty",
     "license": "LGPL-3",
     "author": "Clinic Loyalty contributors",

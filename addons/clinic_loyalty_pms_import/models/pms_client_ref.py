@@ -247,7 +247,10 @@ class ClinicLoyaltyPmsClientRef(models.Model):
                 """
                 UPDATE clinic_loyalty_pms_client_ref r
                    SET partner_id = v.partner_id, match_method = v.method, match_note = v.note,
-                       name = v.name, phone = v.phone, email = v.email
+                       -- a lines file without its client file never erases known details
+                       name = COALESCE(NULLIF(v.name, ''), r.name),
+                       phone = COALESCE(NULLIF(v.phone, ''), r.phone),
+                       email = COALESCE(NULLIF(v.email, ''), r.email)
                   FROM (VALUES %s) AS v(id, partner_id, method, note, name, phone, email)
                  WHERE r.id = v.id AND r.partner_id IS NULL
             """,

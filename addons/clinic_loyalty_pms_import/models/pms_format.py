@@ -130,6 +130,18 @@ class ClinicLoyaltyPmsFormat(models.AbstractModel):
         help="Comma-separated values of the status column meaning the invoice is not paid yet: it earns "
         "nothing until an import shows it paid. Any other value counts as paid.",
     )
+    sheet_name = fields.Char(
+        help="Excel workbooks: the sheet to read. Empty: the first sheet whose first rows hold the header."
+    )
+    invoice_grouping = fields.Selection(
+        [("number", "Invoice number column"), ("summary", "Invoice summary record")],
+        required=True,
+        default="number",
+        help="How lines make invoices. Invoice number column: lines with the same number. Invoice summary "
+        "record (AVImark): each line belongs to the summary row (a row type listed under Summary row "
+        "types) of the same client, date and patient (client and date when the line has no patient); "
+        "the invoice takes the summary's number and its lines must add up to the summary's amount.",
+    )
     # One ``col_<name>`` setting per column of the export (tools/pms_columns.py).
     locals().update({column.field_name: _column_field(column) for column in COLUMNS})
 
@@ -161,6 +173,8 @@ class ClinicLoyaltyPmsFormat(models.AbstractModel):
             amount_includes_tax=self.amount_includes_tax,
             header_rows=self.header_search_rows,
             client_columns=self._client_columns(),
+            sheet_name=self.sheet_name,
+            group_by_summary=self.invoice_grouping == "summary",
         )
 
     def _client_columns(self):

@@ -1,4 +1,5 @@
 import logging
+import tempfile
 from collections import Counter
 
 from psycopg2.extras import execute_values
@@ -67,9 +68,10 @@ class ClinicLoyaltyPmsImport(models.Model):
         of it or nothing. Returns the import log (state done or failed)."""
         profile = profile.sudo()
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(), tempfile.TemporaryFile() as spool:
                 fmt = profile._pms_format()
                 clients = self._read_client_file(fmt, client_fileobj)
+                fileobj, fmt = pms_parser.spool_workbook(fileobj, fmt, spool)  # an Excel report
                 total = pms_parser.validate(fileobj, fmt, clients)
                 log = self.sudo().create(
                     {
@@ -88,12 +90,12 @@ class ClinicLoyaltyPmsImport(models.Model):
 
     @api.model
     def _read_client_file(self, fmt, client_fileobj):
-        if not fmt.client_columns:
+        """{client id: (name, phone, email)}, or None when the profile has no
+        client file or none came with the lines: the lines then import alone,
+        their clients queued by PMS id (details empty) in Unmatched clients
+        until a later client file or a Loyalty Manager completes them."""
+        if not fmt.client_columns or client_fileobj is None:
             return None
-        if client_fileobj is None:
-            raise pms_parser.PmsImportError(
-                [(0, _("This profile reads client details from a client file: import it with the lines."))]
-            )
         return read_clients(client_fileobj, fmt)
 
     def _stage(self, fileobj, fmt, total, clients=None):

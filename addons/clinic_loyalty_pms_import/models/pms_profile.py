@@ -72,6 +72,8 @@ class ClinicLoyaltyPmsProfile(models.Model):
         "client_col_name",
         "client_col_phone",
         "client_col_email",
+        "invoice_grouping",
+        "summary_types",
         *(column.field_name for column in COLUMNS if column.required),
     )
     def _check_format(self):

@@ -10,3 +10,7 @@ from . import test_performance
 from . import test_preview
 from . import test_rows
 from . import test_status_flags
+from . import test_workbook_properties
+from . import test_workbooks
+from . import test_avimark_grouping
+from . import test_lines_alone

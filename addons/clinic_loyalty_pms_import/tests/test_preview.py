@@ -78,7 +78,7 @@ class TestPreview(PmsCommon):
         self.assertIn("Row 4: Cannot read the date", wizard.preview_summary)
         self.assertFalse(wizard.preview_line_ids)
 
-    def test_preview_asks_for_the_client_file(self):
+    def test_preview_without_the_client_file_says_so(self):
         wizard = self.wizard(clients=None)
-        with self.assertRaisesRegex(Exception, "client file"):
-            wizard.action_preview()
+        wizard.action_preview()
+        self.assertIn("No client file", wizard.preview_summary)

@@ -1,4 +1,4 @@
-"""Streaming parser of PMS invoice-line exports (CSV).
+"""Streaming parser of PMS invoice-line exports (CSV; Excel through pms_workbook).
 
 Pure Python, no ORM: :func:`iter_rows` reads a binary file object through a
 text wrapper and a ``csv.reader``, one row at a time, so memory stays flat
@@ -10,6 +10,7 @@ nothing else may escape (the property-based tests hold it to that).
 """
 
 import codecs
+import copy
 import csv
 import io
 
@@ -21,6 +22,8 @@ from .pms_errors import ErrorLog, PmsImportError
 from .pms_record import parse_record
 from .pms_rows import RowRules
 from .pms_sniff import SNIFF_CHARS, UTF16_BOMS, detect_delimiter, detect_encoding, find_header
+from .pms_summary import SummaryIndex
+from .pms_workbook import open_sheet, spool_rows, workbook_kind
 
 # Messages are lazy: the importer renders them in the user's language
 # (``format_report(..., env)``); without an environment they read in English.
@@ -53,6 +56,8 @@ class Format:
         amount_includes_tax=False,
         header_rows=20,
         client_columns=None,
+        sheet_name="",
+        group_by_summary=False,
     ):
         self.columns = {c.name: (columns.get(c.name) or "").strip().lower() for c in COLUMNS}
         self.delimiter = "\t" if delimiter in ("\\t", "tab") else (delimiter or "")
@@ -66,10 +71,18 @@ class Format:
         self.amount_before_discount = amount_before_discount
         self.amount_includes_tax = amount_includes_tax
         self.header_rows = max(header_rows or 1, 1)
+        self.sheet_name = (sheet_name or "").strip()
+        self.group_by_summary = group_by_summary
         self.client_columns = {
             key: [h.strip().lower() for h in (value or "").split(",") if h.strip()]
             for key, value in (client_columns or {}).items()
         }
+
+    def spooled(self):
+        """This format for the CSV a workbook is spooled into (spool_workbook)."""
+        spooled = copy.copy(self)
+        spooled.delimiter, spooled.encoding = ",", "utf-8"
+        return spooled
 
     def check(self):
         problems = []
@@ -93,6 +106,8 @@ class Format:
         missing = [c.name for c in COLUMNS if c.required and not self.columns[c.name]]
         if missing:
             problems.append(_("The profile maps no column for: %(fields)s.", fields=", ".join(missing)))
+        if self.group_by_summary and not self.rules.summary_types:
+            problems.append(_("Grouping by invoice summary record needs the summary row types (e.g. I)."))
         if self.client_columns and not self.client_columns.get("ref"):
             problems.append(_("Name the client id column of the client file."))
         if problems:
@@ -103,11 +118,13 @@ def _status_set(text):
     return {s.strip().lower() for s in (text or "").split(",") if s.strip()}
 
 
-def open_text(fileobj, fmt):
+def open_text(fileobj, fmt, head=None):
     """Text view of a binary file object (encoding detected when the profile
-    leaves it empty); refuses binary content up front."""
-    head = fileobj.read(SNIFF_BYTES)
-    fileobj.seek(0)
+    leaves it empty); refuses binary content up front. ``head``: the first
+    SNIFF_BYTES when the caller has read them already."""
+    if head is None:
+        head = fileobj.read(SNIFF_BYTES)
+        fileobj.seek(0)
     if not head.strip():
         raise PmsImportError([(0, _("The file is empty."))])
     encoding = fmt.encoding or detect_encoding(fileobj)
@@ -121,8 +138,14 @@ def open_text(fileobj, fmt):
 def open_table(fileobj, fmt, wanted):
     """(text, csv reader positioned after the header, header names, header
     row number, encoding). Lines before the header (title, date range) are
-    passed over; the delimiter is detected when the profile leaves it empty."""
-    text, encoding = open_text(fileobj, fmt)
+    passed over; the delimiter is detected when the profile leaves it empty.
+    An Excel workbook is read by ``pms_workbook`` (its sheet rows as text)."""
+    head = fileobj.read(SNIFF_BYTES)
+    fileobj.seek(0)
+    kind = workbook_kind(head)
+    if kind:
+        return _open_workbook(fileobj, kind, fmt, wanted)
+    text, encoding = open_text(fileobj, fmt, head)
     delimiter = fmt.delimiter
     if not delimiter:
         head = fileobj.read(SNIFF_CHARS * 2).decode(encoding, errors="replace")
@@ -158,13 +181,74 @@ def open_table(fileobj, fmt, wanted):
     return text, reader, names, header_row, encoding
 
 
+def spool_workbook(fileobj, fmt, spool):
+    """(file object, format) the import reads: ``fileobj`` and ``fmt`` as
+    they are for a CSV; for a workbook, its sheet parsed once into ``spool``
+    (a binary temporary file) as UTF-8 CSV and the format reading it. The
+    import reads its file two or three times (validation, summary grouping,
+    staging): the workbook is parsed once, streamed, and the other passes read
+    the spooled text at CSV speed, with the same row numbers."""
+    kind = workbook_kind(fileobj.read(8))
+    fileobj.seek(0)
+    if not kind:
+        return fileobj, fmt
+    fmt.check()
+    wanted = {h for h in fmt.columns.values() if h} | fmt.rules.flag_columns()
+    book, _reader, _names, _header_row, sheet = _open_workbook(fileobj, kind, fmt, wanted)
+    try:
+        spool_rows(book, sheet, fmt, spool)
+    finally:
+        book.detach()
+    return spool, fmt.spooled()
+
+
+def _open_workbook(fileobj, kind, fmt, wanted):
+    book, reader, names, header_row, sheet = open_sheet(fileobj, kind, fmt, wanted, find_header)
+    if not header_row:
+        missing = sorted(wanted - set(names))
+        raise PmsImportError(
+            [
+                (
+                    0,
+                    _(
+                        "No sheet of the workbook has a header row in its first %(count)s rows. Missing "
+                        "columns: %(missing)s. The first row has: %(found)s. Check the sheet name and the "
+                        "column mapping of the profile.",
+                        count=fmt.header_rows,
+                        missing=", ".join(missing),
+                        found=", ".join(n[:40] for n in names[:30]),
+                    ),
+                )
+            ]
+        )
+    return book, reader, names, header_row, sheet
+
+
 def iter_rows(fileobj, fmt, errors, clients=None, skipped=None):
-    """Yield a :class:`PmsRow` for every charge and discount row; append (row,
+    """A profile grouping lines by summary record (AVImark) reads the file
+    twice: a first pass indexes the summaries (``pms_summary``) and reports
+    the lines none fits, the second yields the lines with their summary's
+    invoice number.
+
+    Yield a :class:`PmsRow` for every charge and discount row; append (row,
     reason) to ``errors`` for invalid ones; call ``skipped(row, reason key,
     values)`` for rows the profile's filters skip (totals, payments...).
     ``clients`` {client id: (name, phone, email)} fills what the line lacks.
     Raises :class:`PmsImportError` when reading cannot go on (header,
     encoding, malformed CSV). Row numbers count physical CSV records."""
+    if not fmt.group_by_summary:
+        yield from _iter_parsed(fileobj, fmt, errors, clients, skipped)
+        return
+    index = SummaryIndex(fmt)
+    for row in _iter_parsed(fileobj, fmt, errors, None, index.skip):
+        index.add_line(row)
+    fileobj.seek(0)
+    index.check(errors)
+    for row in _iter_parsed(fileobj, fmt, ErrorLog(), clients, skipped):  # its errors: the first pass's
+        yield row._replace(invoice=index.number_of(row))
+
+
+def _iter_parsed(fileobj, fmt, errors, clients=None, skipped=None):
     fmt.check()
     wanted = {h for h in fmt.columns.values() if h} | fmt.rules.flag_columns()
     text, reader, names, header_row, encoding = open_table(fileobj, fmt, wanted)

@@ -33,7 +33,7 @@ def parse_record(record, index, flag_index, fmt, row, errors, skipped):
         if skipped:
             skipped(row, reason, values)
         return None
-    if not values["invoice"]:
+    if not values["invoice"] and not fmt.group_by_summary:  # else: the summary record's number
         errors.append((row, _("The invoice number is empty.")))
     if not values["client_ref"]:
         errors.append((row, _("The client id is empty.")))

@@ -1,7 +1,10 @@
+import tempfile
+
 from odoo import Command, _, fields, models
 from odoo.tools import SQL
 
 from ..tools.pms_errors import PmsImportError
+from ..tools.pms_parser import spool_workbook
 from ..tools.pms_preview import preview
 from ..tools.pms_rows import SKIP_REASONS, skipped_report
 
@@ -39,7 +42,9 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
         fmt = self.profile_id.sudo()._pms_format()
         try:
             clients = self.env["clinic.loyalty.pms.import"]._read_client_file(fmt, client_file)
-            result = preview(lines, fmt, clients)
+            with tempfile.TemporaryFile() as spool:
+                lines, fmt = spool_workbook(lines, fmt, spool)  # an Excel report
+                result = preview(lines, fmt, clients)
         except PmsImportError as e:
             self.write({"preview_line_ids": [Command.clear()], "preview_summary": e.report(self.env)})
             return self._reopen()
@@ -63,7 +68,8 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
         self.write(
             {
                 "preview_line_ids": [Command.clear(), *rows],
-                "preview_summary": self._preview_summary(result, earns, matched),
+                "preview_summary": self._preview_summary(result, earns, matched)
+                + self._preview_missing_clients(fmt, client_file, result, matched),
             }
         )
         return self._reopen()
@@ -90,6 +96,17 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
             waiting=sum(1 for ref in result["clients"] if ref in matched and not matched[ref]),
             new=len(result["clients"]) - known,
         ) + skipped_report(result["skipped"], self.env)
+
+    def _preview_missing_clients(self, fmt, client_file, result, matched):
+        """What a lines file imported without its client file leaves to do."""
+        if not fmt.client_columns or client_file is not None:
+            return ""
+        return " " + _(
+            "No client file: the lines import alone, but %(new)s clients are not known yet and will wait "
+            "in Unmatched clients by their PMS id, without name, phone or email, until a later client file "
+            "or a Loyalty Manager completes them (their invoices earn from then on).",
+            new=sum(1 for ref in result["clients"] if not matched.get(ref)),
+        )
 
     def _preview_codes(self, codes):
         """{billing code: earns points} for the codes the clinic already has."""

@@ -42,8 +42,6 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
         """(lines file, client file or None) as binary file objects, checked."""
         if not self.file:
             raise UserError(_("Choose the export file to import."))
-        if self.needs_client_file and not self.client_file:
-            raise UserError(_("This profile joins a client file: choose it too."))
         return self._decoded(self.file), self._decoded(self.client_file) if self.client_file else None
 
     def _decoded(self, data):
