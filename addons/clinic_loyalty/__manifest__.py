@@ -36,6 +36,8 @@
         "data/ir_cron_expiry.xml",
         "data/mail_template_expiry.xml",
         "views/loyalty_expiry_views.xml",
+        "security/loyalty_accrual_failure_security.xml",
+        "views/loyalty_accrual_failure_views.xml",
     ],
     "demo": [
         "demo/clinic_loyalty_demo.xml",

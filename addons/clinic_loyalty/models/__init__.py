@@ -28,3 +28,4 @@ from . import loyalty_value_report
 from . import loyalty_settings
 from . import loyalty_account_books_check
 from . import loyalty_entry_invoice_payment
+from . import loyalty_accrual_failure

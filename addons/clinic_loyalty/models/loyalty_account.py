@@ -8,6 +8,10 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
+# The largest number of points an entry, a balance, a lot or a document holds
+# (their columns are int4); checked before every insert.
+MAX_POINTS = 2**31 - 1
+
 
 class ClinicLoyaltyAccount(models.Model):
     """A client's points at one clinic (company).
@@ -250,6 +254,18 @@ class ClinicLoyaltyAccount(models.Model):
         projected = dict(balances)
         for e in entries:
             projected[e["account_id"]] += e["points"]
+            if abs(e["points"]) > MAX_POINTS or abs(projected[e["account_id"]]) > MAX_POINTS:
+                # Checked before the INSERT: an int4 overflow would abort the
+                # whole transaction with no word of which document caused it.
+                raise ValidationError(
+                    _(
+                        "%(points)s points cannot be posted on one account: a balance or an entry is limited "
+                        "to %(max)s points. Check the amount of %(source)s.",
+                        points=e["points"],
+                        max=MAX_POINTS,
+                        source=e.get("source_name") or e["key"],
+                    )
+                )
             if e["kind"] == "redemption" and e["points"] < 0 and projected[e["account_id"]] < 0:
                 raise UserError(
                     _(

@@ -18,7 +18,7 @@ ORM_QUERIES = 14
 ALL_QUERIES = 16
 
 
-class Killed(Exception):
+class Killed(BaseException):  # a real kill is no Python error
     """Stands for the process being killed mid-run."""
 
 
