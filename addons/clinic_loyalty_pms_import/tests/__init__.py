@@ -10,3 +10,4 @@ from . import test_performance
 from . import test_preview
 from . import test_rows
 from . import test_status_flags
+from . import test_drop_folder_isolation
