@@ -430,25 +430,38 @@ class ClinicLoyaltyAccount(models.Model):
         return posted[0]
 
     @api.model
-    def _check_drift(self):
+    def _check_drift(self, account_ids=None):
         """Accounts whose balance differs from the sum of their entries:
-        [(account id, balance, sum of entries)]. Empty when the books hold."""
+        [(account id, balance, sum of entries)]. Empty when the books hold.
+        ``account_ids``: only those accounts (default: the whole ledger)."""
         self.env.flush_all()
-        self.env.cr.execute("""
+        only = SQL("AND a.id = ANY(%s)", list(account_ids)) if account_ids is not None else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT a.id, a.balance, COALESCE(s.total, 0)
               FROM clinic_loyalty_account a
               LEFT JOIN (SELECT account_id, SUM(points) AS total
                            FROM clinic_loyalty_entry GROUP BY account_id) s
                      ON s.account_id = a.id
-             WHERE a.balance <> COALESCE(s.total, 0)
-        """)
+             WHERE a.balance <> COALESCE(s.total, 0) %s
+        """,
+                only,
+            )
+        )
         return self.env.cr.fetchall()
 
     def action_check_balance(self):
         """Compare the balance of the selected accounts (all visible accounts
         when called on none) with the sum of their ledger entries."""
-        drift = {account_id: (balance, total) for account_id, balance, total in self._check_drift()}
+        if not (self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_user")):
+            raise AccessError(_("Only Loyalty Users check the balances of loyalty accounts."))
+        # Only the accounts the user may read (record rules: their clinics).
+        self.check_access("read")
         scope = self or self.search([])
+        drift = {
+            account_id: (balance, total) for account_id, balance, total in self._check_drift(scope.ids)
+        }
         drifting = scope.filtered(lambda a: a.id in drift)
         if not drifting:
             return {
