@@ -260,10 +260,10 @@ class ClinicLoyaltyAccount(models.Model):
                 raise ValidationError(
                     _(
                         "%(points)s points cannot be posted on one account: a balance or an entry is limited "
-                        "to %(max)s points. Check the amount of %(source)s.",
+                        "to %(max)s points. Check the amount of %(document)s.",
                         points=e["points"],
                         max=MAX_POINTS,
-                        source=e.get("source_name") or e["key"],
+                        document=e.get("source_name") or e["key"],
                     )
                 )
             if e["kind"] == "redemption" and e["points"] < 0 and projected[e["account_id"]] < 0:

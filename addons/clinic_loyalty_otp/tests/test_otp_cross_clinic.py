@@ -18,7 +18,7 @@ class TestOtpCrossClinic(OtpCommonMixin, SMSCase):
         cls._setup_otp_clinic()
         env = cls.env(su=True)
         cls.clinic_b = env["res.company"].create({"name": "Clinic B cross", "country_id": env.ref("base.be").id})
-        cls.clinic_b.loyalty_status = "on"
+        cls.clinic_b.loyalty_status = "test"
         cls.client_b = env["res.partner"].create({"name": "B Petowner", "mobile": "+32 472 11 22 33"})
         cls.account_b = cls._account_with_points(cls.client_b, cls.clinic_b, 80, "cross-seed-b", sudo=True)
         cls.account_b.sudo().otp_locked = True

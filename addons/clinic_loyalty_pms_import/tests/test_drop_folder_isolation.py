@@ -84,12 +84,14 @@ class TestDropFolderIsolation(PmsCommon):
 class TestPmsOverflow(PmsCommon):
     def test_huge_pms_invoice_is_set_aside_the_others_accrue(self):
         huge = [f"H1,2026-03-01,,P-1,Alice,,alice@example.com,EXAM,,1,999999999.00," for _i in range(25)]
-        self.import_rows(self.generic, [*huge, "N1,2026-03-01,,P-2,Bob,,bob@example.com,EXAM,,1,40.00,"])
+        self.import_rows(self.generic, [*huge, "N1,2026-03-01,,P-9,Carol,,carol@example.com,EXAM,,1,40.00,"])
         invoice = self.Invoice.search([("name", "=", "H1")])
         self.assertEqual(len(invoice), 1)
         self.env["clinic.loyalty.accrual"]._run_accrual()
         normal = self.Invoice.search([("name", "=", "N1")])
+        self.assertEqual(normal.partner_id, self.carol)
         self.assertEqual(normal.loyalty_points, 4)
+        self.assertEqual(self.balance(self.carol), 4)
         self.assertFalse(invoice.loyalty_synced)
         failure = self.env["clinic.loyalty.accrual.failure"].search(
             [("res_model", "=", invoice._name), ("res_id", "=", invoice.id)]
