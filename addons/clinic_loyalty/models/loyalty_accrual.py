@@ -1,6 +1,6 @@
 import logging
 
-from psycopg2 import OperationalError
+from psycopg2 import InterfaceError, OperationalError
 
 from odoo import _, api, models
 from odoo.exceptions import ValidationError
@@ -88,7 +88,7 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 return self._accrue_batch(model, company, after_id, batch_size)
-        except OperationalError:
+        except (OperationalError, InterfaceError):
             raise  # the database or a concurrent run, not a document: the cron retries
         except Exception:  # noqa: BLE001 - any document error: isolate it below
             self.env.invalidate_all()
@@ -119,7 +119,7 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 self._accrue_batch(model, company, after_id, 1)
-        except OperationalError:
+        except (OperationalError, InterfaceError):
             raise
         except Exception as error:  # noqa: BLE001 - recorded as the reason
             reason = str(error.args[0]) if getattr(error, "args", None) else repr(error)

@@ -3,7 +3,7 @@ per day in the loyalty journal, covering every ledger entry not booked yet."""
 
 import logging
 
-from psycopg2 import OperationalError
+from psycopg2 import InterfaceError, OperationalError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -82,7 +82,7 @@ class ClinicLoyaltyDailyMove(models.Model):
             try:
                 with self.env.cr.savepoint():
                     moves |= self._book_company(company, day)
-            except OperationalError:
+            except (OperationalError, InterfaceError):
                 raise  # the database, not the clinic: the cron runs again
             except Exception as error:  # noqa: BLE001 - one clinic never stops the others
                 # A clinic whose books refuse the move (a lock date, an amount
