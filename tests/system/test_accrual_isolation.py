@@ -13,8 +13,8 @@ MAX_POINTS = 2**31 - 1
 
 def _entries(env, company_id, move_ids):
     env.cr.execute(
-        "SELECT res_id, points FROM clinic_loyalty_entry WHERE company_id = %s AND res_model = 'account.move' "
-        "AND res_id = ANY(%s) ORDER BY res_id",
+        "SELECT res_id, points FROM clinic_loyalty_entry WHERE company_id = %s "
+        "AND res_model = 'account.move' AND res_id = ANY(%s) ORDER BY res_id",
         [company_id, move_ids],
     )
     return dict(env.cr.fetchall())
@@ -46,7 +46,9 @@ def test_nightly_run_goes_past_one_clinics_overflowing_invoice(server_db, server
 
     with server_env() as env:
         points_b = 100.0 // env["res.company"].browse(ids["b"]).loyalty_spend_per_point
-        assert _entries(env, ids["b"], ids["good_b"]) == dict.fromkeys(ids["good_b"], points_b), "clinic B accrued"
+        assert _entries(env, ids["b"], ids["good_b"]) == dict.fromkeys(
+            ids["good_b"], points_b
+        ), "clinic B accrued"
         assert _entries(env, ids["a"], [ids["good_a"], ids["huge_a"]]) == {ids["good_a"]: 100.0 // ids["spp"]}
         huge = env["account.move"].browse(ids["huge_a"])
         assert not huge.loyalty_synced, "the bad invoice stays pending for a later run"

@@ -459,9 +459,7 @@ class ClinicLoyaltyAccount(models.Model):
         # Only the accounts the user may read (record rules: their clinics).
         self.check_access("read")
         scope = self or self.search([])
-        drift = {
-            account_id: (balance, total) for account_id, balance, total in self._check_drift(scope.ids)
-        }
+        drift = {account_id: (balance, total) for account_id, balance, total in self._check_drift(scope.ids)}
         drifting = scope.filtered(lambda a: a.id in drift)
         if not drifting:
             return {

@@ -62,7 +62,9 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         done = 0
         # Documents set aside before are cleared when they accrue: one query
         # per run tells whether there is any to clear.
-        self.env.cr.execute("SELECT EXISTS (SELECT 1 FROM clinic_loyalty_accrual_failure WHERE state = 'open')")
+        self.env.cr.execute(
+            "SELECT EXISTS (SELECT 1 FROM clinic_loyalty_accrual_failure WHERE state = 'open')"
+        )
         self = self.with_context(loyalty_open_failures=self.env.cr.fetchone()[0])  # noqa: PLW0642
         for company in self._accruing_companies():
             for model in self._accrual_sources():

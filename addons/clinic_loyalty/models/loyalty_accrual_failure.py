@@ -15,7 +15,9 @@ class ClinicLoyaltyAccrualFailure(models.Model):
 
     company_id = fields.Many2one("res.company", string="Clinic", required=True, readonly=True, index=True)
     res_model = fields.Char(string="Document model", required=True, readonly=True)
-    res_id = fields.Many2oneReference(string="Document ID", model_field="res_model", required=True, readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Document ID", model_field="res_model", required=True, readonly=True
+    )
     document_name = fields.Char(string="Document", readonly=True)
     reason = fields.Text(readonly=True)
     date = fields.Datetime(string="Last failure", required=True, readonly=True, default=fields.Datetime.now)
@@ -39,7 +41,8 @@ class ClinicLoyaltyAccrualFailure(models.Model):
                    VALUES (%(company)s, %(model)s, %(doc)s, %(name)s, %(reason)s, now() at time zone 'UTC',
                            1, 'open', %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC')
                    ON CONFLICT (company_id, res_model, res_id) DO UPDATE
-                      SET reason = EXCLUDED.reason, date = EXCLUDED.date, document_name = EXCLUDED.document_name,
+                      SET reason = EXCLUDED.reason, date = EXCLUDED.date,
+                          document_name = EXCLUDED.document_name,
                           attempts = CASE WHEN clinic_loyalty_accrual_failure.state = 'open'
                                           THEN clinic_loyalty_accrual_failure.attempts + 1 ELSE 1 END,
                           state = 'open', write_date = EXCLUDED.write_date""",
@@ -60,7 +63,8 @@ class ClinicLoyaltyAccrualFailure(models.Model):
             return
         self.env.cr.execute(
             SQL(
-                """UPDATE clinic_loyalty_accrual_failure SET state = 'done', write_date = now() at time zone 'UTC'
+                """UPDATE clinic_loyalty_accrual_failure
+                      SET state = 'done', write_date = now() at time zone 'UTC'
                     WHERE state = 'open' AND res_model = %s AND res_id = ANY(%s)""",
                 model,
                 list(doc_ids),

@@ -161,7 +161,8 @@ class ClinicLoyaltyDailyMove(models.Model):
         if abs(booked + points) > MAX_POINTS:
             raise UserError(
                 _(
-                    "%(points)s points cannot be booked for %(clinic)s: the books hold at most %(max)s points.",
+                    "%(points)s points cannot be booked for %(clinic)s: the books hold at most %(max)s "
+                    "points.",
                     points=booked + points,
                     clinic=company.name,
                     max=MAX_POINTS,

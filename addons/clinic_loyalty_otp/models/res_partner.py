@@ -85,7 +85,9 @@ class ResPartner(models.Model):
                 [numbers_before.get(pid) or None for pid in self.ids],
             )
         )
-        self.invalidate_recordset(["loyalty_number_edited_at", "loyalty_email_before", "loyalty_number_before"])
+        self.invalidate_recordset(
+            ["loyalty_number_edited_at", "loyalty_email_before", "loyalty_number_before"]
+        )
 
     def write(self, vals):
         """Editing a client's mobile never redirects their codes: whoever may
@@ -105,7 +107,9 @@ class ResPartner(models.Model):
         )
         staff_edit = self.ids and self._loyalty_staff_edit()
         emails_before = {partner.id: partner.email for partner in self} if staff_edit else {}
-        numbers_before = {partner.id: partner.mobile or partner.phone for partner in self} if staff_edit else {}
+        numbers_before = (
+            {partner.id: partner.mobile or partner.phone for partner in self} if staff_edit else {}
+        )
         result = super().write(vals)
         if staff_edit:
             self._loyalty_mark_edited(emails_before, numbers_before)

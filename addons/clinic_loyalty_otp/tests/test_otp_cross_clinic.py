@@ -17,7 +17,9 @@ class TestOtpCrossClinic(OtpCommonMixin, SMSCase):
         super().setUpClass()
         cls._setup_otp_clinic()
         env = cls.env(su=True)
-        cls.clinic_b = env["res.company"].create({"name": "Clinic B cross", "country_id": env.ref("base.be").id})
+        cls.clinic_b = env["res.company"].create(
+            {"name": "Clinic B cross", "country_id": env.ref("base.be").id}
+        )
         cls.clinic_b.loyalty_status = "test"
         cls.client_b = env["res.partner"].create({"name": "B Petowner", "mobile": "+32 472 11 22 33"})
         cls.account_b = cls._account_with_points(cls.client_b, cls.clinic_b, 80, "cross-seed-b", sudo=True)
@@ -67,7 +69,9 @@ class TestOtpCrossClinic(OtpCommonMixin, SMSCase):
         partner = (
             self.env["res.partner"]
             .with_user(self.cashier)
-            .create({"name": "Walk In", "mobile": "+32 470 55 55 55", "country_id": self.env.ref("base.be").id})
+            .create(
+                {"name": "Walk In", "mobile": "+32 470 55 55 55", "country_id": self.env.ref("base.be").id}
+            )
         )
         account = self._account_with_points(partner, self.company, 50, "cross-untold", sudo=True)
         self.assertFalse(account.otp_phone, "nobody can be told: the typed number is not used")
@@ -84,7 +88,9 @@ class TestOtpCrossClinic(OtpCommonMixin, SMSCase):
         with self.assertRaises(AccessError):
             self.client.with_user(employee).read(["loyalty_pos_balance"])
         pos_user = self._new_user("cross_pos_user", "employee", self.company, "point_of_sale.group_pos_user")
-        self.assertEqual(self.client.with_user(pos_user).read(["loyalty_pos_balance"])[0]["loyalty_pos_balance"], 100)
+        self.assertEqual(
+            self.client.with_user(pos_user).read(["loyalty_pos_balance"])[0]["loyalty_pos_balance"], 100
+        )
         self.assertEqual(self.client.with_user(self.cashier).loyalty_pos_balance, 100)
         config = self.env["pos.config"].search([("company_id", "=", self.company.id)], limit=1)
         fields = self.env["res.partner"].with_user(pos_user)._load_pos_data_fields(config.id)
@@ -99,7 +105,9 @@ class TestOtpCrossClinic(OtpCommonMixin, SMSCase):
                 Account.with_user(user).action_check_balance()
         # A drift in clinic B is not the business of clinic A's staff.
         self.env.flush_all()
-        self.env.cr.execute("UPDATE clinic_loyalty_account SET balance = 999 WHERE id = %s", [self.account_b.id])
+        self.env.cr.execute(
+            "UPDATE clinic_loyalty_account SET balance = 999 WHERE id = %s", [self.account_b.id]
+        )
         self.env.invalidate_all()
         result = Account.with_user(self.cashier).action_check_balance()
         self.assertEqual(result["params"]["type"], "success")

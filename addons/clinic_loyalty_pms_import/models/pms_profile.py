@@ -232,7 +232,9 @@ class ClinicLoyaltyPmsProfile(models.Model):
                     client = stack.enter_context(_open_nofollow(files[client_name])) if client_name else None
                 except OSError as e:  # gone (another scan took it) or unreadable
                     _logger.warning("PMS import: cannot open %s: %s", path, e)
-                    self._drop_folder_problem(_("%(name)s could not be opened: %(error)s", name=name, error=e))
+                    self._drop_folder_problem(
+                        _("%(name)s could not be opened: %(error)s", name=name, error=e)
+                    )
                     continue
                 log = self._import_dropped_file(fileobj, name, client)
             logs |= log

@@ -45,7 +45,9 @@ class TestDropFolderIsolation(PmsCommon):
         processed = os.path.join(self.folders["first"], "processed")
         with open(processed, "w", encoding="utf-8") as f:
             f.write("not a folder")
-        stuck = self.drop(self.folders["first"], "a.csv", (HEADER + "F1,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode())
+        stuck = self.drop(
+            self.folders["first"], "a.csv", (HEADER + "F1,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode()
+        )
         self.drop(self.folders["second"], "b.csv", (HEADER + "S1,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode())
         with self.assertLogs("odoo.addons.clinic_loyalty_pms_import.models.pms_profile", "ERROR"):
             self.env["clinic.loyalty.pms.profile"]._cron_import_drop_folders()
@@ -57,8 +59,12 @@ class TestDropFolderIsolation(PmsCommon):
         self.assertFalse(self.second.drop_folder_error)
 
     def test_name_not_utf8_is_skipped_and_said_on_the_profile(self):
-        bad = self.drop(self.folders["first"], b"bad-\xff.csv", (HEADER + "U1,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode())
-        self.drop(self.folders["first"], "good.csv", (HEADER + "U2,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode())
+        bad = self.drop(
+            self.folders["first"], b"bad-\xff.csv", (HEADER + "U1,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode()
+        )
+        self.drop(
+            self.folders["first"], "good.csv", (HEADER + "U2,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode()
+        )
         self.drop(self.folders["second"], "b.csv", (HEADER + "S2,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode())
         with self.assertLogs("odoo.addons.clinic_loyalty_pms_import.models.pms_profile", "WARNING"):
             self.env["clinic.loyalty.pms.profile"]._cron_import_drop_folders()
@@ -83,7 +89,7 @@ class TestDropFolderIsolation(PmsCommon):
 @tagged("post_install", "-at_install")
 class TestPmsOverflow(PmsCommon):
     def test_huge_pms_invoice_is_set_aside_the_others_accrue(self):
-        huge = [f"H1,2026-03-01,,P-1,Alice,,alice@example.com,EXAM,,1,999999999.00," for _i in range(25)]
+        huge = ["H1,2026-03-01,,P-1,Alice,,alice@example.com,EXAM,,1,999999999.00," for _i in range(25)]
         self.import_rows(self.generic, [*huge, "N1,2026-03-01,,P-9,Carol,,carol@example.com,EXAM,,1,40.00,"])
         invoice = self.Invoice.search([("name", "=", "H1")])
         self.assertEqual(len(invoice), 1)
