@@ -2,6 +2,7 @@
 folders of their own clinics; a PMS invoice too large to be points is set
 aside while the rest accrues."""
 
+import base64
 import os
 import tempfile
 import time
@@ -84,6 +85,16 @@ class TestDropFolderIsolation(PmsCommon):
         self.assertFalse(self.Invoice.search([("name", "=", "M1")]))
         self.first.with_user(manager_a).action_scan_drop_folder()
         self.assertTrue(self.Invoice.search([("name", "=", "M1")]))
+        # The upload wizard, opened on clinic A's profile by clinic B's manager.
+        content = (HEADER + "M2,2026-03-01,,P-1,A,,,EXAM,,1,40,\n").encode()
+        wizard = (
+            self.env["clinic.loyalty.pms.upload"]
+            .with_user(manager_b)
+            .create({"profile_id": self.first.id, "file": base64.b64encode(content), "file_name": "up.csv"})
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_import()
+        self.assertFalse(self.Invoice.search([("name", "=", "M2")]))
 
 
 @tagged("post_install", "-at_install")
