@@ -13,3 +13,4 @@ from . import test_otp_readiness
 from . import test_pos_points_accounting
 from . import test_invoice_points_payment
 from . import test_otp_cross_clinic
+from . import test_pos_accrual_overflow
