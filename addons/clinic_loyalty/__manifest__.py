@@ -41,6 +41,8 @@
         "security/loyalty_signal_security.xml",
         "data/ir_cron_signal.xml",
         "views/loyalty_signal_views.xml",
+        "security/loyalty_accrual_failure_security.xml",
+        "views/loyalty_accrual_failure_views.xml",
     ],
     "demo": [
         "demo/clinic_loyalty_demo.xml",

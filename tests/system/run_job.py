@@ -2,6 +2,7 @@
 goes (a separate process, so a test can SIGKILL it mid-run):
 
 - ``accrual`` / ``expiry``: batch by batch (``--batch-size``), a commit after each;
+- ``nightly``: the accrual cron as it runs at night (accrual, then the daily entries);
 - ``pms-import``: the drop folder of one PMS profile (``--profile``), file by file.
 """
 
@@ -15,6 +16,12 @@ def run_accrual(env, args):
     return f"accrued {env['clinic.loyalty.accrual']._run_accrual(batch_size=args.batch_size, commit=True)}"
 
 
+def run_nightly(env, args):
+    """The nightly accrual cron: every clinic accrues, then its daily journal entry."""
+    env["clinic.loyalty.accrual"]._cron_accrue()
+    return "nightly done"
+
+
 def run_expiry(env, args):
     return f"expired {env['clinic.loyalty.expiry']._run_expiry(batch_size=args.batch_size, commit=True)}"
 
@@ -24,7 +31,12 @@ def run_pms_import(env, args):
     return ",".join(f"{log.file_name}:{log.state}" for log in logs)
 
 
-JOBS = {"accrual": run_accrual, "expiry": run_expiry, "pms-import": run_pms_import}
+JOBS = {
+    "accrual": run_accrual,
+    "nightly": run_nightly,
+    "expiry": run_expiry,
+    "pms-import": run_pms_import,
+}
 
 parser = argparse.ArgumentParser()
 parser.add_argument("job", choices=sorted(JOBS))

@@ -42,3 +42,4 @@ from . import loyalty_daily_move_negative
 from . import account_move_loyalty_daily
 from . import res_company_liability_account
 from . import loyalty_expiry_report
+from . import loyalty_accrual_failure

@@ -8,6 +8,10 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
+# The largest number of points an entry, a balance, a lot or a document holds
+# (their columns are int4); checked before every insert.
+MAX_POINTS = 2**31 - 1
+
 
 class ClinicLoyaltyAccount(models.Model):
     """A client's points at one clinic (company).
@@ -250,6 +254,18 @@ class ClinicLoyaltyAccount(models.Model):
         projected = dict(balances)
         for e in entries:
             projected[e["account_id"]] += e["points"]
+            if abs(e["points"]) > MAX_POINTS or abs(projected[e["account_id"]]) > MAX_POINTS:
+                # Checked before the INSERT: an int4 overflow would abort the
+                # whole transaction with no word of which document caused it.
+                raise ValidationError(
+                    _(
+                        "%(points)s points cannot be posted on one account: a balance or an entry is limited "
+                        "to %(max)s points. Check the amount of %(document)s.",
+                        points=e["points"],
+                        max=MAX_POINTS,
+                        document=e.get("source_name") or e["key"],
+                    )
+                )
             if e["kind"] == "redemption" and e["points"] < 0 and projected[e["account_id"]] < 0:
                 raise UserError(
                     _(
@@ -414,25 +430,36 @@ class ClinicLoyaltyAccount(models.Model):
         return posted[0]
 
     @api.model
-    def _check_drift(self):
+    def _check_drift(self, account_ids=None):
         """Accounts whose balance differs from the sum of their entries:
-        [(account id, balance, sum of entries)]. Empty when the books hold."""
+        [(account id, balance, sum of entries)]. Empty when the books hold.
+        ``account_ids``: only those accounts (default: the whole ledger)."""
         self.env.flush_all()
-        self.env.cr.execute("""
+        only = SQL("AND a.id = ANY(%s)", list(account_ids)) if account_ids is not None else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT a.id, a.balance, COALESCE(s.total, 0)
               FROM clinic_loyalty_account a
               LEFT JOIN (SELECT account_id, SUM(points) AS total
                            FROM clinic_loyalty_entry GROUP BY account_id) s
                      ON s.account_id = a.id
-             WHERE a.balance <> COALESCE(s.total, 0)
-        """)
+             WHERE a.balance <> COALESCE(s.total, 0) %s
+        """,
+                only,
+            )
+        )
         return self.env.cr.fetchall()
 
     def action_check_balance(self):
         """Compare the balance of the selected accounts (all visible accounts
         when called on none) with the sum of their ledger entries."""
-        drift = {account_id: (balance, total) for account_id, balance, total in self._check_drift()}
+        if not (self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_user")):
+            raise AccessError(_("Only Loyalty Users check the balances of loyalty accounts."))
+        # Only the accounts the user may read (record rules: their clinics).
+        self.check_access("read")
         scope = self or self.search([])
+        drift = {account_id: (balance, total) for account_id, balance, total in self._check_drift(scope.ids)}
         drifting = scope.filtered(lambda a: a.id in drift)
         if not drifting:
             return {

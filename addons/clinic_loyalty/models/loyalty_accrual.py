@@ -1,7 +1,12 @@
 import logging
 
-from odoo import api, models
+from psycopg2 import InterfaceError, OperationalError
+
+from odoo import _, api, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_round
+
+from .loyalty_account import MAX_POINTS
 
 _logger = logging.getLogger(__name__)
 
@@ -48,14 +53,24 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
     @api.model
     def _run_accrual(self, batch_size=None, commit=False, progress=False):
         """Accrue every pending document of every source; returns the number
-        of documents processed. ``commit`` commits after each batch (cron)."""
+        of documents processed. ``commit`` commits after each batch (cron).
+
+        Each batch runs in a savepoint; a batch that fails is retried one
+        document at a time, and a document that still fails is set aside
+        (``clinic.loyalty.accrual.failure``) while the others accrue."""
         batch_size = batch_size or self.BATCH_SIZE
         done = 0
+        # Documents set aside before are cleared when they accrue: one query
+        # per run tells whether there is any to clear.
+        self.env.cr.execute(
+            "SELECT EXISTS (SELECT 1 FROM clinic_loyalty_accrual_failure WHERE state = 'open')"
+        )
+        self = self.with_context(loyalty_open_failures=self.env.cr.fetchone()[0])  # noqa: PLW0642
         for company in self._accruing_companies():
             for model in self._accrual_sources():
                 after_id = 0
                 while True:
-                    count, after_id = self._accrue_batch(model, company, after_id, batch_size)
+                    count, after_id = self._accrue_batch_safe(model, company, after_id, batch_size)
                     if not count:
                         break
                     done += count
@@ -66,6 +81,67 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
                         # marks commit together, so a killed run resumes cleanly.
                         self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
+
+    @api.model
+    def _accrue_batch_safe(self, model, company, after_id, batch_size):
+        """:meth:`_accrue_batch` in a savepoint; on failure, the same
+        documents one by one, the failing ones set aside. Returns
+        (documents evaluated, last id seen)."""
+        try:
+            with self.env.cr.savepoint():
+                return self._accrue_batch(model, company, after_id, batch_size)
+        except (OperationalError, InterfaceError):
+            raise  # the database or a concurrent run, not a document: the cron retries
+        except Exception:  # noqa: BLE001 - any document error: isolate it below
+            self.env.invalidate_all()
+            if batch_size == 1:
+                return self._set_aside_next(model, company, after_id)
+        source = self.env[model].sudo()
+        ids = [doc_id for doc_id, _earns in source._loyalty_lock_batch(company, after_id, batch_size)]
+        done = 0
+        for _doc_id in ids:
+            if after_id >= ids[-1]:
+                break
+            count, after_id = self._accrue_batch_safe(model, company, after_id, 1)
+            if not count:
+                break
+            done += count
+        return done, after_id
+
+    @api.model
+    def _set_aside_next(self, model, company, after_id):
+        """The next document after ``after_id`` failed alone: record it with
+        its reason (the error raised again, outside the batch) and go on."""
+        source = self.env[model].sudo()
+        locked = source._loyalty_lock_batch(company, after_id, 1)
+        if not locked:
+            return 0, after_id
+        doc_id = locked[0][0]
+        reason = ""
+        try:
+            with self.env.cr.savepoint():
+                self._accrue_batch(model, company, after_id, 1)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception as error:  # noqa: BLE001 - recorded as the reason
+            reason = str(error.args[0]) if getattr(error, "args", None) else repr(error)
+            reason = reason.strip() or type(error).__name__
+        self.env.invalidate_all()
+        if reason:
+            name = source.browse(doc_id).exists().display_name or f"{model},{doc_id}"
+            _logger.warning("Loyalty accrual: %s (%s) set aside: %s", name, company.name, reason)
+            self.env["clinic.loyalty.accrual.failure"].sudo()._record(company, model, doc_id, name, reason)
+        return 1, doc_id
+
+    @api.model
+    def _retry_document(self, model, company, doc_id):
+        """Accrue one document set aside (a manager's retry): a success
+        clears its failure, a failure records the reason again."""
+        source = self.env[model].sudo()
+        if not source.browse(doc_id).exists() or source.browse(doc_id).loyalty_synced:
+            self.env["clinic.loyalty.accrual.failure"].sudo()._clear(model, [doc_id])
+            return
+        self._accrue_batch_safe(model, company, doc_id - 1, 1)
 
     @api.model
     def _cron_accrue(self):
@@ -120,6 +196,16 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
                 diff = points * target_c // counted_c - points
             else:
                 diff = target_c // spp if basis_c >= minimum else 0
+            if abs(points + diff) > MAX_POINTS or abs(diff) > MAX_POINTS:
+                raise ValidationError(
+                    _(
+                        "%(name)s is worth %(points)s points, more than the %(max)s a document can earn: "
+                        "check its amounts (a credit note corrects a wrong one).",
+                        name=row.name,
+                        points=points + diff,
+                        max=MAX_POINTS,
+                    )
+                )
             if diff:
                 seq += 1
                 entries.append(
@@ -156,6 +242,8 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
             )
         )
         source.invalidate_model(["loyalty_synced", "loyalty_counted_amount", "loyalty_points", "loyalty_seq"])
+        if self.env.context.get("loyalty_open_failures", True):
+            self.env["clinic.loyalty.accrual.failure"].sudo()._clear(model, doc_ids)
         return len(rows), rows[-1].id
 
     @api.model

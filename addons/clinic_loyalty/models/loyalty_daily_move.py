@@ -3,10 +3,13 @@ per day in the loyalty journal, covering every ledger entry not booked yet."""
 
 import logging
 
+from psycopg2 import InterfaceError, OperationalError
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_is_zero
 
+from .loyalty_account import MAX_POINTS
 from .res_company_accounting import POINT_VALUE_DIGITS
 
 _logger = logging.getLogger(__name__)
@@ -80,18 +83,19 @@ class ClinicLoyaltyDailyMove(models.Model):
         companies = self.env["res.company"].sudo().search([("loyalty_point_value", ">", 0)])
         for company in companies:
             day = date or fields.Date.context_today(self.with_company(company))
-            if not commit:
-                moves |= self._book_company(company, day)
-                continue
             try:
                 with self.env.cr.savepoint():
                     moves |= self._book_company(company, day)
-            except UserError as error:
-                # A clinic whose books refuse the move (a lock date) keeps its
-                # entries for the next run; the other clinics are booked.
+            except (OperationalError, InterfaceError):
+                raise  # the database, not the clinic: the cron runs again
+            except Exception as error:  # noqa: BLE001 - one clinic never stops the others
+                # A clinic whose books refuse the move (a lock date, an amount
+                # out of range) keeps its entries for the next run; the other
+                # clinics are booked.
                 _logger.warning("Loyalty daily entry of %s not posted: %s", company.name, error)
                 self.env.invalidate_all()
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return moves
 
     @api.model
@@ -160,6 +164,16 @@ class ClinicLoyaltyDailyMove(models.Model):
         )
         groups = self.env.cr.fetchall()
         points = sum(g[2] for g in groups)
+        if abs(booked + points) > MAX_POINTS:
+            raise UserError(
+                _(
+                    "%(points)s points cannot be booked for %(clinic)s: the books hold at most %(max)s "
+                    "points.",
+                    points=booked + points,
+                    clinic=company.name,
+                    max=MAX_POINTS,
+                )
+            )
         lines = self._move_lines(company, groups, value)
         if booked and last_value != value:
             lines += self._revaluation_lines(company, booked, last_value, value)

@@ -72,6 +72,9 @@ class ClinicLoyaltyAccount(models.Model):
     def _check_otp_manager(self):
         if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
             raise AccessError(_("Only a Loyalty Manager can do this."))
+        # Record rules before sudo: a manager of one clinic never acts on
+        # another clinic's accounts.
+        self.check_access("write")
 
     def _otp_check_open(self):
         """Raise unless this account may spend points now."""

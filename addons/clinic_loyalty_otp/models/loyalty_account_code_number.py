@@ -23,9 +23,12 @@ class ClinicLoyaltyAccount(models.Model):
     def _loyalty_after_create(self):
         """Fix the number for codes when the account is created: the client's
         mobile (else phone) as it is now. A number staff edited after the
-        contact was created is held for 24 hours, logged, and the client's
-        email told, as a manager's first number is. Set-based: one read and
-        one update for any number of new accounts."""
+        contact was created is held for 24 hours, logged, and told to the
+        client: by SMS on the number the contact had before, and by email.
+        When nobody can be told (no number before, no email), the typed
+        number is not used at all: a Loyalty Manager confirms one with
+        “Change mobile for codes”. Set-based: one read and one update for
+        any number of new accounts."""
         res = super()._loyalty_after_create()
         if not self:
             return res
@@ -33,7 +36,8 @@ class ClinicLoyaltyAccount(models.Model):
         self.env.cr.execute(
             SQL(
                 """SELECT a.id, COALESCE(NULLIF(p.mobile, ''), p.phone), COALESCE(pc.code, cc.code),
-                          p.loyalty_number_edited_at IS NOT NULL
+                          p.loyalty_number_edited_at IS NOT NULL, p.loyalty_number_before,
+                          COALESCE(NULLIF(p.email, ''), NULLIF(p.loyalty_email_before, '')) IS NOT NULL
                      FROM clinic_loyalty_account a
                      JOIN res_partner p ON p.id = a.partner_id
                      JOIN res_company c ON c.id = a.company_id
@@ -45,13 +49,20 @@ class ClinicLoyaltyAccount(models.Model):
             )
         )
         hold_until = fields.Datetime.now() + PHONE_CHANGE_HOLD
-        rows, edited = [], []
-        for account_id, number, region, was_edited in self.env.cr.fetchall():
+        rows, edited, untold, sms_before = [], [], [], {}
+        for account_id, number, region, was_edited, number_before, has_email in self.env.cr.fetchall():
             e164 = phone_e164(number, region)
-            if e164:
-                rows.append((account_id, e164, hold_until if was_edited else None))
-                if was_edited:
-                    edited.append(account_id)
+            if not e164:
+                continue
+            before = phone_e164(number_before, region) if was_edited and number_before else False
+            if was_edited and not has_email and (not before or before == e164):
+                untold.append((account_id, e164))  # nobody to tell: not used for codes
+                continue
+            rows.append((account_id, e164, hold_until if was_edited else None))
+            if was_edited:
+                edited.append(account_id)
+                if before and before != e164:
+                    sms_before[account_id] = before
         if rows:
             execute_values(
                 self.env.cr._obj,
@@ -63,14 +74,24 @@ class ClinicLoyaltyAccount(models.Model):
             )
             self.invalidate_recordset(["otp_phone", "otp_hold_until"])
         for account in self.sudo().browse(edited):
-            account._otp_tell_client(
-                _(
-                    "%(clinic)s: your loyalty codes will be sent to %(number)s, a number the clinic's staff "
-                    "entered. Redemptions are held until %(until)s UTC. If this is not your number, contact "
-                    "the clinic.",
-                    clinic=account.company_id.name,
-                    number=account.otp_phone,
-                    until=fields.Datetime.to_string(hold_until),
+            body = _(
+                "%(clinic)s: your loyalty codes will be sent to %(number)s, a number the clinic's staff "
+                "entered. Redemptions are held until %(until)s UTC. If this is not your number, contact "
+                "the clinic.",
+                clinic=account.company_id.name,
+                number=account.otp_phone,
+                until=fields.Datetime.to_string(hold_until),
+            )
+            if account.id in sms_before:
+                account._otp_sms_after_commit(sms_before[account.id], body)
+            account._otp_tell_client(body)
+        for account_id, typed in untold:
+            self.sudo().browse(account_id).message_post(
+                body=_(
+                    "Staff entered %(number)s as the client's number, and the client has no other number or "
+                    "email to be told on: codes are not sent to it until a Loyalty Manager confirms a number "
+                    "with “Change mobile for codes”.",
+                    number=typed,
                 )
             )
         return res

@@ -7,7 +7,7 @@ from odoo.addons.clinic_loyalty.tools.phone import phone_e164
 # The email is where a client is told of a new number: editing it is as
 # sensitive as editing the number.
 CODE_NUMBER_FIELDS = {"mobile", "phone", "country_id", "email"}
-EDIT_MARKERS = {"loyalty_number_edited_at", "loyalty_email_before"}
+EDIT_MARKERS = {"loyalty_number_edited_at", "loyalty_email_before", "loyalty_number_before"}
 
 
 class ResPartner(models.Model):
@@ -24,6 +24,13 @@ class ResPartner(models.Model):
         copy=False,
         help="The contact's email before staff other than a Loyalty Manager first edited its numbers or "
         "email: an account created later tells this address too.",
+    )
+
+    loyalty_number_before = fields.Char(
+        readonly=True,
+        copy=False,
+        help="The contact's mobile (else phone) before staff other than a Loyalty Manager first edited "
+        "its numbers: an account created later tells this number by SMS.",
     )
 
     @api.model_create_multi
@@ -59,21 +66,28 @@ class ResPartner(models.Model):
     def _loyalty_staff_edit(self):
         return not (self.env.su or self.env.user.has_group("clinic_loyalty.group_loyalty_manager"))
 
-    def _loyalty_mark_edited(self, emails_before):
+    def _loyalty_mark_edited(self, emails_before, numbers_before=None):
         """Remember that staff typed these contacts' numbers or email, and
-        the email each had before the first such edit."""
+        the email and number each had before the first such edit."""
+        numbers_before = numbers_before or {}
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p SET loyalty_number_edited_at = %s,
-                          loyalty_email_before = COALESCE(p.loyalty_email_before, v.email)
-                     FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::varchar[]) AS email) v
+                          loyalty_email_before = COALESCE(p.loyalty_email_before, v.email),
+                          loyalty_number_before = CASE WHEN p.loyalty_number_edited_at IS NULL
+                                                       THEN v.number ELSE p.loyalty_number_before END
+                     FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::varchar[]) AS email,
+                                  unnest(%s::varchar[]) AS number) v
                     WHERE p.id = v.id""",
                 fields.Datetime.now(),
                 self.ids,
                 [emails_before.get(pid) or None for pid in self.ids],
+                [numbers_before.get(pid) or None for pid in self.ids],
             )
         )
-        self.invalidate_recordset(["loyalty_number_edited_at", "loyalty_email_before"])
+        self.invalidate_recordset(
+            ["loyalty_number_edited_at", "loyalty_email_before", "loyalty_number_before"]
+        )
 
     def write(self, vals):
         """Editing a client's mobile never redirects their codes: whoever may
@@ -93,9 +107,12 @@ class ResPartner(models.Model):
         )
         staff_edit = self.ids and self._loyalty_staff_edit()
         emails_before = {partner.id: partner.email for partner in self} if staff_edit else {}
+        numbers_before = (
+            {partner.id: partner.mobile or partner.phone for partner in self} if staff_edit else {}
+        )
         result = super().write(vals)
         if staff_edit:
-            self._loyalty_mark_edited(emails_before)
+            self._loyalty_mark_edited(emails_before, numbers_before)
         number_changed = (CODE_NUMBER_FIELDS - {"email"}) & set(vals)
         for account in accounts if number_changed else accounts.browse():
             partner = account.partner_id

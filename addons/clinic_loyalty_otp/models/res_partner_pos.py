@@ -10,6 +10,7 @@ class ResPartner(models.Model):
     loyalty_pos_balance = fields.Integer(
         string="Loyalty balance",
         compute="_compute_loyalty_pos_balance",
+        groups="point_of_sale.group_pos_user,clinic_loyalty.group_loyalty_user",
         help="Points of the client's account at the current clinic (shown in the POS client list).",
     )
 

@@ -16,3 +16,5 @@ from . import test_reversal_integrity
 from . import test_pos_refund_integrity
 from . import test_signal_pos
 from . import test_pos_points_books
+from . import test_otp_cross_clinic
+from . import test_pos_accrual_overflow

@@ -1,6 +1,7 @@
 import contextlib
 import logging
 import os
+import stat
 import time
 
 from psycopg2.errors import LockNotAvailable
@@ -44,6 +45,12 @@ class ClinicLoyaltyPmsProfile(models.Model):
         help="Absolute path of a server folder where the PMS drops its exports. The nightly job imports "
         "every file in it, then moves it to processed/ or failed/ (with a report beside it). Only an "
         "administrator can set it.",
+    )
+    drop_folder_error = fields.Text(
+        string="Last drop folder problem",
+        readonly=True,
+        groups="clinic_loyalty.group_loyalty_manager",
+        help="What stopped or skipped part of the last scan of the drop folder; empty when it went well.",
     )
     max_file_size_mb = fields.Integer(string="Maximum file size (MB)", default=200, required=True)
     import_ids = fields.One2many("clinic.loyalty.pms.import", "profile_id", string="Imports")
@@ -131,7 +138,11 @@ class ClinicLoyaltyPmsProfile(models.Model):
         self.ensure_one()
         if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
             raise AccessError(_("Only a Loyalty Manager can import PMS exports."))
-        logs = self.sudo()._import_drop_folder()
+        # Record rules before sudo: a manager of one clinic never scans another's folder.
+        self.check_access("write")
+        problems = []
+        logs = self.sudo().with_context(pms_drop_folder_problems=problems)._import_drop_folder()
+        self.sudo().drop_folder_error = "\n".join(problems) or False
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -174,6 +185,15 @@ class ClinicLoyaltyPmsProfile(models.Model):
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
                 continue
+            try:
+                entry.name.encode("utf-8")
+            except UnicodeEncodeError:
+                # A name the database cannot store: left in place, said on the profile.
+                name = entry.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                self._drop_folder_problem(
+                    _("%(name)s was skipped: its name is not valid UTF-8; rename the file.", name=name)
+                )
+                continue
             if now - entry.stat(follow_symlinks=False).st_mtime < SETTLE_SECONDS:
                 continue
             yield entry.name, entry.path
@@ -186,9 +206,14 @@ class ClinicLoyaltyPmsProfile(models.Model):
         logs = self.env["clinic.loyalty.pms.import"]
         for sub in ("processed", "failed"):
             path = os.path.join(folder, sub)
-            os.makedirs(path, mode=0o750, exist_ok=True)
-            # Files are moved there: a link would move them out of the folder.
-            if os.path.islink(path) or not os.path.isdir(path):
+            # lstat first: a link (files would move out of the folder) or a
+            # plain file in its place is refused, never followed or replaced.
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:
+                os.mkdir(path, mode=0o750)
+                mode = os.lstat(path).st_mode
+            if not stat.S_ISDIR(mode):
                 raise UserError(
                     _(
                         "%(path)s must be a real folder, not a link: replace it with a folder so imported "
@@ -209,6 +234,9 @@ class ClinicLoyaltyPmsProfile(models.Model):
                     client = stack.enter_context(_open_nofollow(files[client_name])) if client_name else None
                 except OSError as e:  # gone (another scan took it) or unreadable
                     _logger.warning("PMS import: cannot open %s: %s", path, e)
+                    self._drop_folder_problem(
+                        _("%(name)s could not be opened: %(error)s", name=name, error=e)
+                    )
                     continue
                 log = self._import_dropped_file(fileobj, name, client)
             logs |= log
@@ -276,13 +304,44 @@ class ClinicLoyaltyPmsProfile(models.Model):
                 ),
             )
 
+    def _drop_folder_problem(self, message):
+        """Say on the profile what went wrong with its folder (and in the log)."""
+        self.ensure_one()
+        _logger.warning("PMS import %s: %s", self.display_name, message)
+        problems = self.env.context.get("pms_drop_folder_problems")
+        if problems is not None:
+            problems.append(message)
+
+    def _scan_one_drop_folder(self, commit=False):
+        """Scan this profile's folder; whatever fails is written on the
+        profile (``drop_folder_error``) instead of stopping the next one."""
+        self.ensure_one()
+        problems = []
+        profile = self.with_context(pms_drop_folder_problems=problems)
+        logs = self.env["clinic.loyalty.pms.import"]
+        try:
+            if commit:  # each file commits: a failure rolls back only the file under way
+                logs = profile._import_drop_folder(commit=True)
+            else:
+                with self.env.cr.savepoint():
+                    logs = profile._import_drop_folder()
+        except Exception as e:  # noqa: BLE001 - one profile never stops the others
+            if commit:
+                self.env.cr.rollback()
+            if isinstance(e, UserError):
+                _logger.error("PMS import %s: %s", self.display_name, e)
+                problems.append(str(e.args[0]))
+            else:
+                _logger.exception("PMS import %s failed", self.display_name)
+                problems.append(_("The scan failed unexpectedly: %(error)s", error=e))
+            self.env.invalidate_all()
+        self.sudo().drop_folder_error = "\n".join(problems) or False
+        return logs
+
     @api.model
     def _cron_import_drop_folders(self):
         profiles = self.sudo().search([("drop_folder", "!=", False)])
         for index, profile in enumerate(profiles):
-            try:
-                profile._import_drop_folder(commit=True)
-            except UserError as e:
-                _logger.error("PMS import %s: %s", profile.display_name, e)
+            profile._scan_one_drop_folder(commit=True)
             self.env["ir.cron"]._notify_progress(done=index + 1, remaining=len(profiles) - index - 1)
             self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -14,3 +14,4 @@ from . import test_workbook_properties
 from . import test_workbooks
 from . import test_avimark_grouping
 from . import test_lines_alone
+from . import test_drop_folder_isolation

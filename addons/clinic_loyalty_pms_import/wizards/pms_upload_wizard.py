@@ -37,6 +37,8 @@ class ClinicLoyaltyPmsUpload(models.TransientModel):
     def _check_upload_rights(self):
         if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
             raise AccessError(_("Only a Loyalty Manager can import PMS exports."))
+        # Record rules: only into a profile of the manager's own clinics.
+        self.profile_id.check_access("write")
 
     def _files(self):
         """(lines file, client file or None) as binary file objects, checked."""
