@@ -78,6 +78,11 @@ class ClinicLoyaltySettings(models.TransientModel):
         "account.journal", string="Points payment journal", groups=ACCOUNTING_GROUPS
     )
 
+    @api.depends("company_id")
+    def _compute_display_name(self):
+        for page in self:
+            page.display_name = _("Loyalty settings · %(clinic)s", clinic=page.company_id.name)
+
     def _company_selection(self, name):
         return self.env["res.company"]._fields[name].selection
 

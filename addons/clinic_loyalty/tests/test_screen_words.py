@@ -25,3 +25,11 @@ class TestScreenWords(TransactionCase):
         message = accounts.action_check_balance()["params"]["message"]
         self.assertEqual(message, "2 accounts checked: their points match the ledger.")
         self.assertNotIn("(s)", message)
+
+    def test_settings_page_title_and_no_new(self):
+        page = self.env["clinic.loyalty.settings"].create({})
+        self.assertEqual(page.display_name, f"Loyalty settings · {self.env.company.name}")
+        arch = self.env["clinic.loyalty.settings"].get_view(
+            self.env.ref("clinic_loyalty.loyalty_settings_view_form").id, "form"
+        )["arch"]
+        self.assertIn('create="0"', arch)
