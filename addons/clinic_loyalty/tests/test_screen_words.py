@@ -33,3 +33,15 @@ class TestScreenWords(TransactionCase):
             self.env.ref("clinic_loyalty.loyalty_settings_view_form").id, "form"
         )["arch"]
         self.assertIn('create="0"', arch)
+
+    def test_reward_list_opens_the_form_with_its_description(self):
+        Reward = self.env["clinic.loyalty.reward"]
+        list_arch = Reward.get_view(self.env.ref("clinic_loyalty.loyalty_reward_view_list").id, "list")[
+            "arch"
+        ]
+        self.assertNotIn("editable=", list_arch, "the list opens the form, where the description is")
+        form_arch = Reward.get_view(self.env.ref("clinic_loyalty.loyalty_reward_view_form").id, "form")[
+            "arch"
+        ]
+        self.assertIn('name="description"', form_arch)
+        self.assertTrue(Reward._fields["description"].help)
