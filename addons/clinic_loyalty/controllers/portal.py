@@ -10,6 +10,19 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 MAX_ID = 2**31 - 1
 
 
+def _history_words():
+    """What a client reads for each kind of ledger line (staff see the ledger's own terms)."""
+    return {
+        "accrual": _("Points earned"),
+        "reversal": _("Points taken back (refund or cancellation)"),
+        "redemption": _("Reward"),
+        "refund": _("Points given back"),
+        "adjustment": _("Correction by the clinic"),
+        "import": _("Points carried over"),
+        "expiry": _("Points expired"),
+    }
+
+
 class LoyaltyPortal(CustomerPortal):
     """/my/loyalty: a client's points, history and rewards, per clinic.
 
@@ -23,6 +36,9 @@ class LoyaltyPortal(CustomerPortal):
     """
 
     _loyalty_entries_per_page = 20
+
+    def _loyalty_history_words(self):
+        return _history_words()
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -123,7 +139,7 @@ class LoyaltyPortal(CustomerPortal):
                 "account": account,
                 "company": account.company_id,
                 "entries": entries,
-                "kinds": dict(Entry._fields["kind"]._description_selection(request.env)),
+                "kinds": self._loyalty_history_words(),
                 "pager": pager,
                 "rewards": rewards,
                 "reward_requests": reward_requests,

@@ -41,6 +41,7 @@ class ClinicLoyaltyAccount(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     balance = fields.Integer(readonly=True, default=0, tracking=True)
     spend_carry = fields.Monetary(
+        string="Spend not yet in points",
         readonly=True,
         default=0.0,
         help="Eligible spend not yet converted into points (total customer spend mode).",
@@ -467,10 +468,9 @@ class ClinicLoyaltyAccount(models.Model):
                 "tag": "display_notification",
                 "params": {
                     "type": "success",
-                    "message": _(
-                        "%(count)s account(s) checked: balances match the ledger.",
-                        count=len(scope),
-                    ),
+                    "message": _("Account checked: its points match the ledger.")
+                    if len(scope) == 1
+                    else _("%(count)s accounts checked: their points match the ledger.", count=len(scope)),
                 },
             }
         lines = [

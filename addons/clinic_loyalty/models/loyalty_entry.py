@@ -28,7 +28,7 @@ class ClinicLoyaltyEntry(models.Model):
     account_id = fields.Many2one(
         "clinic.loyalty.account", required=True, readonly=True, index=True, ondelete="restrict"
     )
-    partner_id = fields.Many2one("res.partner", required=True, readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Client", required=True, readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     points = fields.Integer(required=True, readonly=True)
     amount = fields.Monetary(

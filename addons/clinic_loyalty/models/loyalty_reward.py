@@ -9,7 +9,9 @@ class ClinicLoyaltyReward(models.Model):
     _order = "sequence, points_cost, id"
 
     name = fields.Char(required=True, translate=True)
-    description = fields.Text(translate=True)
+    description = fields.Text(
+        string="Description for clients", translate=True, help="What the client gets, shown on their portal."
+    )
     sequence = fields.Integer(default=10)
     points_cost = fields.Integer(required=True, help="Points a client spends to get this reward.")
     value = fields.Monetary(help="What the reward is worth at the counter.")

@@ -41,7 +41,11 @@ class ClinicLoyaltyRewardRequest(models.Model):
     requested_by = fields.Selection(
         [("portal", "Client (portal)"), ("staff", "Front desk")], required=True, readonly=True
     )
-    entry_key = fields.Char(readonly=True, help="Key of the redemption entry that holds the points.")
+    entry_key = fields.Char(
+        string="Redemption reference",
+        readonly=True,
+        help="Key of the redemption entry that holds the points.",
+    )
     done_date = fields.Datetime(string="Closed on", readonly=True)
     done_user_id = fields.Many2one("res.users", string="Closed by", readonly=True)
 

@@ -6,6 +6,7 @@ checks who asks and writes the clinic's fields itself."""
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .res_company import EARNING_MODE_HELP, MIN_AMOUNT_HELP, START_DATE_HELP, STATUS_HELP
 from .res_company_accounting import POINT_VALUE_DIGITS
 from .res_company_accounting_settings import LOYALTY_ACCOUNTING_FIELDS
 
@@ -30,20 +31,34 @@ class ClinicLoyaltySettings(models.TransientModel):
         "res.company", string="Clinic", required=True, readonly=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    loyalty_status = fields.Selection(lambda self: self._company_selection("loyalty_status"), string="Status")
-    loyalty_earning_mode = fields.Selection(
-        lambda self: self._company_selection("loyalty_earning_mode"), string="Earning mode"
+    loyalty_status = fields.Selection(
+        lambda self: self._company_selection("loyalty_status"), string="Status", help=STATUS_HELP
     )
-    loyalty_spend_per_point = fields.Monetary(string="Spend per point")
-    loyalty_min_transaction_amount = fields.Monetary(string="Minimum transaction amount")
-    loyalty_description = fields.Html(string="Programme description", sanitize=True)
-    loyalty_start_date = fields.Date(string="Start date")
+    loyalty_earning_mode = fields.Selection(
+        lambda self: self._company_selection("loyalty_earning_mode"),
+        string="Earning mode",
+        help=EARNING_MODE_HELP,
+    )
+    loyalty_spend_per_point = fields.Monetary(
+        string="Spend per point", help="Eligible spend, in the clinic's currency, that earns one point."
+    )
+    loyalty_min_transaction_amount = fields.Monetary(
+        string="Minimum transaction amount", help=MIN_AMOUNT_HELP
+    )
+    loyalty_description = fields.Html(
+        string="Programme description",
+        sanitize=True,
+        help="What clients read about the programme on their portal page.",
+    )
+    loyalty_start_date = fields.Date(string="Start date", help=START_DATE_HELP)
     loyalty_expiry_months = fields.Integer(
         string="Points expire after (months)",
-        help="0: points never expire. Applies to points earned from then on.",
+        help="Points added from now on expire this many months after the day they were earned. 0: never. "
+        "A change applies to new points only and is logged.",
     )
     loyalty_expiry_notice_days = fields.Integer(
-        string="Warn clients (days before)", help="0: no warning email before points expire."
+        string="Warn clients (days before)",
+        help="Clients receive one email this many days before points expire. 0: no warning.",
     )
     loyalty_readiness = fields.Text(string="Ready to switch On?", compute="_compute_loyalty_readiness")
     loyalty_ready = fields.Boolean(compute="_compute_loyalty_readiness")
@@ -65,6 +80,11 @@ class ClinicLoyaltySettings(models.TransientModel):
     loyalty_payment_journal_id = fields.Many2one(
         "account.journal", string="Points payment journal", groups=ACCOUNTING_GROUPS
     )
+
+    @api.depends("company_id")
+    def _compute_display_name(self):
+        for page in self:
+            page.display_name = _("Loyalty settings · %(clinic)s", clinic=page.company_id.name)
 
     def _company_selection(self, name):
         return self.env["res.company"]._fields[name].selection

@@ -3,13 +3,37 @@ from odoo.exceptions import ValidationError
 
 LOYALTY_STATUS = [("off", "Off"), ("test", "Test (staff only)"), ("on", "On")]
 EARNING_MODES = [("total_spend", "Total customer spend"), ("per_transaction", "Per transaction")]
+# One wording per setting, shared by the clinic's fields and the loyalty settings page.
+STATUS_HELP = (
+    "Off: nothing earns. Test: points earn and staff see them; clients see nothing and nothing can be "
+    "redeemed. On: clients see and redeem their points. Switch On last, once rewards and eligible items "
+    "are set."
+)
+EARNING_MODE_HELP = (
+    "Per transaction: each paid invoice or POS order earns on its own, and only if its eligible amount "
+    "reaches the minimum. Total customer spend: the client's eligible spend adds up across visits. "
+    "Example, one point per 20.00 and a minimum of 20.00: two visits of 15 + 15 earn nothing per "
+    "transaction, and 1 point on total spend."
+)
+MIN_AMOUNT_HELP = (
+    "Per transaction only: a paid invoice or POS order whose eligible amount is below this earns nothing."
+)
+START_DATE_HELP = (
+    "Documents dated on or after this day earn points, also before the programme was first "
+    "switched from Off. Empty: from the day it was first switched to Test or On. Days it was Off "
+    "never earn."
+)
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    loyalty_status = fields.Selection(LOYALTY_STATUS, default="off", required=True, tracking=True)
-    loyalty_earning_mode = fields.Selection(EARNING_MODES, default="per_transaction", required=True)
+    loyalty_status = fields.Selection(
+        LOYALTY_STATUS, default="off", required=True, tracking=True, help=STATUS_HELP
+    )
+    loyalty_earning_mode = fields.Selection(
+        EARNING_MODES, default="per_transaction", required=True, help=EARNING_MODE_HELP
+    )
     loyalty_spend_per_point = fields.Monetary(
         default=10.0,
         required=True,
@@ -18,14 +42,12 @@ class ResCompany(models.Model):
     )
     loyalty_min_transaction_amount = fields.Monetary(
         currency_field="currency_id",
-        help="Per transaction: invoices whose eligible amount is below this earn nothing.",
+        help=MIN_AMOUNT_HELP,
     )
     loyalty_description = fields.Html(translate=True, sanitize=True)
     loyalty_start_date = fields.Date(
         string="Programme start date",
-        help="Documents dated on or after this day earn points, also before the programme was first "
-        "switched from Off. Empty: from the day it was first switched to Test or On. Days it was Off "
-        "never earn.",
+        help=START_DATE_HELP,
     )
 
     _sql_constraints = [

@@ -3,6 +3,9 @@ from . import test_install
 from . import test_adjustment
 from . import test_eligible_items
 from . import test_settings
+from . import test_settings_help
+from . import test_screen_words
+from . import test_portal_words
 from . import test_reward_request
 from . import test_portal
 from . import test_ledger

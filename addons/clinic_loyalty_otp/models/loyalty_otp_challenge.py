@@ -61,13 +61,13 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     )
     expires_at = fields.Datetime(readonly=True)
     attempts = fields.Integer(readonly=True, help="Wrong codes entered.")
-    sms_count = fields.Integer(readonly=True)
+    sms_count = fields.Integer(string="Codes sent", readonly=True)
     last_sent_at = fields.Datetime(readonly=True)
     send_error = fields.Char(readonly=True)
     verified_at = fields.Datetime(readonly=True)
     used_at = fields.Datetime(readonly=True)
     test_mode = fields.Boolean(readonly=True, help="Programme in Test: nothing is taken from real balances.")
-    pos_order_id = fields.Many2one("pos.order", readonly=True, index="btree_not_null")
+    pos_order_id = fields.Many2one("pos.order", string="POS order", readonly=True, index="btree_not_null")
 
     @api.model
     def _start(self, account, reward, value, *, pos_order_uid=None, origin_ref=None, points=None):

@@ -1,0 +1,33 @@
+from lxml import etree
+
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.clinic_loyalty.models.loyalty_settings import PROGRAMME_FIELDS
+
+
+@tagged("post_install", "-at_install")
+class TestSettingsHelp(TransactionCase):
+    """Both settings screens explain each programme field, in one wording."""
+
+    def test_every_programme_field_has_help(self):
+        settings = self.env["clinic.loyalty.settings"]
+        company = self.env["res.company"]
+        for name in PROGRAMME_FIELDS:
+            self.assertTrue(settings._fields[name].help, f"{name} has no help on the loyalty settings page")
+            if company._fields[name].help:
+                self.assertEqual(settings._fields[name].help, company._fields[name].help, name)
+
+    def test_earning_mode_help_gives_the_example(self):
+        help_text = self.env["clinic.loyalty.settings"]._fields["loyalty_earning_mode"].help
+        self.assertIn("15 + 15", help_text)
+        self.assertIn("Per transaction", help_text)
+        self.assertIn("Total customer spend", help_text)
+
+    def test_odoo_settings_start_date_help_matches_the_field(self):
+        """Odoo Settings said "Leave empty to count every paid invoice" while
+        the field said the opposite: both now state the one rule."""
+        view = self.env.ref("clinic_loyalty.res_config_settings_view_form")
+        arch = etree.fromstring(view.arch_db.encode())
+        [setting] = arch.xpath("//setting[@id='loyalty_start_date_setting']")
+        self.assertEqual(setting.get("help"), self.env["res.company"]._fields["loyalty_start_date"].help)
+        self.assertNotIn("every paid invoice", setting.get("help"))
