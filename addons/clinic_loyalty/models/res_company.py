@@ -12,8 +12,9 @@ STATUS_HELP = (
 EARNING_MODE_HELP = (
     "Per transaction: each paid invoice or POS order earns on its own, and only if its eligible amount "
     "reaches the minimum. Total customer spend: the client's eligible spend adds up across visits. "
-    "Example, one point per 20.00 and a minimum of 20.00: two visits of 15 + 15 earn nothing per "
-    "transaction, and 1 point on total spend."
+    "Example, one point per 10.00 spent: a client pays 15 + 15 on two visits. Per transaction, each visit "
+    "earns 1 point (2 in all); on total customer spend the first visit earns 1 point and the second 2, "
+    "since 30.00 has now been spent (3 in all)."
 )
 MIN_AMOUNT_HELP = (
     "Per transaction only: a paid invoice or POS order whose eligible amount is below this earns nothing."
