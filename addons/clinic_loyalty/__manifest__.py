@@ -38,8 +38,8 @@
         "views/loyalty_expiry_views.xml",
     ],
     "demo": [
-        "demo/clinic_loyalty_demo.xml",
         "demo/loyalty_expiry_demo.xml",
+        "demo/clinic_loyalty_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -36,7 +36,12 @@ class ClinicLoyaltySettings(models.TransientModel):
     loyalty_spend_per_point = fields.Monetary(string="Spend per point")
     loyalty_min_transaction_amount = fields.Monetary(string="Minimum transaction amount")
     loyalty_description = fields.Html(string="Programme description", sanitize=True)
-    loyalty_start_date = fields.Date(string="Start date")
+    loyalty_start_date = fields.Date(
+        string="Start date",
+        help="Documents dated on or after this day earn points, also before the programme was first "
+        "switched from Off. Empty: from the day it was first switched to Test or On. Days it was Off "
+        "never earn.",
+    )
     loyalty_expiry_months = fields.Integer(
         string="Points expire after (months)",
         help="0: points never expire. Applies to points earned from then on.",
