@@ -79,7 +79,10 @@ def test_the_demo_holds_balances(demo_db):
         assert cr.fetchall(), "no Front desk shop with the Loyalty points method"
         cr.execute(
             """SELECT count(*) FROM product_template
-                WHERE loyalty_eligible AND available_in_pos AND active"""
+                WHERE available_in_pos AND active
+                  AND (loyalty_eligible ->> (SELECT res_id FROM ir_model_data
+                                              WHERE module = 'base' AND name = 'main_company')::text
+                      )::boolean"""
         )
         assert cr.fetchone()[0] >= 5, "the eligible billing codes are not sold at the POS"
         cr.execute(

@@ -19,3 +19,4 @@ from . import test_accounting_settings
 from . import test_accounting_settings_http
 from . import test_accrual_status_periods
 from . import test_reversal_integrity
+from . import test_start_date_help
