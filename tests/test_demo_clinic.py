@@ -78,6 +78,11 @@ def test_the_demo_holds_balances(demo_db):
         )
         assert cr.fetchall(), "no Front desk shop with the Loyalty points method"
         cr.execute(
+            """SELECT count(*) FROM clinic_loyalty_entry
+                WHERE res_model = 'pos.order' AND points > 0"""
+        )
+        assert cr.fetchone()[0] >= 2, "no paid front desk order earned"
+        cr.execute(
             """SELECT count(*) FROM product_template
                 WHERE available_in_pos AND active
                   AND (loyalty_eligible ->> (SELECT res_id FROM ir_model_data
