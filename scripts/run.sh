@@ -25,6 +25,21 @@ else
     fi
 fi
 echo "$addons_hash" >"$stamp"
+# The client's phone: a fake SMS gateway on a free loopback port, stopped
+# with the server. Only this demo database is pointed at it (sms.endpoint).
+gateway_out="$ROOT/var/$DB.sms-gateway"
+"$PY" "$ROOT/scripts/sms_gateway.py" >"$gateway_out" &
+gateway_pid=$!
+trap 'kill "$gateway_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+    gateway_url="$(head -n1 "$gateway_out" 2>/dev/null || true)"
+    [ -n "$gateway_url" ] && break
+    kill -0 "$gateway_pid" 2>/dev/null || die "the client's phone (scripts/sms_gateway.py) did not start"
+    sleep 0.1
+done
+[ -n "$gateway_url" ] || die "the client's phone (scripts/sms_gateway.py) did not start"
+"$PY" "$ROOT/scripts/demo_phone.py" "$DB" "$ODOO_CONF" "$gateway_url" \
+    || die "pointing $DB at the client's phone failed: see var/log/odoo.log"
 cat <<MSG
 
   The demo clinic is served at  http://127.0.0.1:$ODOO_PORT
@@ -32,7 +47,9 @@ cat <<MSG
   Portal client login:          portal / portal
   Point of sale:                http://127.0.0.1:$ODOO_PORT/pos/ui
   Client portal:                http://127.0.0.1:$ODOO_PORT/my/loyalty
+  The client's phone (SMS):     $gateway_url   (read the one-time codes there)
   Log file:                     $ROOT/var/log/odoo.log   (Ctrl-C stops the server)
 
 MSG
-exec "$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$"
+# Not exec: when the server stops (Ctrl-C), the EXIT trap stops the phone.
+"$PY" "$ODOO_BIN" -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$"

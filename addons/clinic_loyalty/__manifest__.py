@@ -45,8 +45,8 @@
         "views/loyalty_accrual_failure_views.xml",
     ],
     "demo": [
-        "demo/clinic_loyalty_demo.xml",
         "demo/loyalty_expiry_demo.xml",
+        "demo/clinic_loyalty_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -20,6 +20,9 @@
         "views/loyalty_account_views.xml",
         "views/portal_templates.xml",
     ],
+    "demo": [
+        "demo/pos_config_demo.xml",
+    ],
     "assets": {
         "point_of_sale._assets_pos": [
             "clinic_loyalty_otp/static/src/**/*",

@@ -26,3 +26,4 @@ from . import test_signal
 from . import test_adjustment_approval
 from . import test_accounting_books_hold
 from . import test_accrual_isolation
+from . import test_start_date_help
