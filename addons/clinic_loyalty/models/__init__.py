@@ -28,3 +28,5 @@ from . import loyalty_value_report
 from . import loyalty_settings
 from . import loyalty_account_books_check
 from . import loyalty_entry_invoice_payment
+from . import account_move_frozen
+from . import res_partner_staff

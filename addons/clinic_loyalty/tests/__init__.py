@@ -18,3 +18,5 @@ from . import test_accounting_daily_move
 from . import test_accounting_settings
 from . import test_accounting_settings_http
 from . import test_accrual_status_periods
+from . import test_invoice_frozen
+from . import test_staff_contacts

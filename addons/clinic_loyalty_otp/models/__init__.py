@@ -24,3 +24,5 @@ from . import loyalty_entry_pos_source
 from . import res_partner_pos
 from . import res_company_pos
 from . import product_product_pos
+from . import pos_order_frozen
+from . import res_partner_pos_stake

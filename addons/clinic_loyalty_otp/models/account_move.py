@@ -7,7 +7,9 @@ class AccountMove(models.Model):
     orders already earned points before it was invoiced, and never on what
     was paid with loyalty points at the counter. A credit note of its own
     issued for a POS refund takes nothing back itself: the refund lines take
-    back from the order they refund (``pos_order_spend_source.py``)."""
+    back from the order they refund (``pos_order_spend_source.py``). The
+    invoice of an order whose client was set after payment earns once a
+    Loyalty Manager confirmed that client (``pos_order_frozen.py``)."""
 
     _inherit = "account.move"
 
@@ -17,12 +19,15 @@ class AccountMove(models.Model):
         return SQL(
             """
             SELECT r.id, r.partner_id, r.name, r.basis,
-                   CASE WHEN pos.earned OR (pos.linked AND r.target < 0) THEN 0
+                   CASE WHEN pos.earned OR pos.late OR (pos.linked AND r.target < 0) THEN 0
                         ELSE r.target * COALESCE(pos.share, 1) END AS target,
                    r.counted, r.points, r.seq
               FROM (%(rows)s) r
               LEFT JOIN LATERAL (
                     SELECT bool_or(o.loyalty_seq > 0) AS earned, bool_or(TRUE) AS linked,
+                           -- a client set after payment, not confirmed yet
+                           bool_or(o.loyalty_partner_late_user_id IS NOT NULL
+                                   AND o.loyalty_partner_confirmed_user_id IS NULL) AS late,
                            MIN(%(share)s) AS share
                       FROM pos_order o WHERE o.account_move = r.id
               ) pos ON TRUE

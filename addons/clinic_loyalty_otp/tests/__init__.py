@@ -12,3 +12,4 @@ from . import test_otp_portal
 from . import test_otp_readiness
 from . import test_pos_points_accounting
 from . import test_invoice_points_payment
+from . import test_pos_frozen
