@@ -62,7 +62,7 @@ class AccountMove(models.Model):
 
     def write(self, vals):
         posted = _customer_posted(self)
-        if posted and vals.get("state", "posted") == "posted":
+        if posted:  # even in a write that also takes it back to draft
             frozen = MOVE_FROZEN_FIELDS
             if COMMERCIAL_SYNC.get():
                 frozen = tuple(name for name in frozen if name != "commercial_partner_id")

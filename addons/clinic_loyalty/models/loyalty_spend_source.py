@@ -77,7 +77,9 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(_engine_fields(vals) for vals in vals_list):
+        # A new document has earned nothing: only the defaults (a model that
+        # ``_inherits`` a source passes them on) may be given.
+        if not self.env.su and any(vals.get(name) for vals in vals_list for name in ENGINE_FIELDS):
             self._loyalty_refuse_engine_fields()
         return super().create(vals_list)
 

@@ -13,6 +13,8 @@ from .pos_order import PAID_STATES
 # invoiced (``_generate_pos_order_invoice``). Only those may be written while
 # paid. A context key would not do: any RPC caller chooses its context.
 OPEN_ORDERS = ContextVar("clinic_loyalty_otp_open_orders", default=None)
+# Set while new orders are created with their lines.
+CREATING = ContextVar("clinic_loyalty_otp_creating_orders", default=False)
 # Set while the server itself records who set a client after payment.
 LATE_WRITE = ContextVar("clinic_loyalty_otp_late_partner_write", default=False)
 
@@ -112,19 +114,14 @@ class PosOrder(models.Model):
     def create(self, vals_list):
         if not LATE_WRITE.get() and any(LATE_FIELDS & set(vals) for vals in vals_list):
             raise AccessError(_("Who set a client after payment is recorded by the server only."))
-        # An order created paid gets its lines right after it exists, as an
-        # order Odoo's flow is recording: a paid order refuses new lines.
-        vals_list = [dict(vals) for vals in vals_list]
-        lines = [vals.pop("lines", None) if vals.get("state") in PAID_STATES else None for vals in vals_list]
-        orders = super().create(vals_list)
-        opened = OPEN_ORDERS.get()
-        token = OPEN_ORDERS.set(set(opened or ()) | set(orders.ids))
+        # The lines created with a new order (even one created paid) are
+        # that order's own: the ORM binds them to it, whatever they say.
+        token = CREATING.set(True)
         try:
-            for order, order_lines in zip(orders, lines, strict=True):
-                if order_lines:
-                    order.write({"lines": order_lines})
+            orders = super().create(vals_list)
         finally:
-            OPEN_ORDERS.reset(token)
+            CREATING.reset(token)
+        opened = OPEN_ORDERS.get()
         if opened is not None:
             opened.update(orders.ids)
         orders.filtered(lambda o: o.state in PAID_STATES)._loyalty_check_lines_add_up()
@@ -274,7 +271,7 @@ class PosOrderLine(models.Model):
         orders = self.env["pos.order"].browse(
             {vals["order_id"] for vals in vals_list if vals.get("order_id")}
         )
-        frozen = orders._loyalty_frozen()
+        frozen = orders._loyalty_frozen() if not CREATING.get() else orders.browse()
         if frozen:
             self._loyalty_refuse(frozen)
         return super().create(vals_list)
