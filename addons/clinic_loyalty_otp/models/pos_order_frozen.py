@@ -238,8 +238,8 @@ class PosOrder(models.Model):
         (or its invoice) earns from the next accrual on."""
         if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
             raise AccessError(_("Only a Loyalty Manager confirms a client set after payment."))
-        self.check_access("write")
-        pending = self._loyalty_late_pending()
+        self.check_access("read")
+        pending = self.sudo()._loyalty_late_pending().with_env(self.env)
         if pending.filtered(lambda o: o.loyalty_partner_late_user_id == self.env.user):
             raise AccessError(_("The client you set after payment is confirmed by another Loyalty Manager."))
         token = LATE_WRITE.set(True)
@@ -247,17 +247,18 @@ class PosOrder(models.Model):
             pending.sudo().write({"loyalty_partner_confirmed_user_id": self.env.uid})
         finally:
             LATE_WRITE.reset(token)
-        for order in pending:
+        for order in pending.sudo():
             order.message_post(
+                author_id=self.env.user.partner_id.id,
                 body=_(
                     "Client %(client)s, set after payment by %(user)s, confirmed for loyalty points by "
                     "%(manager)s.",
                     client=order.partner_id.display_name,
                     user=order.loyalty_partner_late_user_id.name,
                     manager=self.env.user.name,
-                )
+                ),
             )
-        pending._loyalty_resync()
+        pending.sudo()._loyalty_resync()
         return True
 
 
