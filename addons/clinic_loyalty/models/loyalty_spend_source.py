@@ -84,7 +84,12 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and _engine_fields(vals):
+        # A client (the POS) may send back the values it read: only a change counts.
+        if not self.env.su and any(
+            self._fields[name].convert_to_cache(vals[name], record) != record[name]
+            for name in _engine_fields(vals)
+            for record in self
+        ):
             self._loyalty_refuse_engine_fields()
         return super().write(vals)
 

@@ -112,7 +112,8 @@ class PosOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not LATE_WRITE.get() and any(LATE_FIELDS & set(vals) for vals in vals_list):
+        # The POS sends back every field it loaded, these ones empty.
+        if not LATE_WRITE.get() and any(vals.get(name) for vals in vals_list for name in LATE_FIELDS):
             raise AccessError(_("Who set a client after payment is recorded by the server only."))
         # The lines created with a new order (even one created paid) are
         # that order's own: the ORM binds them to it, whatever they say.
@@ -128,7 +129,7 @@ class PosOrder(models.Model):
         return orders
 
     def write(self, vals):
-        if not LATE_WRITE.get() and LATE_FIELDS & set(vals):
+        if not LATE_WRITE.get() and any(_will_change(o, vals, name) for o in self for name in LATE_FIELDS):
             raise AccessError(_("Who set a client after payment is recorded by the server only."))
         frozen = self._loyalty_frozen()
         late = self.browse()

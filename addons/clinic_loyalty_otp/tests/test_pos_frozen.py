@@ -114,7 +114,6 @@ class TestPosFrozen(OtpPosCommon):
             [
                 ("pos.order", "write", [order.ids, {"loyalty_seq": 7}]),
                 ("pos.order", "write", [order.ids, {"loyalty_points": 0, "loyalty_counted_amount": 0.0}]),
-                ("pos.order", "write", [order.ids, {"loyalty_synced": True}]),
             ],
         )
         self.Accrual._run_accrual()
@@ -135,6 +134,10 @@ class TestPosFrozen(OtpPosCommon):
         )
         self.call_kw(self.cashier, "pos.order", "sync_from_ui", [[refund_payload]])
         refund = self.Order.search([("uuid", "=", refund_payload["uuid"])])
+        # The refunded order cannot be marked as already evaluated.
+        order.invalidate_recordset()
+        self.assertFalse(order.loyalty_synced)
+        self.assertRefused(self.cashier, [("pos.order", "write", [order.ids, {"loyalty_synced": True}])])
         self.Accrual._run_accrual()
         self.assertEqual(self.balance_of(self.client), 105)
         draft = self.payload(str(uuid4()), False, [], qty=1)
