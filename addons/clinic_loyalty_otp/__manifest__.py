@@ -14,6 +14,7 @@
         "views/loyalty_otp_challenge_views.xml",
         "views/res_config_settings_views.xml",
         "views/pos_config_views.xml",
+        "views/pos_order_views.xml",
         "wizards/loyalty_redeem_wizard_views.xml",
         "wizards/account_payment_register_points_views.xml",
         "wizards/loyalty_otp_phone_wizard_views.xml",

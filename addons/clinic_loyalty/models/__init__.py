@@ -43,3 +43,5 @@ from . import account_move_loyalty_daily
 from . import res_company_liability_account
 from . import loyalty_expiry_report
 from . import loyalty_accrual_failure
+from . import account_move_frozen
+from . import res_partner_staff

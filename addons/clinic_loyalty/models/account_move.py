@@ -65,9 +65,13 @@ class AccountMove(models.Model):
                    CASE WHEN m.move_type = 'out_refund'
                         THEN CASE WHEN m.state = 'posted' THEN -COALESCE(e.balance, 0) ELSE 0 END
                         WHEN m.state = 'posted' AND m.payment_state IN ('paid', 'in_payment', 'reversed')
-                        THEN ROUND(GREATEST(COALESCE(-e.balance, 0) - COALESCE(r.amount, 0), 0)
-                                   * (1 - LEAST(COALESCE(pp.amount, 0)
-                                                / NULLIF(m.amount_total_signed, 0), 1)), 2)
+                        THEN LEAST(
+                                 ROUND(GREATEST(COALESCE(-e.balance, 0) - COALESCE(r.amount, 0), 0)
+                                       * (1 - LEAST(COALESCE(pp.amount, 0)
+                                                    / NULLIF(m.amount_total_signed, 0), 1)), 2),
+                                 -- never more than was settled by other means than points
+                                 GREATEST(m.amount_total_signed - m.amount_residual_signed
+                                          - COALESCE(pp.amount, 0), 0))
                         ELSE 0 END AS target,
                    m.loyalty_counted_amount AS counted, m.loyalty_points AS points, m.loyalty_seq AS seq
               FROM account_move m

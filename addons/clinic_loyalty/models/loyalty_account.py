@@ -207,13 +207,34 @@ class ClinicLoyaltyAccount(models.Model):
         return dict(self.env.cr.fetchall())
 
     @api.model
+    @api.model
+    def _loyalty_staff_partners(self, partner_ids):
+        """The ids among ``partner_ids`` (account owners, commercial
+        partners) that are the contact of an active internal user, or the
+        commercial entity of such a contact: what they earn is a staff
+        purchase (one query)."""
+        if not partner_ids:
+            return set()
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT unnest(ARRAY[p.id, p.commercial_partner_id])
+                     FROM res_users u JOIN res_partner p ON p.id = u.partner_id
+                    WHERE u.active AND NOT u.share
+                      AND (p.id = ANY(%(ids)s) OR p.commercial_partner_id = ANY(%(ids)s))""",
+                ids=list(partner_ids),
+            )
+        )
+        return {pid for (pid,) in self.env.cr.fetchall()} & set(partner_ids)
+
     def _post_entries(self, entries, carry=None):
         """Insert ledger entries and move balances, set-based and atomic.
 
         :param entries: dicts with account_id, points (signed int), kind, key,
             and optionally amount, reason, res_model, res_id, source_name, date,
             and restores (keys of takings a refund gives back: their points
-            return with the expiry dates they had, see ``clinic.loyalty.lot``).
+            return with the expiry dates they had, see ``clinic.loyalty.lot``),
+            and staff_check (the accrual: the entry is marked a staff purchase
+            when the account's client is an internal user's contact).
         :param carry: optional {account id: new spend_carry} (accrual engine).
         :return: the list of keys actually inserted (already-posted keys are
             skipped: posting is idempotent per (company, key)).
@@ -276,6 +297,9 @@ class ClinicLoyaltyAccount(models.Model):
                     )
                 )
         uid = self.env.uid
+        staff = self._loyalty_staff_partners(
+            {owner[e["account_id"]][0] for e in entries if e.get("staff_check")}
+        )
         rows = [
             (
                 e["account_id"],
@@ -291,6 +315,7 @@ class ClinicLoyaltyAccount(models.Model):
                 e.get("res_id") or None,
                 e.get("source_name"),
                 e["key"],
+                bool(e.get("staff_check")) and owner[e["account_id"]][0] in staff,
                 uid,
                 uid,
             )
@@ -302,7 +327,7 @@ class ClinicLoyaltyAccount(models.Model):
                 """
             INSERT INTO clinic_loyalty_entry
                 (account_id, partner_id, company_id, points, amount, kind, date, user_id,
-                 reason, res_model, res_id, source_name, key, create_uid, write_uid,
+                 reason, res_model, res_id, source_name, key, staff_purchase, create_uid, write_uid,
                  create_date, write_date)
             SELECT v.*, now() at time zone 'UTC', now() at time zone 'UTC'
               FROM (VALUES %s) AS v
@@ -314,7 +339,8 @@ class ClinicLoyaltyAccount(models.Model):
                 fetch=True,
                 # Typed: a column that is NULL on every row must not become text.
                 template=(
-                    "(%s, %s, %s, %s, %s::numeric, %s, %s::timestamp, %s, %s, %s, %s::int, %s, %s, %s, %s)"
+                    "(%s, %s, %s, %s, %s::numeric, %s, %s::timestamp, %s, %s, %s, %s::int, %s, %s, %s::bool,"
+                    " %s, %s)"
                 ),
             )
             if rows

@@ -218,6 +218,7 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
                         "res_model": model,
                         "res_id": row.id,
                         "source_name": row.name,
+                        "staff_check": True,
                     }
                 )
             doc_updates.append((row.id, target_c / 100.0, points + diff, seq))

@@ -43,6 +43,12 @@ class ClinicLoyaltyEntry(models.Model):
     res_id = fields.Many2oneReference(string="Source id", model_field="res_model", readonly=True)
     source_name = fields.Char(string="Source document", readonly=True)
     key = fields.Char(required=True, readonly=True, help="Idempotency key, unique per clinic.")
+    staff_purchase = fields.Boolean(
+        readonly=True,
+        default=False,
+        help="Earned by the accrual on the contact of an internal user (or on the company of that contact): "
+        "a staff purchase, allowed but recorded.",
+    )
 
     _sql_constraints = [
         ("key_company_uniq", "unique(company_id, key)", "This ledger entry was already posted."),

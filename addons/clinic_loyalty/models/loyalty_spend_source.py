@@ -1,7 +1,19 @@
 from typing import NamedTuple
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+# The engine's own book-keeping on each document: written by the engine in
+# SQL only. Whoever may edit the document must not reset (earn again) or
+# mark it synced (never take back).
+ENGINE_FIELDS = {"loyalty_synced", "loyalty_counted_amount", "loyalty_points", "loyalty_seq"}
+
+
+def _engine_fields(vals):
+    """The engine fields ``vals`` sets, but for asking the engine to look at
+    a document again (``loyalty_synced`` False), which is always safe."""
+    return {name for name in ENGINE_FIELDS & set(vals) if not (name == "loyalty_synced" and not vals[name])}
 
 
 class AccrualRow(NamedTuple):
@@ -62,6 +74,28 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
 
     def _compute_loyalty_synced(self):
         self.loyalty_synced = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A new document has earned nothing: only the defaults (a model that
+        # ``_inherits`` a source passes them on) may be given.
+        if not self.env.su and any(vals.get(name) for vals in vals_list for name in ENGINE_FIELDS):
+            self._loyalty_refuse_engine_fields()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # A client (the POS) may send back the values it read: only a change counts.
+        if not self.env.su and any(
+            self._fields[name].convert_to_cache(vals[name], record) != record[name]
+            for name in _engine_fields(vals)
+            for record in self
+        ):
+            self._loyalty_refuse_engine_fields()
+        return super().write(vals)
+
+    @api.model
+    def _loyalty_refuse_engine_fields(self):
+        raise AccessError(_("What a document has earned is kept by the loyalty programme only."))
 
     @api.model
     def _loyalty_entry_kind(self):

@@ -27,3 +27,5 @@ from . import test_adjustment_approval
 from . import test_accounting_books_hold
 from . import test_accrual_isolation
 from . import test_start_date_help
+from . import test_invoice_frozen
+from . import test_staff_contacts

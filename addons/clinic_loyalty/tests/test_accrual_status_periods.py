@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import ClinicLoyaltyCommon
@@ -156,3 +156,41 @@ class TestEligibilityPerClinic(ClinicLoyaltyCommon):
         self.shared.with_company(self.clinic_b).loyalty_eligible = True
         self.clinic_b.loyalty_status = "on"
         self.assertEqual(self.clinic_b.loyalty_status, "on")
+
+
+@tagged("post_install", "-at_install")
+class TestStatusHistoryInsider(ClinicLoyaltyCommon):
+    """A front-desk user with Odoo's default rights (Contact Creation
+    included) cannot make an Off period earn: the history and the start date
+    are not theirs to write, by any ORM call a JSON-RPC client can make."""
+
+    def test_cashier_cannot_rewrite_the_history_nor_the_start_date(self):
+        with freeze_time("2027-01-10"):
+            self.clinic.loyalty_status = "off"
+        with freeze_time("2027-01-12"):
+            while_off = self._paid_invoice(self.client_a, [(self.consultation, 30.0)], date="2027-01-12")
+        with freeze_time("2027-01-15"):
+            self.clinic.loyalty_status = "test"
+        desk = self._new_user("status_insider", "front_desk", self.clinic, "base.group_partner_manager")
+        History = self.env["clinic.loyalty.status.change"]
+        rows = History.search([("company_id", "=", self.clinic.id)])
+        before = [(h.old_status, h.new_status, h.date) for h in rows]
+        with self.assertRaises(AccessError):
+            History.with_user(desk).create(
+                {"company_id": self.clinic.id, "new_status": "on", "date": "2027-01-11"}
+            )
+        with self.assertRaises(AccessError):
+            rows.with_user(desk).write({"date": "2027-01-01"})
+        with self.assertRaises(AccessError):
+            rows.with_user(desk).unlink()
+        with self.assertRaises(AccessError):
+            self.clinic.with_user(desk).write({"loyalty_start_date": "2027-01-01"})
+        with self.assertRaises(AccessError):
+            self.env["clinic.loyalty.settings"].with_user(desk).create(
+                {"loyalty_start_date": "2027-01-01"}
+            ).action_save()
+        self.assertEqual([(h.old_status, h.new_status, h.date) for h in rows.exists()], before)
+        self.assertFalse(self.clinic.loyalty_start_date)
+        with freeze_time("2027-01-20"):
+            self._accrue()
+        self.assertEqual((while_off.loyalty_synced, while_off.loyalty_points), (True, 0))

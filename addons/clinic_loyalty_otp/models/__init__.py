@@ -27,3 +27,5 @@ from . import product_product_pos
 from . import pos_order_refund_integrity
 from . import account_move_credit_points
 from . import loyalty_signal
+from . import pos_order_frozen
+from . import res_partner_pos_stake

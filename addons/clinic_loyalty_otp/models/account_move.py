@@ -8,7 +8,9 @@ class AccountMove(models.Model):
     was paid with loyalty points at the counter. A credit note of its own
     issued for a POS refund takes nothing back itself: the refund lines take
     back from the order they refund (``pos_order_spend_source.py``); one of
-    a return that names no original order takes back from its client."""
+    a return that names no original order takes back from its client. The
+    invoice of an order whose client was set after payment earns once a
+    Loyalty Manager confirmed that client (``pos_order_frozen.py``)."""
 
     _inherit = "account.move"
 
@@ -18,12 +20,16 @@ class AccountMove(models.Model):
         return SQL(
             """
             SELECT r.id, r.partner_id, r.name, r.basis,
-                   CASE WHEN pos.earned OR (pos.linked AND r.target < 0 AND NOT pos.unlinked_return) THEN 0
+                   CASE WHEN pos.earned OR pos.late
+                             OR (pos.linked AND r.target < 0 AND NOT pos.unlinked_return) THEN 0
                         ELSE r.target * COALESCE(pos.share, 1) END AS target,
                    r.counted, r.points, r.seq
               FROM (%(rows)s) r
               LEFT JOIN LATERAL (
                     SELECT bool_or(o.loyalty_seq > 0) AS earned, bool_or(TRUE) AS linked,
+                           -- a client set after payment, not confirmed yet
+                           bool_or(o.loyalty_partner_late_user_id IS NOT NULL
+                                   AND o.loyalty_partner_confirmed_user_id IS NULL) AS late,
                            MIN(%(share)s) AS share,
                            -- a return that names no original order takes back here
                            bool_or(EXISTS (SELECT 1 FROM pos_order_line l

@@ -29,6 +29,8 @@ class PosOrder(models.Model):
         "payment_ids.amount",
         "lines.price_subtotal",
         "lines.refund_orderline_ids.order_id.state",
+        "loyalty_partner_late_user_id",
+        "loyalty_partner_confirmed_user_id",
     )
     def _compute_loyalty_synced(self):
         for order in self:
@@ -94,6 +96,14 @@ class PosOrder(models.Model):
                  WHERE p.pos_order_id = ANY(%(ids)s) AND m.use_payment_terminal = 'clinic_loyalty'
                    AND p.amount > 0
                  GROUP BY p.pos_order_id
+            ), other_means AS (
+                -- what was paid by other means than points (change given back included)
+                SELECT p.pos_order_id AS order_id, SUM(p.amount) AS amount
+                  FROM pos_payment p
+                  JOIN pos_payment_method m ON m.id = p.payment_method_id
+                 WHERE p.pos_order_id = ANY(%(ids)s)
+                   AND m.use_payment_terminal IS DISTINCT FROM 'clinic_loyalty'
+                 GROUP BY p.pos_order_id
             ), orders AS (
                 SELECT o.id, o.name, o.state, o.partner_id, o.account_move,
                        o.loyalty_counted_amount, o.loyalty_points, o.loyalty_seq,
@@ -104,21 +114,32 @@ class PosOrder(models.Model):
                        -- a loyalty training shop's sales are trials: they earn nothing
                        COALESCE((SELECT c.loyalty_training FROM pos_session s
                                    JOIN pos_config c ON c.id = s.config_id
-                                  WHERE s.id = o.session_id), FALSE) AS training
+                                  WHERE s.id = o.session_id), FALSE) AS training,
+                       GREATEST(COALESCE(om.amount, 0), 0) AS paid_other,
+                       -- a client set after payment earns once a Loyalty Manager confirmed it
+                       (o.loyalty_partner_late_user_id IS NULL
+                        OR o.loyalty_partner_confirmed_user_id IS NOT NULL) AS client_ok
                   FROM pos_order o
                   LEFT JOIN in_points ip ON ip.order_id = o.id
+                  LEFT JOIN other_means om ON om.order_id = o.id
                  WHERE o.id = ANY(%(ids)s)
+            ), amounts AS (
+                SELECT o.*, COALESCE(e.own, 0) / o.rate * o.share AS own,
+                       (COALESCE(e.own, 0) + COALESCE(e.refunded, 0)) / o.rate * o.share AS net,
+                       o.paid_other / o.rate AS cap
+                  FROM orders o
+                  LEFT JOIN eligible e ON e.order_id = o.id
             )
             SELECT o.id, rp.commercial_partner_id AS partner_id, o.name,
-                   GREATEST(COALESCE(e.own, 0) / o.rate * o.share, 0) AS basis,
-                   CASE WHEN o.state IN %(paid)s AND NOT o.training
+                   GREATEST(LEAST(o.own, o.cap), 0) AS basis,
+                   CASE WHEN o.state IN %(paid)s AND o.client_ok AND NOT o.training
                              AND (o.account_move IS NULL OR o.loyalty_seq > 0)
-                        THEN (COALESCE(e.own, 0) + COALESCE(e.refunded, 0)) / o.rate * o.share
+                        -- never more than was paid for it by other means than points
+                        THEN CASE WHEN o.net > 0 THEN LEAST(o.net, o.cap) ELSE o.net END
                         ELSE 0 END AS target,
                    o.loyalty_counted_amount AS counted, o.loyalty_points AS points, o.loyalty_seq AS seq
-              FROM orders o
+              FROM amounts o
               JOIN res_partner rp ON rp.id = o.partner_id
-              LEFT JOIN eligible e ON e.order_id = o.id
              ORDER BY o.id
         """,
             ids=ids,

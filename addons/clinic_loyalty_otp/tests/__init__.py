@@ -18,3 +18,4 @@ from . import test_signal_pos
 from . import test_pos_points_books
 from . import test_otp_cross_clinic
 from . import test_pos_accrual_overflow
+from . import test_pos_frozen
