@@ -15,9 +15,10 @@ from .common import ClinicLoyaltyCommon, count_queries
 # The points' lots (expiry) are one more INSERT; the balances' UPDATE goes
 # through the ORM cursor too.
 # Batches run in savepoints (SAVEPOINT, RELEASE) and each run asks once
-# whether documents were set aside before (clinic.loyalty.accrual.failure).
-ORM_QUERIES = 18
-ALL_QUERIES = 20
+# whether documents were set aside before (clinic.loyalty.accrual.failure);
+# each batch asks once which of its clients are staff (staff purchases).
+ORM_QUERIES = 19
+ALL_QUERIES = 21
 
 
 class Killed(BaseException):  # a real kill is no Python error
