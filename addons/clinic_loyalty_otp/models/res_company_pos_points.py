@@ -45,7 +45,7 @@ class ResCompany(models.Model):
             )
 
     def _loyalty_repoint_liability(self, old, new):
-        super()._loyalty_repoint_liability(old, new)
+        res = super()._loyalty_repoint_liability(old, new)
         methods = (
             self.env["pos.payment.method"]
             .sudo()
@@ -53,3 +53,4 @@ class ResCompany(models.Model):
             .search([("company_id", "=", self.id), ("use_payment_terminal", "=", "clinic_loyalty")])
         )
         methods.filtered(lambda m: m.outstanding_account_id == old).outstanding_account_id = new
+        return res

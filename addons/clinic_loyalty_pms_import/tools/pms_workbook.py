@@ -23,12 +23,15 @@ Python, no ORM.
 """
 
 import datetime
+import logging
 import math
 import zipfile
 
 from odoo.tools.translate import LazyTranslate
 
 from .pms_errors import PmsImportError
+
+_logger = logging.getLogger(__name__)
 
 _ = LazyTranslate(__name__, default_lang="en_US")
 
@@ -161,8 +164,8 @@ class Workbook:
                 self.book.close()
             else:
                 self.book.release_resources()
-        except Exception:  # noqa: BLE001,S110 - closing never hides the real error
-            pass
+        except Exception:  # noqa: BLE001 - closing never hides the real error
+            _logger.debug("Closing the workbook failed", exc_info=True)
         self.fileobj.seek(0)
 
 
