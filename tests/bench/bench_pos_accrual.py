@@ -98,8 +98,18 @@ class PosBench(BenchHarness):
                 base,
                 count,
             )
+            # A paid order earns on what was paid for it: its payments come along.
+            self._copy(
+                cr,
+                "pos_payment",
+                {"pos_order_id": "%(base)s + g", "uuid": "gen_random_uuid()::varchar"},
+                "pos_order_id = %(template)s",
+                base,
+                count,
+            )
             cr.execute("ANALYZE pos_order")
             cr.execute("ANALYZE pos_order_line")
+            cr.execute("ANALYZE pos_payment")
             cr.commit()
         return base + 1, base + count
 

@@ -298,7 +298,7 @@ def paid_pos_order(env, company, shop, partner, cashier, amount=50.0):
 
 
 def clone_pos_orders(env, template_order, partner_ids):
-    """One paid, not yet accrued copy of ``template_order`` (with its lines)
+    """One paid, not yet accrued copy of ``template_order`` (with its lines and payments)
     per partner id (SQL); returns the new ids."""
     cr = env.cr
     env.flush_all()
@@ -341,6 +341,18 @@ def clone_pos_orders(env, template_order, partner_ids):
         f"""INSERT INTO pos_order_line (order_id, uuid, {", ".join(f'"{c}"' for c in cols)})
             SELECT c.new_id, gen_random_uuid()::varchar, {", ".join(f'l."{c}"' for c in cols)}
               FROM pos_clone_map c, pos_order_line l WHERE l.order_id = %s""",
+        [template_order.id],
+    )
+    # A paid order earns on what was paid for it: its payments come along.
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'pos_payment' AND column_name NOT IN ('id', 'pos_order_id', 'uuid')"
+    )
+    cols = [c for (c,) in cr.fetchall()]
+    cr.execute(
+        f"""INSERT INTO pos_payment (pos_order_id, uuid, {", ".join(f'"{c}"' for c in cols)})
+            SELECT c.new_id, gen_random_uuid()::varchar, {", ".join(f'p."{c}"' for c in cols)}
+              FROM pos_clone_map c, pos_payment p WHERE p.pos_order_id = %s""",
         [template_order.id],
     )
     cr.execute("SELECT array_agg(new_id ORDER BY new_id) FROM pos_clone_map")
