@@ -8,7 +8,7 @@ ODOO_CONF="$ROOT/odoo.conf"
 ODOO_PORT="${ODOO_PORT:-8069}"
 ODOO_BRANCH=18.0
 ODOO_REPO_URL="${ODOO_REPO_URL:-https://github.com/odoo/odoo.git}"
-ADDONS="clinic_loyalty,clinic_loyalty_otp,clinic_loyalty_pms_import"
+ADDONS="clinic_loyalty,clinic_loyalty_otp,clinic_loyalty_pos,clinic_loyalty_pms_import"
 # The project's databases, named once here (each overridable from the
 # environment). `make clean` drops every one of them.
 DEMO_DB="${DB:-clinic_demo}"

@@ -11,7 +11,7 @@ import pytest
 import odoo
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = "clinic_loyalty,clinic_loyalty_otp"
+ADDONS = "clinic_loyalty,clinic_loyalty_otp,clinic_loyalty_pos"
 
 
 def test_the_addons_never_configure_the_sms_gateway(new_env):

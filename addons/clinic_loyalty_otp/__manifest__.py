@@ -1,37 +1,23 @@
 {
     "name": "Clinic Loyalty OTP",
     "summary": "Points are spent only after the client reads back a one-time code sent by SMS",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Loyalty",
     "license": "LGPL-3",
     "author": "Clinic Loyalty contributors",
     "website": "https://github.com/clinic-loyalty/clinic-loyalty",
-    "depends": ["clinic_loyalty", "point_of_sale", "sms", "phone_validation"],
+    "depends": ["clinic_loyalty", "sms", "phone_validation"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/clinic_loyalty_otp_security.xml",
         "security/ir.model.access.csv",
         "views/loyalty_otp_challenge_views.xml",
         "views/res_config_settings_views.xml",
-        "views/pos_config_views.xml",
-        "views/pos_order_views.xml",
         "wizards/loyalty_redeem_wizard_views.xml",
         "wizards/account_payment_register_points_views.xml",
         "wizards/loyalty_otp_phone_wizard_views.xml",
         "views/loyalty_account_views.xml",
         "views/portal_templates.xml",
     ],
-    "demo": [
-        "demo/pos_config_demo.xml",
-    ],
-    "assets": {
-        "point_of_sale._assets_pos": [
-            "clinic_loyalty_otp/static/src/**/*",
-        ],
-        "web.assets_tests": [
-            "clinic_loyalty_otp/static/tests/tours/**/*",
-        ],
-    },
-    "post_init_hook": "post_init_hook",
     "installable": True,
 }

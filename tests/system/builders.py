@@ -4,7 +4,7 @@ import uuid
 
 from odoo import Command, fields
 
-from odoo.addons.clinic_loyalty.tests.common import pos_order_payload as common_pos_order_payload
+from odoo.addons.clinic_loyalty_pos.tests.common import pos_order_payload as common_pos_order_payload
 
 
 def make_clinic(env, *, mode="per_transaction", status="on"):

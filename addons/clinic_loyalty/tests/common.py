@@ -1,12 +1,11 @@
 """The builders every clinic loyalty test starts from (the other addons'
-``tests/common.py`` extend them): users by role, accounts with points, a POS
-order payload (:class:`LoyaltyBuilders`, :func:`pos_order_payload`), and a
+``tests/common.py`` extend them): users by role, accounts with points
+(:class:`LoyaltyBuilders`), and a
 clinic with a chart of accounts whose invoices are issued, paid, credited
 and accrued through the real accounting flows (:class:`ClinicLoyaltyCommon`).
 """
 
 from contextlib import contextmanager
-from uuid import uuid4
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
@@ -97,56 +96,6 @@ class LoyaltyBuilders:
     def _account_with_points(cls, partner, company, points=0, key=None, sudo=False, **entry_values):
         env = cls.env(su=True) if sudo else cls.env
         return account_with_points(env, partner, company, points, key, **entry_values)
-
-
-def pos_order_payload(
-    *, uid, session_id, user_id, partner_id, product_id, payments, qty=1, price_unit=50.0, **values
-):
-    """What a POS terminal sends to ``pos.order.sync_from_ui`` for one paid
-    order of ``qty`` untaxed ``product_id`` at ``price_unit`` (``payments``:
-    [(payment method id, amount, transaction id or None)]). ``values`` adds
-    to the order (``pricelist_id``) or, for ``line_values``, to its line."""
-    now = fields.Datetime.to_string(fields.Datetime.now())
-    total = price_unit * qty
-    line = {
-        "product_id": product_id,
-        "qty": qty,
-        "price_unit": price_unit,
-        "discount": 0,
-        "price_subtotal": total,
-        "price_subtotal_incl": total,
-        "tax_ids": [(6, 0, [])],
-        "pack_lot_ids": [],
-        "uuid": str(uuid4()),
-        "full_product_name": "Grooming",
-        **values.pop("line_values", {}),
-    }
-    return {
-        "uuid": uid,
-        "name": f"Order {uid}",
-        "session_id": session_id,
-        "partner_id": partner_id,
-        "user_id": user_id,
-        "pricelist_id": False,
-        "fiscal_position_id": False,
-        "sequence_number": 1,
-        "date_order": now,
-        "amount_paid": sum(amount for _method, amount, _tx in payments),
-        "amount_return": 0,
-        "amount_tax": 0,
-        "amount_total": total,
-        "state": "paid",
-        "to_invoice": False,
-        "last_order_preparation_change": "{}",
-        "lines": [Command.create(line)],
-        "payment_ids": [
-            Command.create(
-                {"amount": amount, "payment_method_id": method, "name": now, "transaction_id": tx or False}
-            )
-            for method, amount, tx in payments
-        ],
-        **values,
-    }
 
 
 class ClinicLoyaltyCommon(LoyaltyBuilders, AccountTestInvoicingCommon):

@@ -8,6 +8,8 @@ from odoo.tests import tagged
 
 from .common import ClinicLoyaltyCommon, count_queries
 
+CHANNEL = "clinic.loyalty.test.channel"  # a sales channel paid with points
+
 
 @tagged("post_install", "-at_install")
 class TestDailyMove(ClinicLoyaltyCommon):
@@ -166,16 +168,16 @@ class TestDailyMove(ClinicLoyaltyCommon):
     def test_paid_source_books_only_the_difference(self):
         account = self._account_with_points(self.client_a, self.clinic, 100, "seed:paid")
         self._book()
-        # A POS order paid 50 points with a reward worth 4.00 (V = 5.00): its
-        # session's closing debited the liability with 4.00.
+        # A sale of a paid source (a sales channel) paid 50 points with a reward
+        # worth 4.00 (V = 5.00): its own entry debited the liability with 4.00.
         self.Account._post_entries(
             [
                 {
                     "account_id": account.id,
                     "points": -50,
                     "kind": "redemption",
-                    "key": "pos:1",
-                    "res_model": "pos.order",
+                    "key": "channel:1",
+                    "res_model": CHANNEL,
                     "res_id": 1,
                     "amount": 4.0,
                 }
@@ -196,7 +198,9 @@ class TestDailyMove(ClinicLoyaltyCommon):
             }
         )
         closing.action_post()
-        with patch.object(type(self.Entry), "_loyalty_paid_sources", lambda self: ["pos.order"]):
+        with patch.object(
+            type(self.Entry), "_loyalty_paid_sources", lambda self: ["clinic.loyalty.test.channel"]
+        ):
             move = self._book(1)
         self.assertAlmostEqual(self._liability(), 5.0)
         self.assertEqual(len(move.line_ids), 2)

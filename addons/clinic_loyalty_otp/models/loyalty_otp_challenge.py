@@ -67,7 +67,6 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     verified_at = fields.Datetime(readonly=True)
     used_at = fields.Datetime(readonly=True)
     test_mode = fields.Boolean(readonly=True, help="Programme in Test: nothing is taken from real balances.")
-    pos_order_id = fields.Many2one("pos.order", string="POS order", readonly=True, index="btree_not_null")
 
     @api.model
     def _start(self, account, reward, value, *, pos_order_uid=None, origin_ref=None, points=None):

@@ -27,8 +27,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             raise UserError(_("This reward is not available any more: choose another one."))
         company = reward.company_id
         partner = self._otp_readable_partner(partner_id)
-        config = self.env["pos.config"].browse(int(pos_config_id or 0)).exists() if pos_order_uid else None
-        training = bool(config and config.has_access("read") and config.loyalty_training)
+        training = self._otp_training_sale(pos_order_uid, pos_config_id)
         account = self.env["clinic.loyalty.account"].sudo()._account_for(partner, company)
         value = reward.value
         if amount_due is not None:
@@ -67,25 +66,6 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         return self._start(
             account, reward, value, pos_order_uid=pos_order_uid, origin_ref=origin_ref, points=points
         )
-
-    @api.model
-    def otp_pos_info(self, partner_id):
-        """Balance of one client at the current clinic, fetched when the
-        cashier chooses "Loyalty points" (balances are not preloaded)."""
-        self._check_otp_access()
-        company = self.env.company
-        partner = self._otp_readable_partner(partner_id)
-        account = (
-            self.env["clinic.loyalty.account"]
-            .sudo()
-            .search([("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1)
-        )
-        return {
-            "balance": account.balance if partner else 0,
-            "status": company.loyalty_status,
-            "test_mode": company.loyalty_status == "test",
-            "locked": account.otp_locked,
-        }
 
     @api.model
     def otp_resend(self, challenge_id):
@@ -142,11 +122,21 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     @api.model
     def _check_otp_access(self):
         user = self.env.user
-        if not (
-            user.has_group("clinic_loyalty.group_loyalty_user")
-            or user.has_group("point_of_sale.group_pos_user")
-        ):
+        if not any(user.has_group(group) for group in self._otp_staff_groups()):
             raise AccessError(_("Only front-desk and point-of-sale staff can spend loyalty points."))
+
+    @api.model
+    def _otp_staff_groups(self):
+        """The groups whose members may send and check codes (a sales
+        channel adds its own, e.g. the point of sale's users)."""
+        return ["clinic_loyalty.group_loyalty_user"]
+
+    @api.model
+    def _otp_training_sale(self, sale_ref, channel_id):
+        """Whether the sale ``sale_ref`` of sales channel ``channel_id`` is a
+        training sale (nothing real is paid): none in the back office; the
+        point of sale says so for its training shops."""
+        return False
 
     @api.model
     def _otp_readable_partner(self, partner_id):

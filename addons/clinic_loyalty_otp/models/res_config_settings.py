@@ -5,7 +5,6 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     loyalty_otp_required = fields.Boolean(related="company_id.loyalty_otp_required", readonly=False)
-    pos_loyalty_training = fields.Boolean(related="pos_config_id.loyalty_training", readonly=False)
     loyalty_otp_sms_provider = fields.Char(string="SMS provider", compute="_compute_loyalty_otp_sms_provider")
 
     @api.depends("company_id")

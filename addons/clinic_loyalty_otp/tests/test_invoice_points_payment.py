@@ -8,14 +8,18 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 
-from .common import CODE
-from .common_pos import OtpPosCommon
+from odoo.addons.account.tests.common import AccountTestInvoicingHttpCommon
+from odoo.addons.sms.tests.common import SMSCase
+
+from .common import CODE, OtpCommonMixin
 
 
-class InvoicePointsCommon(OtpPosCommon):
+class InvoicePointsCommon(OtpCommonMixin, AccountTestInvoicingHttpCommon, SMSCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._setup_otp_clinic(company=cls.company_data["company"])
+        cls.env.user.groups_id += cls.env.ref("clinic_loyalty.group_loyalty_manager")
         env = cls.env(su=True)
         cls.company.write(
             {

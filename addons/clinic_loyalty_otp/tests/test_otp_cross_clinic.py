@@ -1,6 +1,6 @@
 """Record rules before sudo: a Loyalty Manager of one clinic never acts on
 another clinic's accounts; a number typed by staff is told to the client or
-not used; the POS balance and the drift check are for the right people."""
+not used; the drift check is for the right people."""
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -82,19 +82,6 @@ class TestOtpCrossClinic(OtpCommonMixin, SMSCase):
         account.with_user(self.manager).action_otp_change_phone("+32 470 55 55 55")
         self.assertEqual(account.otp_phone, "+32470555555")
         self.assertTrue(account.otp_hold_until)
-
-    def test_pos_balance_for_pos_and_loyalty_users_only(self):
-        employee = self._new_user("cross_employee", "employee", self.company, "base.group_partner_manager")
-        with self.assertRaises(AccessError):
-            self.client.with_user(employee).read(["loyalty_pos_balance"])
-        pos_user = self._new_user("cross_pos_user", "employee", self.company, "point_of_sale.group_pos_user")
-        self.assertEqual(
-            self.client.with_user(pos_user).read(["loyalty_pos_balance"])[0]["loyalty_pos_balance"], 100
-        )
-        self.assertEqual(self.client.with_user(self.cashier).loyalty_pos_balance, 100)
-        config = self.env["pos.config"].search([("company_id", "=", self.company.id)], limit=1)
-        fields = self.env["res.partner"].with_user(pos_user)._load_pos_data_fields(config.id)
-        self.assertIn("loyalty_pos_balance", fields)
 
     def test_drift_check_for_loyalty_users_over_their_accounts(self):
         employee = self._new_user("cross_drift_emp", "employee", self.company)
