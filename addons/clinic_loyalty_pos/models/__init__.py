@@ -8,9 +8,7 @@ from . import pos_config
 from . import pos_payment_method
 from . import pos_payment
 from . import pos_order
-from . import pos_order_spend_source
-from . import pos_order_refund_integrity
-from . import pos_order_frozen
+from . import pos_order_line
 from . import pos_session
 from . import product_product
 from . import res_company

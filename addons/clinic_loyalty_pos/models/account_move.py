@@ -7,10 +7,10 @@ class AccountMove(models.Model):
     orders already earned points before it was invoiced, and never on what
     was paid with loyalty points at the counter. A credit note of its own
     issued for a POS refund takes nothing back itself: the refund lines take
-    back from the order they refund (``pos_order_spend_source.py``); one of
+    back from the order they refund (``pos.order``); one of
     a return that names no original order takes back from its client. The
     invoice of an order whose client was set after payment earns once a
-    Loyalty Manager confirmed that client (``pos_order_frozen.py``). It was
+    Loyalty Manager confirmed that client (``pos.order``). It was
     also paid with the points its orders took at the counter."""
 
     _inherit = "account.move"

@@ -1,229 +1,299 @@
-from odoo import _, api, models
-from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_round
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
-from .pos_payment import POS_SYNC
-
-TRANSACTION_PREFIX = "OTP-"
-PAID_STATES = ("paid", "done", "invoiced")
+from ..tools import pos_earning_sql
+from ..tools.pos_guard import (
+    CREATING,
+    LATE_FIELDS,
+    LATE_WRITE,
+    OPEN_ORDERS,
+    ORDER_FROZEN_FIELDS,
+    PAID_STATES,
+    POS_SYNC,
+    opening,
+    setting,
+    will_change,
+)
 
 
 class PosOrder(models.Model):
-    _inherit = "pos.order"
+    """Paid POS orders of a client earn points: a source of the one accrual
+    engine (``clinic.loyalty.spend.source``, SQL in ``tools/pos_earning_sql.py``).
+
+    - What it earns on is frozen at payment: lines, amounts, rate and client,
+      whoever writes and whatever the context, except while Odoo's own flows
+      record it (the POS sync of that order, its invoicing). A client set on a
+      paid order that had none is recorded, and the order earns nothing until
+      a Loyalty Manager other than who set it confirms it.
+    - Its "Loyalty points" payments spend their codes in the transaction that
+      records it (``pos.payment``); a refund's give the points back.
+    - A return of an eligible item names its original order or the client,
+      and what was paid with points goes back as points, never as cash.
+    - An invoiced order earns through its invoice, unless it had already
+      earned before: then a credit note of the invoice takes back from it.
+    """
+
+    _name = "pos.order"
+    _inherit = ["pos.order", "clinic.loyalty.spend.source"]
+
+    loyalty_partner_late_user_id = fields.Many2one(
+        "res.users",
+        string="Client set after payment by",
+        readonly=True,
+        copy=False,
+        help="Who set the client on this order after it was paid: it earns no points until a Loyalty "
+        "Manager confirms the client.",
+    )
+    loyalty_partner_late_date = fields.Datetime(
+        string="Client set after payment on", readonly=True, copy=False
+    )
+    loyalty_partner_confirmed_user_id = fields.Many2one(
+        "res.users",
+        string="Late client confirmed by",
+        readonly=True,
+        copy=False,
+        help="The Loyalty Manager who confirmed the client set after payment: the order then earns.",
+    )
+
+    @api.depends(
+        "state",
+        "partner_id",
+        "account_move",
+        "account_move.reversal_move_ids.state",
+        "payment_ids.amount",
+        "lines.price_subtotal",
+        "lines.refund_orderline_ids.order_id.state",
+        "loyalty_partner_late_user_id",
+        "loyalty_partner_confirmed_user_id",
+    )
+    def _compute_loyalty_synced(self):
+        for order in self:
+            order.loyalty_synced = order.state not in PAID_STATES or not order.partner_id
+
+    def init(self):
+        res = super().init()
+        # The engine looks up each line's refund lines (not indexed by Odoo).
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS pos_order_line_loyalty_refunded_idx
+                   ON pos_order_line (refunded_orderline_id) WHERE refunded_orderline_id IS NOT NULL"""
+        )
+        return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The POS sends back every field it loaded, these ones empty.
+        if not LATE_WRITE.get() and any(vals.get(name) for vals in vals_list for name in LATE_FIELDS):
+            raise AccessError(_("Who set a client after payment is recorded by the server only."))
+        # The lines created with a new order (even one created paid) are
+        # that order's own: the ORM binds them to it, whatever they say.
+        with setting(CREATING, True):
+            orders = super().create(vals_list)
+            paid = orders.filtered(lambda o: o.state in PAID_STATES)
+            paid._loyalty_check_returns()
+        opened = OPEN_ORDERS.get()
+        if opened is not None:
+            opened.update(orders.ids)
+        paid._loyalty_check_lines_add_up()
+        return orders
+
+    def write(self, vals):
+        if not LATE_WRITE.get() and any(will_change(o, vals, name) for o in self for name in LATE_FIELDS):
+            raise AccessError(_("Who set a client after payment is recorded by the server only."))
+        late = self._loyalty_check_frozen_write(vals)
+        paying = self.browse()
+        if vals.get("state") in PAID_STATES:
+            paying = self.filtered(lambda o: o.state not in PAID_STATES)
+        # Checked before the state is written: Odoo's ``_process_saved_order``
+        # logs and swallows what refuses ``action_pos_order_paid``. Whatever
+        # path makes an order paid, its points payments are settled first.
+        paying._loyalty_check_returns()
+        for order in paying.filtered(lambda o: o._loyalty_otp_payments()):
+            order._loyalty_otp_settle()
+        result = super().write(vals)
+        if late:
+            late._loyalty_record_late_partner()
+        paying._loyalty_check_lines_add_up()
+        return result
 
     @api.model
     def _process_order(self, order, existing_order):
         """Spend the points of "Loyalty points" payments in the transaction
         that records the order: a refused payment refuses the whole order.
         Only here may such payments be created (see ``pos.payment``)."""
-        self._loyalty_otp_check_payment_commands(order, existing_order)
-        token = POS_SYNC.set(True)
-        try:
-            order_id = super()._process_order(order, existing_order)
-            pos_order = self.browse(order_id)
-            if pos_order.state not in ("draft", "cancel"):
-                pos_order._loyalty_otp_settle()
-        finally:
-            POS_SYNC.reset(token)
-        return order_id
+        with opening(existing_order.ids if existing_order else ()):
+            self.env["pos.payment"]._loyalty_check_commands(order, existing_order)
+            with setting(POS_SYNC, True):
+                order_id = super()._process_order(order, existing_order)
+                pos_order = self.browse(order_id)
+                if pos_order.state not in ("draft", "cancel"):
+                    pos_order._loyalty_otp_settle()
+            # Odoo logs and swallows what refuses ``action_pos_order_paid``:
+            # check the recorded order again, so a refused return records nothing.
+            if order.get("state") in PAID_STATES or pos_order.state in PAID_STATES:
+                pos_order._loyalty_check_returns()
+            return order_id
+
+    def _generate_pos_order_invoice(self):
+        with opening(self.ids):
+            return super()._generate_pos_order_invoice()
+
+    def action_loyalty_confirm_late_partner(self):
+        """A Loyalty Manager confirms the client set after payment: the order
+        (or its invoice) earns from the next accrual on."""
+        if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
+            raise AccessError(_("Only a Loyalty Manager confirms a client set after payment."))
+        self.check_access("read")
+        pending = self.sudo()._loyalty_late_pending().with_env(self.env)
+        if pending.filtered(lambda o: o.loyalty_partner_late_user_id == self.env.user):
+            raise AccessError(_("The client you set after payment is confirmed by another Loyalty Manager."))
+        with setting(LATE_WRITE, True):
+            pending.sudo().write({"loyalty_partner_confirmed_user_id": self.env.uid})
+        for order in pending.sudo():
+            order.message_post(
+                author_id=self.env.user.partner_id.id,
+                body=_(
+                    "Client %(client)s, set after payment by %(user)s, confirmed for loyalty points by "
+                    "%(manager)s.",
+                    client=order.partner_id.display_name,
+                    user=order.loyalty_partner_late_user_id.name,
+                    manager=self.env.user.name,
+                ),
+            )
+        pending.sudo()._loyalty_resync()
+        return True
+
+    # ------------------------------------------------------------------
+    # The accrual engine's source
+    # ------------------------------------------------------------------
+    @api.model
+    def _loyalty_date_sql(self):
+        return SQL("(date_order::date)")
 
     @api.model
-    def _loyalty_otp_check_payment_commands(self, order, existing_order):
-        """A payload records its own order's payments only: a command that
-        names a payment id (update, delete, link, replace) must name one of
-        the order being synced, or the sync could rewrite another order's
-        "Loyalty points" payment while payments may be written."""
-        own = set(existing_order.payment_ids.ids) if existing_order else set()
-        for command in order.get("payment_ids") or []:
-            if command[0] == 6:
-                named = set(command[2] or [])
-            elif command[0] in (1, 2, 3, 4):
-                named = {command[1]}
-            else:
-                continue
-            if not named <= own:
-                raise UserError(
-                    _(
-                        "Order %(order)s names payments of another order: nothing was recorded.",
-                        order=order.get("name") or order.get("uuid"),
-                    )
-                )
+    def _loyalty_candidates_sql(self):
+        return SQL("state IN %s AND partner_id IS NOT NULL", PAID_STATES)
 
-    def write(self, vals):
-        """Whatever path makes an order paid (``sync_from_ui``,
-        ``action_pos_order_paid``, a write of the state), its points payments
-        are settled against their codes first: refused, nothing is written."""
-        if vals.get("state") in PAID_STATES:
-            for order in self.filtered(lambda o: o.state not in PAID_STATES and o._loyalty_otp_payments()):
-                order._loyalty_otp_settle()
-        return super().write(vals)
+    @api.model
+    def _loyalty_points_share_sql(self, order_alias):
+        return pos_earning_sql.points_share(order_alias)
 
+    @api.model
+    def _loyalty_rows(self, company, after_id, limit):
+        # The batch query's estimated cost makes PostgreSQL compile it (JIT)
+        # each time, for longer than it runs: not for this transaction.
+        self.env.cr.execute("SET LOCAL jit = off")
+        return super()._loyalty_rows(company, after_id, limit)
+
+    @api.model
+    def _loyalty_rows_sql(self, ids):
+        eligible = self.env["product.template"]._loyalty_eligible_sql("pt", SQL("l.company_id"))
+        rows = pos_earning_sql.order_rows(ids, eligible, PAID_STATES)
+        return pos_earning_sql.credited_rows(rows, eligible)
+
+    # ------------------------------------------------------------------
+    # Points payments
+    # ------------------------------------------------------------------
     def _loyalty_otp_payments(self):
-        return self.payment_ids.filtered(
-            lambda p: p.payment_method_id.use_payment_terminal == "clinic_loyalty"
-        )
+        return self.payment_ids._loyalty_points_payments()
 
     def _loyalty_otp_settle(self):
-        """Spend each points payment's code (once) and check that every one
-        is vouched for by exactly one used code of this order."""
+        """Spend each points payment's code (once), give back a refund's."""
         self.ensure_one()
-        payments = self._loyalty_otp_payments()
-        if not payments:
-            return
-        rounding = self.currency_id.rounding
-        spent = payments.filtered(lambda p: float_compare(p.amount, 0.0, precision_rounding=rounding) > 0)
-        refunds = payments - spent
-        references = spent.mapped("transaction_id")
-        if len(set(references)) != len(references):
-            raise UserError(
-                _("One code pays one loyalty points payment: %(order)s uses a code twice.", order=self.name)
-            )
-        for payment in spent:
-            self._loyalty_otp_spend(payment)
-        if refunds:
-            self._loyalty_otp_refund(refunds)
-        self._loyalty_otp_check_vouched(spent)
+        self._loyalty_otp_payments()._loyalty_settle()
 
-    def _loyalty_otp_check_vouched(self, payments):
-        """Each payment is worth exactly the value of its own used code, spent
-        for this order (and, out of a Test trial, taken from the ledger)."""
-        Entry = self.env["clinic.loyalty.entry"].sudo()
-        rounding = self.currency_id.rounding
-        for payment in payments:
-            challenge = self._loyalty_otp_challenge(payment)
-            vouched = (
-                challenge
-                and challenge.state == "used"
-                and challenge.pos_order_id == self
-                and not float_compare(challenge.value, payment.amount, precision_rounding=rounding)
-            )
-            if vouched and not challenge.test_mode:
-                vouched = bool(
-                    Entry.search_count(
-                        [
-                            ("company_id", "=", challenge.company_id.id),
-                            ("account_id", "=", challenge.account_id.id),
-                            ("key", "=", f"pos-otp:{challenge.id}"),
-                        ]
-                    )
+    def _loyalty_points_ratio(self):
+        """Share (0..1) of this order's total paid with loyalty points: the
+        accrual's own rule (:func:`pos_earning_sql.points_share`)."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("SELECT 1 - %s FROM pos_order o WHERE o.id = %s", pos_earning_sql.points_share("o"), self.id)
+        )
+        return float(self.env.cr.fetchone()[0])
+
+    # ------------------------------------------------------------------
+    # Returns
+    # ------------------------------------------------------------------
+    def _loyalty_check_returns(self):
+        for order in self:
+            order.lines._loyalty_check_return_traced()
+            order.lines._loyalty_check_refunded_in_points()
+
+    # ------------------------------------------------------------------
+    # Frozen at payment
+    # ------------------------------------------------------------------
+    def _loyalty_frozen(self):
+        """Those of these orders that are paid and not being recorded by
+        Odoo's own flow right now."""
+        opened = OPEN_ORDERS.get() or set()
+        return self.filtered(lambda o: o.state in PAID_STATES and o.id not in opened)
+
+    def _loyalty_check_frozen_write(self, vals):
+        """Refuse a change of what a paid order earns on; return the paid
+        orders that get a client now (they had none)."""
+        frozen = self._loyalty_frozen()
+        if not frozen:
+            return self.browse()
+        changed = sorted({name for o in frozen for name in ORDER_FROZEN_FIELDS if will_change(o, vals, name)})
+        if changed:
+            raise UserError(
+                _(
+                    "%(orders)s: a paid order keeps what it was paid for (%(fields)s). Refund it to "
+                    "correct it.",
+                    orders=", ".join(frozen.mapped("name")),
+                    fields=", ".join(changed),
                 )
-            if not vouched:
+            )
+        if "partner_id" not in vals:
+            return self.browse()
+        moved = frozen.filtered(lambda o: o.partner_id.id != (vals["partner_id"] or False))
+        if moved.filtered("partner_id"):
+            raise UserError(
+                _(
+                    "%(orders)s: the client of a paid order cannot be changed or removed.",
+                    orders=", ".join(moved.filtered("partner_id").mapped("name")),
+                )
+            )
+        return moved
+
+    def _loyalty_check_lines_add_up(self):
+        """The lines say what their price makes and add up to the order's
+        total: a payload that says otherwise is refused whole."""
+        for order in self:
+            total = order.lines._loyalty_check_subtotals()
+            currency = order.currency_id
+            tolerance = currency.rounding * max(len(order.lines), 1)
+            if order.config_id.cash_rounding and order.config_id.rounding_method:
+                tolerance += order.config_id.rounding_method.rounding
+            if abs(order.amount_total - total) > tolerance + 1e-9:
                 raise UserError(
                     _(
-                        "The loyalty points payment of %(amount)s on %(order)s is not backed by the client's "
-                        "code: pay it another way.",
-                        amount=payment.amount,
-                        order=self.name,
+                        "Order %(order)s: its lines add up to %(lines)s, not to its total of %(total)s. "
+                        "Nothing was recorded.",
+                        order=order.name,
+                        lines=currency.round(total),
+                        total=order.amount_total,
                     )
                 )
 
-    def _loyalty_otp_challenge(self, payment):
-        Challenge = self.env["clinic.loyalty.otp.challenge"].sudo()
-        reference = payment.transaction_id or ""
-        if not reference.startswith(TRANSACTION_PREFIX) or not reference[len(TRANSACTION_PREFIX) :].isdigit():
-            return Challenge
-        return Challenge.browse(int(reference[len(TRANSACTION_PREFIX) :])).exists()
+    def _loyalty_record_late_partner(self):
+        with setting(LATE_WRITE, True):
+            self.write(
+                {
+                    "loyalty_partner_late_user_id": self.env.uid,
+                    "loyalty_partner_late_date": fields.Datetime.now(),
+                    "loyalty_partner_confirmed_user_id": False,
+                }
+            )
+        self._loyalty_resync()
 
-    def _loyalty_otp_spend(self, payment):
-        """Spend the code of ``payment`` for this order: one redemption, as
-        every other (``clinic.loyalty.account._redeem``)."""
-        challenge = self._loyalty_otp_challenge(payment)
-        if challenge.state == "used" and challenge.pos_order_id == self:
-            return  # the same order synchronised again: already spent
-        if not self.partner_id:
-            raise UserError(_("An order paid with loyalty points needs the client."))
-        account = (
-            self.env["clinic.loyalty.account"]
-            .sudo()
-            ._account_for(self.partner_id.commercial_partner_id, self.company_id)
-        )
-        account._redeem(
-            challenge.points,
-            _("Paid at the counter: %(order)s", order=self.name),
-            f"pos-otp:{challenge.id}",
-            consent="staff",
-            challenge=challenge,
-            otp_binding={"value": payment.amount, "pos_order_uid": self.uuid, "partner": self.partner_id},
-            training=self.config_id.loyalty_training,
-            res_model="pos.order",
-            res_id=self.id,
-            source_name=self.name,
-            amount=payment.amount,
-        )
-        challenge.write({"pos_order_id": self.id})
+    def _loyalty_resync(self):
+        """Have the accrual look at these orders (and their invoices) again."""
+        self.sudo().loyalty_synced = False
+        self.account_move.sudo().loyalty_synced = False
 
-    def _loyalty_otp_refund(self, payments):
-        """Give back, once, the points of the refunded order in proportion
-        to the loyalty amount paid back (never more than were spent)."""
-        original = self.refunded_order_id
-        Challenge = self.env["clinic.loyalty.otp.challenge"].sudo()
-        challenges = (
-            Challenge.search([("pos_order_id", "=", original.id), ("state", "=", "used")])
-            if original
-            else Challenge
+    def _loyalty_late_pending(self):
+        return self.filtered(
+            lambda o: o.loyalty_partner_late_user_id and not o.loyalty_partner_confirmed_user_id
         )
-        if not challenges:
-            raise UserError(
-                _(
-                    "Only an order that was paid with loyalty points can be refunded in points: "
-                    "choose another payment method for this refund."
-                )
-            )
-        account = challenges.account_id
-        account.ensure_one()
-        account._lock()
-        Entry = self.env["clinic.loyalty.entry"].sudo()
-        spent = -sum(
-            Entry.search(
-                [
-                    ("company_id", "=", account.company_id.id),
-                    ("key", "in", [f"pos-otp:{c.id}" for c in challenges]),
-                ]
-            ).mapped("points")
-        )
-        already = sum(
-            Entry.search(
-                [
-                    ("company_id", "=", account.company_id.id),
-                    ("kind", "=", "refund"),
-                    ("key", "=like", f"pos-otp-refund:{original.id}:%"),
-                ]
-            ).mapped("points")
-        )
-        value = sum(challenges.mapped("value"))
-        amount = -sum(payments.mapped("amount"))
-        if float_compare(amount, value, precision_rounding=self.currency_id.rounding) > 0:
-            raise UserError(
-                _(
-                    "At most %(value)s can be paid back in loyalty points for %(order)s.",
-                    value=value,
-                    order=original.name,
-                )
-            )
-        points = min(spent - already, int(float_round(spent * amount / value, 0))) if value else 0
-        if points <= 0 and spent:
-            raise UserError(
-                _(
-                    "The points spent on %(order)s were already given back: choose another "
-                    "payment method for this refund.",
-                    order=original.name,
-                )
-            )
-        if points > 0:
-            account._post_entries(
-                [
-                    {
-                        "account_id": account.id,
-                        "points": points,
-                        "kind": "refund",
-                        "key": f"pos-otp-refund:{original.id}:{self.id}",
-                        # Back with the expiry dates they had: no extension by refund.
-                        "restores": [f"pos-otp:{c.id}" for c in challenges],
-                        "reason": _("Refund of %(order)s", order=original.name),
-                        "amount": amount,
-                        "res_model": "pos.order",
-                        "res_id": self.id,
-                        "source_name": self.name,
-                    }
-                ]
-            )

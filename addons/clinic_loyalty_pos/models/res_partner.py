@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .pos_order import PAID_STATES
+from ..tools.pos_guard import PAID_STATES
 
 
 class ResPartner(models.Model):

@@ -1,0 +1,2 @@
+from . import pos_earning_sql
+from . import pos_guard
