@@ -9,5 +9,4 @@ from . import loyalty_account
 from . import loyalty_account_code_number
 from . import loyalty_reward
 from . import res_partner
-from . import res_company_readiness
 from . import loyalty_signal

@@ -1,7 +1,10 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class ResCompany(models.Model):
+    """Redemptions with one-time codes: whether the clinic requires them, and
+    the SMS provider that sends them (the programme is not ready without one)."""
+
     _inherit = "res.company"
 
     loyalty_otp_required = fields.Boolean(
@@ -19,3 +22,19 @@ class ResCompany(models.Model):
         if "sms_provider" in self._fields and self.sms_provider == "twilio":
             return "twilio"
         return "iap"
+
+    def _loyalty_readiness_issues(self):
+        issues = super()._loyalty_readiness_issues()
+        company = self.sudo()
+        twilio = ("sms_twilio_account_sid", "sms_twilio_auth_token", "sms_twilio_number_ids")
+        if company._loyalty_otp_sms_provider() == "twilio" and not all(
+            name in company._fields and company[name] for name in twilio
+        ):
+            issues.append(
+                _(
+                    "Twilio sends the one-time codes but its account SID, auth token or sending number is "
+                    "missing: complete it in Settings → SMS."
+                )
+            )
+        # Odoo's own SMS (IAP) needs credits, which cannot be checked offline.
+        return issues
