@@ -146,3 +146,22 @@ def test_upgrade_from_the_previous_layout_keeps_everything(previous_tree, upgrad
     # The nightly jobs, now with this layout's code, find nothing new to do.
     run(DATA, upgrade_db, odoo.tools.config.rcfile, "nightly")
     assert figures(upgrade_db) == before
+
+
+def test_the_code_addon_installs_without_the_point_of_sale(upgrade_db):
+    """A clinic that bills by invoice gets SMS codes without Point of Sale
+    (and Inventory); the bridge addon stays out until the POS is installed."""
+    log = ROOT / "var" / "log" / f"{upgrade_db}.log"
+    run(
+        ROOT / "scripts" / "odoo_bin.py", "-c", odoo.tools.config.rcfile, "-d", upgrade_db,
+        "-i", "clinic_loyalty_otp", "--without-demo=all", "--stop-after-init", "--logfile", log,
+    )  # fmt: skip
+    with odoo.sql_db.db_connect(upgrade_db).cursor() as cr:
+        cr.execute(
+            """SELECT name, state FROM ir_module_module
+                WHERE name IN ('clinic_loyalty_otp', 'clinic_loyalty_pos', 'point_of_sale', 'stock')"""
+        )
+        states = dict(cr.fetchall())
+    assert states["clinic_loyalty_otp"] == "installed", states
+    assert states["point_of_sale"] == "uninstalled" and states["stock"] == "uninstalled", states
+    assert states["clinic_loyalty_pos"] == "uninstalled", states

@@ -11,6 +11,7 @@ import sys
 from unittest.mock import patch
 
 import odoo
+from odoo import Command
 from odoo.tools import config
 
 CODE = "493817"
@@ -23,7 +24,7 @@ def pos_points_order(env, company, partner):
     shop = env["pos.config"].search([("name", "=", "Front desk"), ("company_id", "=", company.id)], limit=1)
     session = shop.current_session_id
     method = company._loyalty_pos_method()
-    cash = shop.payment_method_ids.filtered("is_cash_count")[:1]
+    cash = (shop.payment_method_ids - method)[:1]
     Challenge = env["clinic.loyalty.otp.challenge"]
     account = env["clinic.loyalty.account"]._account_for(partner, company)
     reward = env["clinic.loyalty.reward"].search(
@@ -57,22 +58,20 @@ def pos_points_order(env, company, partner):
     return order
 
 
-def invoice_points_payment(env, company):
-    """The oldest open demo invoice of a client with points, paid 2.00 with points."""
+def invoice_points_payment(env, company, partner):
+    """A new 30.00 visit invoice of ``partner``, paid 2.00 with points."""
     company.write({"loyalty_otp_required": False, "loyalty_point_value": company.loyalty_point_value or 0.1})
-    accounts = env["clinic.loyalty.account"].search([("company_id", "=", company.id), ("balance", ">=", 20)])
-    invoice = env["account.move"].search(
-        [
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("commercial_partner_id", "in", accounts.partner_id.ids),
-            ("company_id", "=", company.id),
-        ],
-        order="id",
-        limit=1,
+    invoice = env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "invoice_line_ids": [
+                Command.create({"name": "Check-up", "quantity": 1, "price_unit": 30.0, "tax_ids": []})
+            ],
+        }
     )
-    assert invoice, "no open demo invoice of a client with points"
+    invoice.action_post()
     wizard = (
         env["account.payment.register"]
         .with_context(active_model="account.move", active_ids=invoice.ids)
@@ -96,8 +95,10 @@ def main(db, conf, what="build"):
         rich = env["clinic.loyalty.account"].search(
             [("company_id", "=", company.id), ("balance", ">", 0)], order="balance desc", limit=1
         )
+        # the demo's clients give no mobile: the number codes go to, as a manager sets it
+        rich.write({"otp_phone": rich.otp_phone or "+32470000001"})
         pos_points_order(env, company, rich.partner_id)
-        invoice_points_payment(env, company)
+        invoice_points_payment(env, company, rich.partner_id)
         env["clinic.loyalty.accrual"]._run_accrual()
         env["clinic.loyalty.daily.move"]._run_daily_moves()
 

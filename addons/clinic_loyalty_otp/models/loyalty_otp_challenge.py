@@ -39,7 +39,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     value = fields.Monetary(readonly=True, currency_field="currency_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
     reward_id = fields.Many2one("clinic.loyalty.reward", readonly=True)
-    pos_order_uid = fields.Char(string="POS order", readonly=True, index=True)
+    pos_order_uid = fields.Char(string="Sale reference", readonly=True, index=True)
     origin_ref = fields.Char(string="Back-office reference", readonly=True)
     user_id = fields.Many2one("res.users", string="Cashier", required=True, readonly=True)
     code_hash = fields.Char(readonly=True, groups="base.group_system", copy=False)
