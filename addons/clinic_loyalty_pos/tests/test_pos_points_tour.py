@@ -6,8 +6,9 @@ from .common import OtpPosCommon
 
 @tagged("post_install", "-at_install")
 class TestPosPointsTour(OtpPosCommon):
-    """In a real browser: the client list shows the balance, the receipt the
-    points spent and earned tonight; the nightly accrual agrees."""
+    """In a real browser: the client list and the order screen show the
+    balance, the receipt the points spent, earned tonight and the balance
+    after the sale; the nightly accrual agrees."""
 
     # The SMS of a tour are sent on commit: the OTP tours' runner.
     start_otp_tour = test_pos_tour.TestPosTour.start_otp_tour

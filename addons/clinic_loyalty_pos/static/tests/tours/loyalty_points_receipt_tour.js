@@ -21,6 +21,10 @@ registry.category("web_tour.tours").add("clinic_loyalty_pos_points_receipt", {
         trigger: `.partner-info:contains("Jane Petowner") .o_clinic_loyalty_balance .o_clinic_loyalty_points:contains("100")`,
       },
       ProductScreen.clickCustomer("Jane Petowner"),
+      {
+        content: "the order screen shows the chosen client's points",
+        trigger: `.o_clinic_loyalty_order_balance:contains("Jane Petowner") .o_clinic_loyalty_points:contains("100")`,
+      },
       ProductScreen.clickPayButton(),
       PaymentScreen.clickPaymentMethod("Loyalty points"),
       {trigger: `${POPUP} .o_loyalty_otp_reward:contains("Free nail clipping")`},
@@ -39,6 +43,10 @@ registry.category("web_tour.tours").add("clinic_loyalty_pos_points_receipt", {
       {
         content: "and the points the rest paid in cash earns tonight (38.00: 3 points)",
         trigger: `.pos-receipt .o_clinic_loyalty_earned:contains("earned tonight: 3")`,
+      },
+      {
+        content: "and the client's balance once the 40 points are spent",
+        trigger: `.pos-receipt .o_clinic_loyalty_balance_after:contains("after this sale: 60")`,
       },
     ].flat(),
 });

@@ -36,6 +36,8 @@ export class LoyaltyOtpPopup extends Component {
   async loadInfo() {
     await this.run(async () => {
       this.state.info = await this.orm.call(MODEL, "otp_pos_info", [this.props.partner.id]);
+      // the freshest balance, for the order screen and the receipt
+      this.props.partner.loyalty_pos_balance = this.state.info.balance || 0;
       const rewards = this.affordableRewards;
       this.state.rewardId = rewards.length ? rewards[0].id : false;
       this.state.step = "choose";

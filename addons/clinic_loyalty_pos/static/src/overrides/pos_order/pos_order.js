@@ -37,9 +37,12 @@ patch(PosOrder.prototype, {
       earned =
         eligible >= (company.loyalty_min_transaction_amount || 0) ? Math.floor(eligible / perPoint) : 0;
     }
+    const balance = this.get_partner().loyalty_pos_balance;
     return {
       spent,
       earned,
+      // the client's points once this sale's are spent (earned ones come tonight)
+      balanceAfter: typeof balance === "number" ? Math.max(balance - spent, 0) : false,
       totalSpend: company.loyalty_earning_mode === "total_spend",
       eligible,
     };
