@@ -19,20 +19,20 @@ class LoyaltyOtpPortal(LoyaltyPortal):
         if preview or not account.company_id.loyalty_otp_required:
             return super().portal_my_loyalty_request(account_id, reward_id=reward_id, **kw)
         reward = self._loyalty_reward_get(account, reward_id)
-        Challenge = request.env["clinic.loyalty.otp.challenge"]
+        Request = request.env["clinic.loyalty.reward.request"]
         try:
             if not challenge_id:
-                return self._loyalty_code_page(account, reward, Challenge._portal_issue(account, reward))
-            challenge = Challenge._portal_challenge(account, reward, challenge_id)
-            if challenge._portal_verify(otp_code) == "sent":
+                return self._loyalty_code_page(account, reward, Request._otp_portal_issue(account, reward))
+            challenge = Request._otp_portal_challenge(account, reward, challenge_id)
+            if Request._otp_portal_verify(challenge, otp_code) == "sent":
                 error = _("Wrong code: %(left)s attempts left.", left=challenge._otp_attempts_left())
                 return self._loyalty_code_page(account, reward, challenge, error=error)
-            request.env["clinic.loyalty.reward.request"]._create_request(
+            Request._create_request(
                 account,
                 reward,
                 "portal",
                 challenge=challenge,
-                otp_binding={"origin_ref": Challenge._portal_origin_ref(reward)},
+                otp_binding={"origin_ref": Request._otp_portal_origin_ref(reward)},
             )
         except UserError as e:
             # Rendered, not raised: wrong-code counters and locks are kept.

@@ -3,10 +3,9 @@ from . import res_config_settings
 from . import sms_sms
 from . import loyalty_otp_event
 from . import loyalty_otp_challenge
-from . import loyalty_otp_challenge_rpc
-from . import loyalty_otp_portal
 from . import loyalty_account
-from . import loyalty_account_code_number
 from . import loyalty_reward
 from . import res_partner
 from . import loyalty_signal
+from . import loyalty_reward_request
+from . import res_users

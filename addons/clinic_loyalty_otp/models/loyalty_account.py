@@ -1,15 +1,23 @@
+from datetime import timedelta
+
+from psycopg2.extras import execute_values
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.clinic_loyalty.tools.phone import phone_e164
+
+from ..tools import otp_notices, otp_numbers
 from .loyalty_otp_event import OTP_LIMITS
 
 OTP_FIELDS = {"otp_phone", "otp_hold_until", "otp_locked", "otp_unlocked_at"}
+PHONE_CHANGE_HOLD = timedelta(hours=24)
 
 
 class ClinicLoyaltyAccount(models.Model):
     """Redemptions with a one-time code: the lock after too many wrong codes,
-    and the code consumed with the points. The number codes go to (and the
-    hold when it changes) is in ``loyalty_account_code_number.py``."""
+    and the code consumed with the points. And the number codes go to, with
+    the hold when it changes."""
 
     _inherit = "clinic.loyalty.account"
 
@@ -80,20 +88,11 @@ class ClinicLoyaltyAccount(models.Model):
         """Raise unless this account may spend points now."""
         self.ensure_one()
         if self.otp_locked:
-            raise UserError(
-                _(
-                    "Redemptions are locked for %(client)s after too many wrong codes: a "
-                    "Loyalty Manager must unlock the account.",
-                    client=self.partner_id.name,
-                )
-            )
+            raise UserError(otp_notices.locked(self.env, self.partner_id.name))
         if self.otp_hold_until and fields.Datetime.now() < self.otp_hold_until:
             raise UserError(
-                _(
-                    "The mobile for %(client)s's codes changed recently: redemptions are held "
-                    "until %(until)s UTC.",
-                    client=self.partner_id.name,
-                    until=fields.Datetime.to_string(self.otp_hold_until),
+                otp_notices.held(
+                    self.env, self.partner_id.name, fields.Datetime.to_string(self.otp_hold_until)
                 )
             )
 
@@ -102,23 +101,26 @@ class ClinicLoyaltyAccount(models.Model):
         self.ensure_one()
         if self.env["clinic.loyalty.otp.event"].sudo()._otp_limit_reached("account_sms", self):
             raise UserError(
-                _(
-                    "%(count)s codes were already sent to %(client)s in the last hour: take another "
-                    "payment method, or try again later.",
-                    client=self.partner_id.name,
-                    count=OTP_LIMITS["account_sms"].limit,
-                )
+                otp_notices.hourly(self.env, self.partner_id.name, OTP_LIMITS["account_sms"].limit)
             )
+
+    def _otp_check_can_issue(self, points, reward, training=False):
+        """Raise unless a code may be sent now to spend ``points`` (for
+        ``reward``, if any) from this account (sudo): programme, hold, lock,
+        balance, a number for codes, the hourly SMS limit. Locks the account:
+        requests are serialised (one live challenge, exact SMS counts)."""
+        self.ensure_one()
+        balance = self._check_redeemable(points, training=training)
+        self._otp_check_open()
+        if balance < points:
+            raise UserError(otp_notices.short(self.env, self.partner_id.name, balance, reward.name, points))
+        self._otp_phone_e164()
+        self._otp_check_hourly_sms()
 
     def _otp_lock(self):
         self.ensure_one()
         self.sudo().otp_locked = True
-        self.sudo().message_post(
-            body=_(
-                "Redemptions locked: too many wrong one-time codes within 24 hours. A Loyalty Manager must "
-                "unlock the account."
-            )
-        )
+        self.sudo().message_post(body=otp_notices.locked_note(self.env))
 
     def _redeem(
         self, points, reason, key, *, consent, challenge=None, otp_binding=None, training=False, **kwargs
@@ -151,3 +153,145 @@ class ClinicLoyaltyAccount(models.Model):
         if challenge.test_mode:
             return False  # a Test trial: nothing is taken from real balances
         return super()._redeem(points, reason, key, consent=consent, **kwargs)
+
+    # ------------------------------------------------------------------
+    # The number codes go to: fixed when the account is created, changed
+    # only by a Loyalty Manager; every change holds redemptions for 24 hours
+    # and tells the client.
+    # ------------------------------------------------------------------
+    def _loyalty_after_create(self):
+        """Fix the number for codes when the account is created: the client's
+        mobile (else phone) as it is now. A number staff edited after the
+        contact was created is held for 24 hours, logged, and told to the
+        client: by SMS on the number the contact had before, and by email.
+        When nobody can be told (no number before, no email), the typed
+        number is not used at all: a Loyalty Manager confirms one with
+        “Change mobile for codes”. Set-based: one read and one update for
+        any number of new accounts."""
+        res = super()._loyalty_after_create()
+        if not self:
+            return res
+        self.env.flush_all()
+        self.env.cr.execute(otp_numbers.contacts_sql(self.ids))
+        hold_until = fields.Datetime.now() + PHONE_CHANGE_HOLD
+        rows, edited, untold, sms_before = otp_numbers.first_numbers(self.env.cr.fetchall(), hold_until)
+        if rows:
+            execute_values(
+                self.env.cr._obj,
+                """UPDATE clinic_loyalty_account a SET otp_phone = v.phone, otp_hold_until = v.hold
+                     FROM (VALUES %s) AS v(id, phone, hold) WHERE a.id = v.id""",
+                rows,
+                template="(%s, %s, %s::timestamp)",
+                page_size=1000,
+            )
+            self.invalidate_recordset(["otp_phone", "otp_hold_until"])
+        for account in self.sudo().browse(edited):
+            body = otp_notices.staff_number(
+                self.env, account.company_id.name, account.otp_phone, fields.Datetime.to_string(hold_until)
+            )
+            if account.id in sms_before:
+                account._otp_sms_after_commit(sms_before[account.id], body)
+            account._otp_tell_client(body)
+        for account_id, typed in untold:
+            self.sudo().browse(account_id).message_post(body=otp_notices.untold(self.env, typed))
+        return res
+
+    def _loyalty_owner_changed(self, body):
+        """A change of owner is treated as a change of number: held 24 h and
+        the number for codes told by SMS."""
+        res = super()._loyalty_owner_changed(body)
+        hold_until = fields.Datetime.now() + PHONE_CHANGE_HOLD
+        for account in self.sudo():
+            account.write({"otp_hold_until": hold_until})
+            if account.otp_phone:
+                account._otp_sms_after_commit(
+                    account.otp_phone,
+                    otp_notices.owner_changed(self.env, account.company_id.name),
+                )
+        return res
+
+    def action_otp_change_phone(self, new_phone):
+        """Loyalty Manager: send future codes to ``new_phone``. Logged, holds
+        redemptions for 24 h, and the previous number is told by SMS."""
+        self.ensure_one()
+        self._check_otp_manager()
+        account = self.sudo()
+        new_e164 = account._otp_normalise(new_phone)
+        old_e164 = account._otp_phone_or_none()
+        if new_e164 == old_e164:
+            return True
+        hold_until = account._otp_set_phone_held(new_e164)
+        account.message_post(
+            body=otp_notices.number_changed_note(
+                self.env, old_e164, new_e164, self.env.user.name, fields.Datetime.to_string(hold_until)
+            )
+        )
+        body = account.with_context(lang=account.partner_id.lang or self.env.lang)._otp_change_body()
+        if old_e164:
+            account._otp_sms_after_commit(old_e164, body)
+        else:
+            account._otp_tell_client(body)
+        return True
+
+    def _otp_tell_client(self, body):
+        """Email the client (when they have an email) from the account's
+        chatter, and the email the contact had before staff edited it: the
+        colleague who typed a number may have typed the email too."""
+        for account in self.sudo():
+            partner = account.partner_id
+            if partner.email:
+                account.message_post(body=body, partner_ids=partner.ids, subtype_xmlid="mail.mt_comment")
+            else:
+                account.message_post(body=body)
+            before = partner.loyalty_email_before
+            if before and before != partner.email:
+                self.env["mail.mail"].sudo().create(
+                    {
+                        "email_to": before,
+                        "email_from": account.company_id.email_formatted,
+                        "subject": _("%(clinic)s: your loyalty codes", clinic=account.company_id.name),
+                        "body_html": body,
+                        "model": account._name,
+                        "res_id": account.id,
+                    }
+                )
+
+    def _otp_sms_after_commit(self, number, body):
+        """Tell ``number`` by SMS, through the clinic's provider, once the
+        transaction commits (a rolled back change tells nobody)."""
+        self.ensure_one()
+        self.env["sms.sms"]._loyalty_send_after_commit(self.company_id, number, body, partner=self.partner_id)
+
+    def _otp_set_phone_held(self, e164):
+        """Send future codes to ``e164``, holding redemptions for 24 hours
+        (sudo: callers have checked who may). Returns the end of the hold."""
+        hold_until = fields.Datetime.now() + PHONE_CHANGE_HOLD
+        self.sudo().write({"otp_phone": e164, "otp_hold_until": hold_until})
+        return hold_until
+
+    def _otp_change_body(self):
+        return otp_notices.number_changed(self.env, self.company_id.name)
+
+    def _otp_normalise(self, number):
+        """``number`` in E.164, read with the client's country (else the
+        clinic's). Raises UserError when it is not a valid number."""
+        self.ensure_one()
+        country = self.partner_id.country_id or self.company_id.country_id
+        e164 = phone_e164(number, country.code)
+        if not e164:
+            raise UserError(otp_notices.invalid_number(self.env, number, self.partner_id.name))
+        return e164
+
+    def _otp_phone_e164(self):
+        """The number codes go to: fixed on the account, never the contact's
+        current mobile (whoever may edit contacts could redirect codes)."""
+        self.ensure_one()
+        if not self.otp_phone:
+            raise UserError(otp_notices.no_number(self.env, self.partner_id.name))
+        return self._otp_normalise(self.otp_phone)
+
+    def _otp_phone_or_none(self):
+        try:
+            return self._otp_phone_e164()
+        except UserError:
+            return False

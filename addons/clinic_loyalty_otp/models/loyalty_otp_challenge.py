@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare
 
 from ..tools import otp_code, otp_messages
@@ -9,7 +9,6 @@ from .loyalty_otp_event import OTP_LIMITS
 
 CODE_TTL = timedelta(minutes=5)
 USE_WINDOW = timedelta(minutes=30)  # a verified code must be spent within this delay
-RESEND_DELAY = timedelta(seconds=60)
 LIVE_STATES = ("pending", "sent", "verified")
 
 
@@ -21,8 +20,8 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     The code itself is never stored: only an HMAC bound to the challenge id.
     A challenge is bound to everything the client agreed to (account, phone,
     points, value, the POS order or back-office reference, the cashier);
-    :meth:`_consume` refuses to spend it for anything else. What staff call
-    is in ``loyalty_otp_challenge_rpc.py``; the limits in ``OTP_LIMITS``.
+    :meth:`_consume` refuses to spend it for anything else. The limits are in
+    ``OTP_LIMITS`` (``clinic.loyalty.otp.event``).
     """
 
     _name = "clinic.loyalty.otp.challenge"
@@ -132,26 +131,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             otp_messages.code_body(lang_env, self, code),
             partner=self.partner_id,
             secret=code,
-            then=(self._name, self.id, "_otp_delivered", event.id),
-        )
-
-    def _otp_delivered(self, sms, event_id):
-        """After the SMS left (its own transaction): sent, or not delivered
-        (then the send does not count against any limit)."""
-        self.ensure_one()
-        if self.state != "pending":  # cancelled or superseded meanwhile
-            return
-        if sms.state != "error":
-            self.state = "sent"
-            return
-        self.env["clinic.loyalty.otp.event"].browse(event_id).exists().unlink()
-        self.write(
-            {
-                "state": "send_failed",
-                "send_error": otp_messages.sms_failure(self.env, sms.failure_type),
-                "code_hash": False,
-                "sms_count": max(self.sms_count - 1, 0),
-            }
+            then=(event._name, event.id, "_otp_delivered"),
         )
 
     def _verify(self, code):
@@ -170,31 +150,28 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         if otp_code.check_code(self.env, self.id, code, self.code_hash):
             self.write({"state": "verified", "verified_at": now})
             return None
-        Event = self.env["clinic.loyalty.otp.event"].sudo()
-        self.attempts += 1
-        if Event._otp_limit_reached("code_attempts", self):
-            self.state = "dead"
-        Event.create({"account_id": account.id, "challenge_id": self.id, "kind": "failure", "date": now})
-        if Event._otp_limit_reached("account_failures", account):
-            account._otp_lock()
-            return otp_messages.account_locked_now(self.env)
-        if self.state == "dead":
-            return None
-        return otp_messages.wrong_code(self.env, self._otp_attempts_left())
+        return self.env["clinic.loyalty.otp.event"].sudo()._otp_wrong_code(self)
+
+    def _verify_for_caller(self, code):
+        """:meth:`_verify` under the challenge's row lock, unless the caller
+        (cashier or portal user) entered too many wrong codes today: then the
+        code is not even checked. Returns (message, refused)."""
+        self._lock_row()
+        if self.env["clinic.loyalty.otp.event"].sudo()._otp_limit_reached("cashier_failures"):
+            return otp_messages.cashier_failures_refusal(self.env), True
+        return self._verify(code), False
 
     def _otp_attempts_left(self):
         return max(OTP_LIMITS["code_attempts"].limit - self.attempts, 0)
 
-    def _consume(self, account, points, *, value=None, pos_order_uid=None, origin_ref=None, partner=None):
+    def _consume(self, account, points, **binding):
         """Spend this verified challenge for exactly what it was verified for.
 
-        Locks the challenge row and marks it used in the caller's transaction
-        (so it is used if and only if the redemption commits). Raises
-        UserError when anything differs: nothing is consumed then.
+        ``binding``: value, pos_order_uid, origin_ref, partner (see
+        :func:`otp_code.binds`). Locks the challenge row and marks it used in
+        the caller's transaction (so it is used if and only if the redemption
+        commits). Raises UserError when anything differs: nothing is consumed.
         """
-        refused = UserError(
-            _("This redemption does not match the code the client confirmed: send a new code.")
-        )
         if not self:
             raise UserError(_("Spending points requires the one-time code the client received by SMS."))
         self.ensure_one()
@@ -205,19 +182,10 @@ class ClinicLoyaltyOtpChallenge(models.Model):
             raise UserError(_("This one-time code is not verified or was already used: send a new code."))
         if not challenge.verified_at or now > challenge.verified_at + USE_WINDOW:
             raise UserError(_("The verified code is too old: send a new code."))
-        rounding = challenge.currency_id.rounding
-        if (
-            challenge.account_id != account
-            or challenge.points != points
-            or challenge.user_id != account.env.user
-            or (partner is not None and challenge.partner_id != partner.commercial_partner_id)
-            or (value is not None and float_compare(value, challenge.value, precision_rounding=rounding))
-            or (pos_order_uid is not None and challenge.pos_order_uid != pos_order_uid)
-            or (origin_ref is not None and challenge.origin_ref != origin_ref)
-        ):
-            raise refused
-        if challenge.phone != account._otp_phone_e164():
-            raise refused
+        if not otp_code.binds(challenge, account, points, account.env.user, **binding):
+            raise UserError(
+                _("This redemption does not match the code the client confirmed: send a new code.")
+            )
         account._otp_check_open()
         self.env.cr.execute(
             SQL(
@@ -243,3 +211,111 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         row = self.env.cr.fetchone()
         self.invalidate_recordset()
         return row and row[0]
+
+    # ------------------------------------------------------------------
+    # What staff call (the POS, the back-office wizards)
+    # ------------------------------------------------------------------
+    @api.model
+    def otp_request(
+        self, partner_id, reward_id, amount_due=None, pos_order_uid=None, origin_ref=None, pos_config_id=None
+    ):
+        """Create a challenge for spending ``reward_id`` for ``partner_id`` and
+        send its code. ``amount_due`` caps the value (POS). Returns the public
+        state of the challenge (never the code)."""
+        self._check_otp_access()
+        self.env["clinic.loyalty.otp.event"]._check_cashier_limits()
+        reward = self.env["clinic.loyalty.reward"].sudo().browse(int(reward_id)).exists()
+        if not reward or not reward.active or reward.company_id not in self.env.companies:
+            raise UserError(_("This reward is not available any more: choose another one."))
+        company = reward.company_id
+        partner = self.env["res.partner"]._loyalty_otp_client(partner_id)
+        training = self._otp_training_sale(pos_order_uid, pos_config_id)
+        account = self.env["clinic.loyalty.account"].sudo()._account_for(partner, company)
+        value = reward.value
+        if amount_due is not None:
+            if float_compare(float(amount_due), 0.0, precision_rounding=company.currency_id.rounding) <= 0:
+                raise UserError(_("Nothing is left to pay on this order."))
+            value = min(value, company.currency_id.round(float(amount_due)))
+        challenge = self._issue(
+            account, reward, value, training=training, pos_order_uid=pos_order_uid, origin_ref=origin_ref
+        )
+        return challenge._otp_public_data()
+
+    @api.model
+    def _issue(
+        self, account, reward, value, *, training=False, pos_order_uid=None, origin_ref=None, points=None
+    ):
+        """The caller's challenge for ``reward`` (or, without one, ``points``)
+        on ``account`` (sudo), once the account may redeem it now: programme,
+        hold, lock, balance, a number for codes, the hourly SMS limit. Staff
+        and portal alike."""
+        points = reward.points_cost if points is None else points
+        account._otp_check_can_issue(points, reward, training=training)
+        return self._start(
+            account, reward, value, pos_order_uid=pos_order_uid, origin_ref=origin_ref, points=points
+        )
+
+    @api.model
+    def otp_resend(self, challenge_id):
+        challenge = self._otp_get(challenge_id)
+        if challenge.state not in ("sent", "send_failed"):
+            raise UserError(_("This code can no longer be resent: start again."))
+        self.env["clinic.loyalty.otp.event"]._check_resend(challenge)
+        self.env["clinic.loyalty.otp.event"]._check_cashier_limits()
+        challenge.account_id._otp_check_open()
+        challenge.account_id._otp_check_hourly_sms()
+        challenge._send_code()
+        return challenge._otp_public_data()
+
+    @api.model
+    def otp_status(self, challenge_id):
+        return self._otp_get(challenge_id)._otp_public_data()
+
+    @api.model
+    def otp_cancel(self, challenge_id):
+        challenge = self._otp_get(challenge_id)
+        if challenge.state in LIVE_STATES + ("send_failed",):
+            challenge.state = "cancelled"
+        return challenge._otp_public_data()
+
+    @api.model
+    def otp_verify(self, challenge_id, code):
+        """Check ``code``. Never raises for a wrong code: it returns the
+        result, so the failure counters are committed with the request."""
+        challenge = self._otp_get(challenge_id)
+        return challenge._otp_public_data(challenge._verify_for_caller(code)[0])
+
+    # ------------------------------------------------------------------
+    # Who may
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_otp_access(self):
+        self.env.user._loyalty_check_otp_staff()
+
+    @api.model
+    def _otp_training_sale(self, sale_ref, channel_id):
+        """Whether the sale ``sale_ref`` of sales channel ``channel_id`` is a
+        training sale (nothing real is paid): none in the back office; the
+        point of sale says so for its training shops."""
+        return False
+
+    @api.model
+    def _otp_get(self, challenge_id):
+        """The caller's own challenge (a cashier never drives another's)."""
+        self._check_otp_access()
+        challenge = self.sudo().browse(int(challenge_id)).exists()
+        if (
+            not challenge
+            or challenge.user_id != self.env.user
+            or challenge.company_id not in self.env.companies
+        ):
+            raise AccessError(_("This one-time code request is not yours."))
+        return challenge
+
+    def _otp_public_data(self, message=None):
+        """What the POS and the wizard may see: never the code or its hash."""
+        self.ensure_one()
+        can_resend = self.state in ("sent", "send_failed") and not self.env[
+            "clinic.loyalty.otp.event"
+        ]._otp_limit_reached("code_sms", self)
+        return otp_messages.public_data(self.env, self, message, can_resend)

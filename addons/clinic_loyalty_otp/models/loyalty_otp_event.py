@@ -1,9 +1,13 @@
 from collections import namedtuple
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools import otp_messages
+
+RESEND_DELAY = timedelta(seconds=60)  # between two sends of one code
 OtpLimit = namedtuple("OtpLimit", ["kind", "per", "limit", "window"])
 # Every limit on one-time codes, as ``odoo:auth_totp_mail_enforce`` keeps its
 # rate limits: events of ``kind`` counted per code (the challenge's own
@@ -87,3 +91,78 @@ class ClinicLoyaltyOtpEvent(models.Model):
             "DELETE FROM clinic_loyalty_otp_event WHERE date < %s",
             [fields.Datetime.now() - timedelta(days=2)],
         )
+
+    @api.model
+    def _check_cashier_limits(self):
+        """Limits per cashier, across every client: wrong codes entered in
+        the last 24 hours and codes sent in the last hour."""
+        Event = self.sudo()
+        if Event._otp_limit_reached("cashier_failures"):
+            raise UserError(otp_messages.cashier_failures_refusal(self.env))
+        if Event._otp_limit_reached("cashier_sms"):
+            raise UserError(
+                _(
+                    "You requested %(count)s codes in the last hour: take another payment method, or try "
+                    "again later.",
+                    count=OTP_LIMITS["cashier_sms"].limit,
+                )
+            )
+
+    @api.model
+    def _check_resend(self, challenge):
+        """Raise unless ``challenge``'s code may be sent again now: a minute
+        after the last send, and at most ``code_sms`` times."""
+        now = fields.Datetime.now()
+        if challenge.last_sent_at and now < challenge.last_sent_at + RESEND_DELAY:
+            raise UserError(
+                _(
+                    "Wait %(seconds)s seconds before sending the code again.",
+                    seconds=int((challenge.last_sent_at + RESEND_DELAY - now).total_seconds()) + 1,
+                )
+            )
+        if self.sudo()._otp_limit_reached("code_sms", challenge):
+            raise UserError(
+                _(
+                    "The code was already sent %(count)s times: the client cannot receive it, "
+                    "take another payment method.",
+                    count=OTP_LIMITS["code_sms"].limit,
+                )
+            )
+
+    @api.model
+    def _otp_wrong_code(self, challenge):
+        """Count a wrong code entered for ``challenge``: the code dies after
+        ``code_attempts``, the account locks after ``account_failures``.
+        Returns what the cashier is told (None: the state says it)."""
+        account = challenge.account_id
+        challenge.attempts += 1
+        if self._otp_limit_reached("code_attempts", challenge):
+            challenge.state = "dead"
+        self.create({"account_id": account.id, "challenge_id": challenge.id, "kind": "failure"})
+        if self._otp_limit_reached("account_failures", account):
+            account._otp_lock()
+            return otp_messages.account_locked_now(self.env)
+        if challenge.state == "dead":
+            return None
+        return otp_messages.wrong_code(self.env, challenge._otp_attempts_left())
+
+    def _otp_delivered(self, sms):
+        """After the SMS of this send left (its own transaction): the code is
+        sent, or not delivered (then this send does not count against any
+        limit, and the challenge says why)."""
+        self.ensure_one()
+        challenge = self.challenge_id
+        if challenge.state != "pending":  # cancelled or superseded meanwhile
+            return
+        if sms.state != "error":
+            challenge.state = "sent"
+            return
+        challenge.write(
+            {
+                "state": "send_failed",
+                "send_error": otp_messages.sms_failure(self.env, sms.failure_type),
+                "code_hash": False,
+                "sms_count": max(challenge.sms_count - 1, 0),
+            }
+        )
+        self.unlink()

@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from odoo.addons.clinic_loyalty.models.loyalty_signal import STAFF_CTE, _digits9
 
-from .loyalty_account_code_number import PHONE_CHANGE_HOLD
+from .loyalty_account import PHONE_CHANGE_HOLD
 
 OTP_KINDS = [
     ("number_staff", "Number for codes of a staff member"),

@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.clinic_loyalty.tools.phone import phone_e164
@@ -128,3 +129,16 @@ class ResPartner(models.Model):
                 )
             )
         return result
+
+    @api.model
+    def _loyalty_otp_client(self, partner_id):
+        """The client's commercial entity, if the cashier may read the contact
+        they chose; a contact they cannot read is answered as if it did not
+        exist (no name, no balance, no SMS)."""
+        try:
+            partner = self.env["res.partner"].browse(int(partner_id or 0)).exists()
+        except (TypeError, ValueError):
+            partner = self.env["res.partner"]
+        if not partner or not partner.has_access("read"):
+            raise UserError(_("Choose the client first."))
+        return partner.sudo().commercial_partner_id

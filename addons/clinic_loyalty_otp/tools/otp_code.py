@@ -4,7 +4,7 @@ in constant time, and mask what staff may see of a number or a message."""
 
 import secrets
 
-from odoo.tools import consteq
+from odoo.tools import consteq, float_compare
 from odoo.tools.misc import hmac
 
 DIGITS = 6
@@ -40,3 +40,20 @@ def mask_phone(phone):
 def mask_secret(text, secret):
     """``text`` with ``secret`` hidden (what may be written to the database)."""
     return text.replace(secret, MASK * len(secret)) if secret else text
+
+
+def binds(challenge, account, points, user, *, value=None, pos_order_uid=None, origin_ref=None, partner=None):
+    """Whether ``challenge`` was verified for exactly this spending: its
+    account, points, cashier and number, and each of value, sale reference,
+    back-office reference and client that is given."""
+    rounding = challenge.currency_id.rounding
+    return not (
+        challenge.account_id != account
+        or challenge.points != points
+        or challenge.user_id != user
+        or (partner is not None and challenge.partner_id != partner.commercial_partner_id)
+        or (value is not None and float_compare(value, challenge.value, precision_rounding=rounding))
+        or (pos_order_uid is not None and challenge.pos_order_uid != pos_order_uid)
+        or (origin_ref is not None and challenge.origin_ref != origin_ref)
+        or challenge.phone != account._otp_phone_e164()
+    )

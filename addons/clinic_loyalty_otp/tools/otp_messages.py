@@ -2,6 +2,7 @@
 state of a challenge, and the refusals that several steps share. Each takes
 the environment whose language it is written in."""
 
+from odoo import fields
 from odoo.tools import format_amount
 
 from .otp_code import mask_phone
@@ -80,3 +81,23 @@ def sms_failure(env, failure_type):
     return env._(
         "The SMS provider did not send the code: take another payment method or try again in a moment."
     )
+
+
+def public_data(env, challenge, message, can_resend):
+    """What the POS and the wizard may see of ``challenge``: never the code
+    or its hash. ``message`` replaces the state's own (:func:`state_message`)."""
+    now = fields.Datetime.now()
+    expires_at = challenge.expires_at
+    return {
+        "id": challenge.id,
+        "state": challenge.state,
+        "message": message or state_message(env, challenge),
+        "phone": mask_phone(challenge.phone),
+        "points": challenge.points,
+        "value": challenge.value,
+        "expires_in": max(int((expires_at - now).total_seconds()), 0) if expires_at else 0,
+        "attempts_left": challenge._otp_attempts_left(),
+        "can_resend": can_resend,
+        "test_mode": challenge.test_mode,
+        "locked": challenge.account_id.otp_locked,
+    }

@@ -39,7 +39,7 @@ class AccountPaymentRegister(models.TransientModel):
         ):
             data = Challenge.otp_resend(current.id)
         else:
-            Challenge._check_cashier_limits()
+            self.env["clinic.loyalty.otp.event"]._check_cashier_limits()
             account = (
                 self.env["clinic.loyalty.account"]
                 .sudo()

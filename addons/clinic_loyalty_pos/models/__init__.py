@@ -14,3 +14,4 @@ from . import product_product
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users

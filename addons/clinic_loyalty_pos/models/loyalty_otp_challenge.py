@@ -2,16 +2,12 @@ from odoo import api, fields, models
 
 
 class ClinicLoyaltyOtpChallenge(models.Model):
-    """Codes asked for at the point of sale: by its cashiers, bound to the
-    order they pay, and free of real money on a training shop."""
+    """Codes asked for at the point of sale: bound to the order they pay, and
+    free of real money on a training shop (its cashiers may ask: ``res.users``)."""
 
     _inherit = "clinic.loyalty.otp.challenge"
 
     pos_order_id = fields.Many2one("pos.order", string="POS order", readonly=True, index="btree_not_null")
-
-    @api.model
-    def _otp_staff_groups(self):
-        return super()._otp_staff_groups() + ["point_of_sale.group_pos_user"]
 
     @api.model
     def _otp_training_sale(self, sale_ref, channel_id):
@@ -28,7 +24,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         cashier chooses "Loyalty points" (balances are not preloaded)."""
         self._check_otp_access()
         company = self.env.company
-        partner = self._otp_readable_partner(partner_id)
+        partner = self.env["res.partner"]._loyalty_otp_client(partner_id)
         account = (
             self.env["clinic.loyalty.account"]
             .sudo()
