@@ -14,15 +14,14 @@ LIVE_STATES = ("pending", "sent", "verified")
 
 class ClinicLoyaltyOtpChallenge(models.Model):
     """One redemption attempt protected by a one-time code sent by SMS, and
-    its states: requested (:meth:`_start`), sent (:meth:`_send_code`),
+    its states: requested (:meth:`_issue`), sent (:meth:`_send_code`),
     verified (:meth:`_verify`), used (:meth:`_consume`).
 
     The code itself is never stored: only an HMAC bound to the challenge id.
     A challenge is bound to everything the client agreed to (account, phone,
     points, value, the POS order or back-office reference, the cashier);
     :meth:`_consume` refuses to spend it for anything else. The limits are in
-    ``OTP_LIMITS`` (``clinic.loyalty.otp.event``).
-    """
+    ``OTP_LIMITS`` (``clinic.loyalty.otp.event``)."""
 
     _name = "clinic.loyalty.otp.challenge"
     _description = "Loyalty one-time code"
@@ -66,34 +65,6 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     verified_at = fields.Datetime(readonly=True)
     used_at = fields.Datetime(readonly=True)
     test_mode = fields.Boolean(readonly=True, help="Programme in Test: nothing is taken from real balances.")
-
-    @api.model
-    def _start(self, account, reward, value, *, pos_order_uid=None, origin_ref=None, points=None):
-        """A new challenge for spending ``reward`` (worth ``value``) from
-        ``account`` (row-locked by the caller), replacing any live one, and
-        its code sent. Without a reward, ``points`` (an invoice paid with
-        points). Sudo: the caller has checked who may."""
-        Challenge = self.sudo()
-        Challenge.search([("account_id", "=", account.id), ("state", "in", LIVE_STATES)]).write(
-            {"state": "cancelled"}
-        )
-        challenge = Challenge.create(
-            {
-                "company_id": account.company_id.id,
-                "account_id": account.id,
-                "partner_id": account.partner_id.id,
-                "phone": account._otp_phone_e164(),
-                "points": reward.points_cost if points is None else points,
-                "value": value,
-                "reward_id": reward.id or False,
-                "pos_order_uid": pos_order_uid or False,
-                "origin_ref": origin_ref or False,
-                "user_id": self.env.uid,
-                "test_mode": account.company_id.loyalty_status == "test",
-            }
-        )
-        challenge._send_code()
-        return challenge
 
     @api.model
     def _generate_code(self):
@@ -222,7 +193,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         """Create a challenge for spending ``reward_id`` for ``partner_id`` and
         send its code. ``amount_due`` caps the value (POS). Returns the public
         state of the challenge (never the code)."""
-        self._check_otp_access()
+        self.env.user._loyalty_check_otp_staff()
         self.env["clinic.loyalty.otp.event"]._check_cashier_limits()
         reward = self.env["clinic.loyalty.reward"].sudo().browse(int(reward_id)).exists()
         if not reward or not reward.active or reward.company_id not in self.env.companies:
@@ -245,15 +216,34 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     def _issue(
         self, account, reward, value, *, training=False, pos_order_uid=None, origin_ref=None, points=None
     ):
-        """The caller's challenge for ``reward`` (or, without one, ``points``)
-        on ``account`` (sudo), once the account may redeem it now: programme,
-        hold, lock, balance, a number for codes, the hourly SMS limit. Staff
-        and portal alike."""
+        """The caller's challenge for spending ``reward`` (worth ``value``;
+        without a reward, ``points``: an invoice paid with points) from
+        ``account`` (sudo), once the account may redeem it now (programme,
+        hold, lock, balance, number, hourly SMS limit), replacing any live
+        one, and its code sent. Staff and portal alike."""
         points = reward.points_cost if points is None else points
         account._otp_check_can_issue(points, reward, training=training)
-        return self._start(
-            account, reward, value, pos_order_uid=pos_order_uid, origin_ref=origin_ref, points=points
+        Challenge = self.sudo()
+        Challenge.search([("account_id", "=", account.id), ("state", "in", LIVE_STATES)]).write(
+            {"state": "cancelled"}
         )
+        challenge = Challenge.create(
+            {
+                "company_id": account.company_id.id,
+                "account_id": account.id,
+                "partner_id": account.partner_id.id,
+                "phone": account._otp_phone_e164(),
+                "points": points,
+                "value": value,
+                "reward_id": reward.id or False,
+                "pos_order_uid": pos_order_uid or False,
+                "origin_ref": origin_ref or False,
+                "user_id": self.env.uid,
+                "test_mode": account.company_id.loyalty_status == "test",
+            }
+        )
+        challenge._send_code()
+        return challenge
 
     @api.model
     def otp_resend(self, challenge_id):
@@ -261,9 +251,6 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         if challenge.state not in ("sent", "send_failed"):
             raise UserError(_("This code can no longer be resent: start again."))
         self.env["clinic.loyalty.otp.event"]._check_resend(challenge)
-        self.env["clinic.loyalty.otp.event"]._check_cashier_limits()
-        challenge.account_id._otp_check_open()
-        challenge.account_id._otp_check_hourly_sms()
         challenge._send_code()
         return challenge._otp_public_data()
 
@@ -285,24 +272,16 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         challenge = self._otp_get(challenge_id)
         return challenge._otp_public_data(challenge._verify_for_caller(code)[0])
 
-    # ------------------------------------------------------------------
-    # Who may
-    # ------------------------------------------------------------------
-    @api.model
-    def _check_otp_access(self):
-        self.env.user._loyalty_check_otp_staff()
-
     @api.model
     def _otp_training_sale(self, sale_ref, channel_id):
-        """Whether the sale ``sale_ref`` of sales channel ``channel_id`` is a
-        training sale (nothing real is paid): none in the back office; the
-        point of sale says so for its training shops."""
+        """Whether sale ``sale_ref`` of channel ``channel_id`` is a training
+        sale (nothing real is paid): the point of sale says so for its shops."""
         return False
 
     @api.model
     def _otp_get(self, challenge_id):
         """The caller's own challenge (a cashier never drives another's)."""
-        self._check_otp_access()
+        self.env.user._loyalty_check_otp_staff()
         challenge = self.sudo().browse(int(challenge_id)).exists()
         if (
             not challenge

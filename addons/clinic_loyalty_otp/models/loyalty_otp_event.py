@@ -111,7 +111,8 @@ class ClinicLoyaltyOtpEvent(models.Model):
     @api.model
     def _check_resend(self, challenge):
         """Raise unless ``challenge``'s code may be sent again now: a minute
-        after the last send, and at most ``code_sms`` times."""
+        after the last send, at most ``code_sms`` times, within the cashier's
+        and the account's limits, the account open."""
         now = fields.Datetime.now()
         if challenge.last_sent_at and now < challenge.last_sent_at + RESEND_DELAY:
             raise UserError(
@@ -128,6 +129,9 @@ class ClinicLoyaltyOtpEvent(models.Model):
                     count=OTP_LIMITS["code_sms"].limit,
                 )
             )
+        self._check_cashier_limits()
+        challenge.account_id._otp_check_open()
+        challenge.account_id._otp_check_hourly_sms()
 
     @api.model
     def _otp_wrong_code(self, challenge):

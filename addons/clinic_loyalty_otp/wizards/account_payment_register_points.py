@@ -30,7 +30,7 @@ class AccountPaymentRegister(models.TransientModel):
         invoice = self._loyalty_invoice()
         points = self._loyalty_check_points(invoice)
         Challenge = self.env["clinic.loyalty.otp.challenge"]
-        Challenge._check_otp_access()
+        self.env.user._loyalty_check_otp_staff()
         current = self.otp_challenge_id.sudo()
         if (
             current.state in ("sent", "send_failed")

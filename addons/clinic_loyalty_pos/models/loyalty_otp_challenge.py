@@ -22,7 +22,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     def otp_pos_info(self, partner_id):
         """Balance of one client at the current clinic, fetched when the
         cashier chooses "Loyalty points" (balances are not preloaded)."""
-        self._check_otp_access()
+        self.env.user._loyalty_check_otp_staff()
         company = self.env.company
         partner = self.env["res.partner"]._loyalty_otp_client(partner_id)
         account = (
