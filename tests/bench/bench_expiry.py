@@ -18,8 +18,6 @@ Not a test (pytest never collects ``bench_*.py``). Exit status 1 when a
 target of the issue is missed.
 """
 
-import argparse
-import logging
 import sys
 import time
 from pathlib import Path
@@ -28,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import expiry_builders  # noqa: E402
-from harness import BenchHarness  # noqa: E402
-from targets import memory_flat, print_targets  # noqa: E402
+from harness import BenchHarness, arg_parser, open_registry, print_runs, timed_then_traced  # noqa: E402
+from targets import memory_flat, print_targets, queries_per_1000, speed_100k  # noqa: E402
 
 TARGET_SECONDS_100K = 60.0
 TARGET_QUERIES_PER_1000 = 20.0
@@ -84,26 +82,14 @@ class Bench(BenchHarness):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True)
-    parser.add_argument("--config", default="odoo.conf")
-    parser.add_argument("--sizes", default="10000,100000", help="account counts for the timed runs")
-    parser.add_argument(
-        "--trace-sizes", default="10000,100000", help="account counts for the tracemalloc runs (empty: none)"
-    )
+    parser = arg_parser(__doc__, "account counts for the timed runs", traced="account")
     args = parser.parse_args()
 
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.db, "--log-level=warn"])
-    logging.getLogger("odoo").setLevel(logging.WARNING)
-    bench = Bench(Registry(args.db))
+    bench = Bench(open_registry(args.db, args.config))
     print("Points expiry: a clinic whose points expire after 12 months ...", flush=True)
     bench.prepare()
     rows = []
-    runs = [(int(count), False) for count in args.sizes.split(",") if count]
-    runs += [(int(count), True) for count in args.trace_sizes.split(",") if count]
+    runs = timed_then_traced(args.sizes, args.trace_sizes)
     for count, trace in runs:
         started = time.perf_counter()
         ids = bench.make_accounts(count)
@@ -114,35 +100,14 @@ def main():
         label = "expiry under tracemalloc" if trace else "expiry"
         print(f"  {label}: {count:,} accounts in {result['seconds']:.1f} s", flush=True)
 
-    print()
-    print(
-        f"{'method':<17}{'accounts':>10}{'seconds':>9}{'accounts/s':>12}{'queries':>9}"
-        f"{'q/1000':>9}{'tracemalloc MB':>16}{'peak RSS MB':>13}{'(+MB)':>7}{'RSS after +MB':>15}"
-    )
-    for name, r in rows:
-        trace = f"{r['tracemalloc']:.1f}" if r["tracemalloc"] is not None else "-"
-        print(
-            f"{name:<17}{r['n']:>10,}{r['seconds']:>9.1f}{r['rate']:>12,.0f}{r['queries']:>9,}"
-            f"{r['per1000']:>9.1f}{trace:>16}{r['rss_peak']:>13.0f}{r['rss_growth']:>7.1f}{r['rss_now']:>15.1f}"
-        )
+    print_runs(rows, "accounts")
     timed = [r for name, r in rows if name == "expiry"]
     traced = [r for name, r in rows if name == "expiry (traced)"]
     checks = []
     if timed:
-        largest = max(timed, key=lambda r: r["n"])
-        seconds_100k = largest["seconds"] * 100_000 / largest["n"]
-        worst_q = max(r["per1000"] for r in timed)
         checks += [
-            (
-                f"expiry of 100,000 accounts x 3 lots in <= {TARGET_SECONDS_100K:.0f} s",
-                seconds_100k <= TARGET_SECONDS_100K,
-                f"{seconds_100k:.1f} s" + ("" if largest["n"] == 100_000 else " (extrapolated)"),
-            ),
-            (
-                f"<= {TARGET_QUERIES_PER_1000:.0f} queries per 1,000 accounts",
-                worst_q <= TARGET_QUERIES_PER_1000,
-                f"{worst_q:.1f}",
-            ),
+            speed_100k("expiry of 100,000 accounts x 3 lots", timed, TARGET_SECONDS_100K),
+            queries_per_1000("accounts", timed, TARGET_QUERIES_PER_1000),
         ]
     checks.append(memory_flat(traced))
     return print_targets(checks)

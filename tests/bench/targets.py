@@ -19,6 +19,25 @@ def memory_flat(traced):
     )
 
 
+def speed_100k(label, rows, target, digits=1):
+    """The "100,000 documents in <= ``target`` s" check: the largest run of
+    ``rows`` (``n``, ``seconds``), extrapolated when it is not 100,000."""
+    largest = max(rows, key=lambda r: r["n"])
+    seconds = largest["seconds"] * 100_000 / largest["n"]
+    return (
+        f"{label} in <= {target:.0f} s",
+        seconds <= target,
+        f"{seconds:.{digits}f} s" + ("" if largest["n"] == 100_000 else " (extrapolated)"),
+    )
+
+
+def queries_per_1000(what, rows, target, digits=1):
+    """The "<= ``target`` queries per 1,000 ``what``" check over ``rows``
+    (``per1000``): the worst run."""
+    worst = max(r["per1000"] for r in rows)
+    return (f"<= {target:.0f} queries per 1,000 {what}", worst <= target, f"{worst:.{digits}f}")
+
+
 def print_targets(checks, title=None):
     """Print each (label, ok, value) check; the exit code: 0 when all are met."""
     checks = [c for c in checks if c]

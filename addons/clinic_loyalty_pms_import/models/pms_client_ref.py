@@ -6,7 +6,16 @@ from odoo.tools import SQL
 
 from odoo.addons.clinic_loyalty.tools.phone import phone_e164
 
-PHONE_SUFFIX = 7  # digits compared in SQL before the normaliser decides
+from ..tools.pms_matching import (
+    EMAIL_CANDIDATES,
+    PARTNER_SCOPE,
+    PHONE_CANDIDATES,
+    PHONE_SUFFIX,
+    REF_INSERT,
+    REF_MATCH_UPDATE,
+    pick,
+    relink_entries,
+)
 
 
 class ClinicLoyaltyPmsClientRef(models.Model):
@@ -135,33 +144,14 @@ class ClinicLoyaltyPmsClientRef(models.Model):
         owner = self.partner_id.commercial_partner_id
         target = Account._account_for(owner, company).id
         stamp = fields.Datetime.now().isoformat()
-        entries, moved = [], 0
-        for invoice in invoices:
-            source = earned_on.get(invoice.id)
-            if not source or source == target:
-                continue
-            key = f"pms-relink:{invoice.id}:{source}>{target}:{stamp}"
-            common = {"res_model": invoice._name, "res_id": invoice.id, "source_name": invoice.name}
-            reason = _("PMS client %(ref)s linked to %(client)s", ref=self.external_id, client=owner.name)
-            entries += [
-                dict(
-                    common,
-                    account_id=source,
-                    points=-invoice.loyalty_points,
-                    kind="reversal",
-                    key=f"{key}:out",
-                    reason=reason,
-                ),
-                dict(
-                    common,
-                    account_id=target,
-                    points=invoice.loyalty_points,
-                    kind="import",
-                    key=f"{key}:in",
-                    reason=reason,
-                ),
-            ]
-            moved += invoice.loyalty_points
+        reason = _("PMS client %(ref)s linked to %(client)s", ref=self.external_id, client=owner.name)
+        entries, moved = relink_entries(
+            [(invoice._name, invoice.id, invoice.name, invoice.loyalty_points) for invoice in invoices],
+            earned_on,
+            target,
+            lambda invoice_id, source: f"pms-relink:{invoice_id}:{source}>{target}:{stamp}",
+            reason,
+        )
         if not entries:
             return
         Account._post_entries(entries)
@@ -210,15 +200,7 @@ class ClinicLoyaltyPmsClientRef(models.Model):
         uid = self.env.uid
         new = execute_values(
             cr._obj,
-            """
-            INSERT INTO clinic_loyalty_pms_client_ref
-                (profile_id, company_id, external_id, name, phone, email, create_uid, write_uid,
-                 create_date, write_date)
-            SELECT v.*, v.uid, now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM (VALUES %s) AS v(profile_id, company_id, external_id, name, phone, email, uid)
-            ON CONFLICT (profile_id, external_id) DO NOTHING
-            RETURNING external_id
-        """,
+            REF_INSERT,
             [(profile.id, profile.company_id.id, ext, n, p, e, uid) for ext, (n, p, e) in clients.items()],
             page_size=len(clients),
             fetch=True,
@@ -244,16 +226,7 @@ class ClinicLoyaltyPmsClientRef(models.Model):
             matches = self._match(profile.company_id, pending)
             execute_values(
                 cr._obj,
-                """
-                UPDATE clinic_loyalty_pms_client_ref r
-                   SET partner_id = v.partner_id, match_method = v.method, match_note = v.note,
-                       -- a lines file without its client file never erases known details
-                       name = COALESCE(NULLIF(v.name, ''), r.name),
-                       phone = COALESCE(NULLIF(v.phone, ''), r.phone),
-                       email = COALESCE(NULLIF(v.email, ''), r.email)
-                  FROM (VALUES %s) AS v(id, partner_id, method, note, name, phone, email)
-                 WHERE r.id = v.id AND r.partner_id IS NULL
-            """,
+                REF_MATCH_UPDATE,
                 [(refs[ext][0], *matches[ext], *pending[ext]) for ext in pending],
                 template="(%s, %s::int, %s, %s, %s, %s, %s)",
                 page_size=len(pending),
@@ -285,69 +258,30 @@ class ClinicLoyaltyPmsClientRef(models.Model):
         emails = {ext: (e or "").strip().lower() or None for ext, (_n, _p, e) in pending.items()}
         by_phone, by_email = {}, {}
         suffixes = list({p[-PHONE_SUFFIX:] for p in phones.values() if p})
-        scope = SQL(
-            """p.active AND (p.company_id = %s OR p.company_id IS NULL)
-                       AND p.id NOT IN (SELECT partner_id FROM res_company)
-                       AND p.commercial_partner_id NOT IN (
-                           SELECT u.partner_id FROM res_users u WHERE NOT u.share
-                           UNION SELECT c.partner_id FROM res_company c)
-                       AND p.id NOT IN (SELECT u.partner_id FROM res_users u WHERE NOT u.share)""",
-            company.id,
-        )
+        scope = SQL(PARTNER_SCOPE, company.id)
         if suffixes:
-            self.env.cr.execute(
-                SQL(
-                    """
-                SELECT p.commercial_partner_id, n.number
-                  FROM res_partner p
-                  CROSS JOIN LATERAL (VALUES (p.phone), (p.mobile)) AS n(number)
-                  JOIN unnest(%s::text[]) AS w(suffix)
-                    ON w.suffix = right(regexp_replace(n.number, '[^0-9]', '', 'g'), %s)
-                 WHERE %s AND n.number IS NOT NULL
-            """,
-                    suffixes,
-                    PHONE_SUFFIX,
-                    scope,
-                )
-            )
+            self.env.cr.execute(SQL(PHONE_CANDIDATES, suffixes, PHONE_SUFFIX, scope))
             for partner_id, number in self.env.cr.fetchall():
                 e164 = phone_e164(number, region)
                 if e164:
                     by_phone.setdefault(e164, set()).add(partner_id)
         wanted = list({e for e in emails.values() if e})
         if wanted:
-            self.env.cr.execute(
-                SQL(
-                    """
-                SELECT p.commercial_partner_id, w.email
-                  FROM res_partner p
-                  JOIN unnest(%s::text[]) AS w(email) ON w.email = lower(trim(p.email))
-                 WHERE %s
-            """,
-                    wanted,
-                    scope,
-                )
-            )
+            self.env.cr.execute(SQL(EMAIL_CANDIDATES, wanted, scope))
             for partner_id, email in self.env.cr.fetchall():
                 by_email.setdefault(email, set()).add(partner_id)
         result = {}
         for ext in pending:
             phone_hits = by_phone.get(phones[ext], set()) if phones[ext] else set()
             email_hits = by_email.get(emails[ext], set()) if emails[ext] else set()
-            if len(phone_hits) == 1:
-                result[ext] = (next(iter(phone_hits)), "phone", None)
-            elif not phone_hits and len(email_hits) == 1:
-                result[ext] = (next(iter(email_hits)), "email", None)
-            elif len(phone_hits & email_hits) == 1:
-                result[ext] = (next(iter(phone_hits & email_hits)), "phone", None)
-            elif phone_hits or email_hits:
+            partner_id, method, candidates = pick(phone_hits, email_hits)
+            if partner_id:
+                result[ext] = (partner_id, method, None)
+            elif candidates:
                 result[ext] = (
                     None,
                     None,
-                    _(
-                        "%(count)s clients share this phone or email: choose one.",
-                        count=len(phone_hits | email_hits),
-                    ),
+                    _("%(count)s clients share this phone or email: choose one.", count=candidates),
                 )
             else:
                 result[ext] = (None, None, _("No client has this phone or email."))

@@ -11,6 +11,23 @@ PMS_SYSTEMS = [
 ]
 
 
+# The settings ``Format.check()`` validates: a profile re-checks its format
+# when one of them changes.
+CHECKED_FIELDS = (
+    "delimiter",
+    "encoding",
+    "date_format",
+    "decimal_separator",
+    "client_col_ref",
+    "client_col_name",
+    "client_col_phone",
+    "client_col_email",
+    "invoice_grouping",
+    "summary_types",
+    *(column.field_name for column in COLUMNS if column.required),
+)
+
+
 def _column_field(column):
     """The format's setting for ``column``: its header in the file."""
     return fields.Char(

@@ -10,15 +10,11 @@ from odoo.tools import SQL
 from ..tools import pms_parser
 from ..tools.pms_clients import read_clients
 from ..tools.pms_rows import CHARGE, skipped_report
+from ..tools.pms_staging import INVOICE_UPSERT, LINE_INSERT, group_batch
 
 _logger = logging.getLogger(__name__)
 
 BATCH_ROWS = 5000
-STATE_RANK = "CASE %s WHEN 'void' THEN 3 WHEN 'open' THEN 2 ELSE 1 END"
-# An invoice that already earned points stays with its client (the ledger
-# would otherwise leave them on the old account): a re-import naming another
-# client changes amounts and status only. Void it in the PMS and re-issue.
-KEEP = "CASE WHEN i.loyalty_points <> 0 OR i.loyalty_counted_amount <> 0 THEN %s ELSE %s END"
 
 
 class ClinicLoyaltyPmsImport(models.Model):
@@ -161,19 +157,7 @@ class ClinicLoyaltyPmsImport(models.Model):
         (plus the look-ups of billing codes and clients)."""
         profile = self.profile_id
         cr = self.env.cr
-        codes = {}
-        clients = {}
-        invoices = {}  # number -> {"first": its first row, "state": ..., "total": ...}
-        for row in batch:
-            if row.kind == CHARGE and row.code not in products:
-                codes.setdefault(row.code, row.description)
-            clients.setdefault(row.client_ref, (row.client_name, row.phone, row.email))
-            head = invoices.get(row.invoice)
-            if head is None:
-                invoices[row.invoice] = head = {"first": row, "state": row.status, "total": 0}
-            elif row.status == "void" or (row.status == "open" and head["state"] == "paid"):
-                head["state"] = row.status
-            head["total"] += row.amount
+        codes, clients, invoices = group_batch(batch, products)
         if codes:
             stats["products"] += self._billing_products(codes, products)
         refs = self.env["clinic.loyalty.pms.client.ref"]._resolve(profile, clients, stats["tried"])
@@ -202,36 +186,7 @@ class ClinicLoyaltyPmsImport(models.Model):
             (name, id_)
             for id_, name in execute_values(
                 cr._obj,
-                f"""
-            INSERT INTO clinic_loyalty_pms_invoice AS i
-                (profile_id, company_id, name, date, state, client_ref_id, partner_id, pms_client_ref,
-                 pms_client_name, pms_phone, pms_email, import_id, row_number, amount_total, create_uid,
-                 write_uid, loyalty_synced, loyalty_counted_amount, loyalty_points, loyalty_seq,
-                 create_date, write_date)
-            SELECT v.*, v.uid, FALSE, 0, 0, 0, now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM (VALUES %s) AS v(profile_id, company_id, name, date, state, client_ref_id, partner_id,
-                                    pms_client_ref, pms_client_name, pms_phone, pms_email, import_id,
-                                    row_number, amount_total, uid)
-            ON CONFLICT (profile_id, name) DO UPDATE SET
-                date = EXCLUDED.date,
-                state = CASE WHEN i.import_id = EXCLUDED.import_id
-                              AND {STATE_RANK % 'i.state'} > {STATE_RANK % 'EXCLUDED.state'}
-                             THEN i.state ELSE EXCLUDED.state END,
-                client_ref_id = {KEEP % ('i.client_ref_id', 'EXCLUDED.client_ref_id')},
-                partner_id = {KEEP % ('i.partner_id', 'EXCLUDED.partner_id')},
-                pms_client_ref = {KEEP % ('i.pms_client_ref', 'EXCLUDED.pms_client_ref')},
-                pms_client_name = {KEEP % ('i.pms_client_name', 'EXCLUDED.pms_client_name')},
-                pms_phone = {KEEP % ('i.pms_phone', 'EXCLUDED.pms_phone')},
-                pms_email = {KEEP % ('i.pms_email', 'EXCLUDED.pms_email')},
-                row_number = CASE WHEN i.import_id = EXCLUDED.import_id THEN i.row_number
-                                  ELSE EXCLUDED.row_number END,
-                amount_total = CASE WHEN i.import_id = EXCLUDED.import_id
-                                    THEN i.amount_total + EXCLUDED.amount_total
-                                    ELSE EXCLUDED.amount_total END,
-                import_id = EXCLUDED.import_id, loyalty_synced = FALSE,
-                write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
-            RETURNING id, name
-        """,
+                INVOICE_UPSERT,
                 header_rows,
                 template="(%s, %s, %s, %s::date, %s, %s::int, %s::int, %s, %s, %s, %s, %s, %s, %s::numeric, "
                 "%s)",
@@ -268,14 +223,7 @@ class ClinicLoyaltyPmsImport(models.Model):
         ]
         execute_values(
             cr._obj,
-            """
-            INSERT INTO clinic_loyalty_pms_invoice_line
-                (invoice_id, company_id, import_id, row_number, product_id, kind, code, description,
-                 quantity, amount, patient, create_uid, write_uid, create_date, write_date)
-            SELECT v.*, v.uid, now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM (VALUES %s) AS v(invoice_id, company_id, import_id, row_number, product_id, kind, code,
-                                    description, quantity, amount, patient, uid)
-        """,
+            LINE_INSERT,
             line_rows,
             template="(%s, %s, %s, %s, %s::int, %s, %s, %s, %s::numeric, %s::numeric, %s, %s)",
             page_size=len(line_rows),
@@ -283,3 +231,46 @@ class ClinicLoyaltyPmsImport(models.Model):
         self.env["clinic.loyalty.pms.invoice"].invalidate_model()
         self.env["clinic.loyalty.pms.invoice.line"].invalidate_model()
         stats["rows"] += len(batch)
+
+    def _billing_products(self, codes, products):
+        """Fill ``products`` {code: product id} for ``codes`` {code: description};
+        a code the clinic does not know becomes a service that earns nothing
+        until a manager enables it. Returns the number of products created."""
+        company = self.profile_id.company_id
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT DISTINCT ON (pp.default_code) pp.default_code, pp.id
+              FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE pp.default_code = ANY(%(codes)s) AND pp.active
+               AND (pt.company_id = %(company)s OR pt.company_id IS NULL)
+             ORDER BY pp.default_code, pt.company_id NULLS LAST, pp.id
+        """,
+                codes=list(codes),
+                company=company.id,
+            )
+        )
+        products.update(self.env.cr.fetchall())
+        missing = [code for code in codes if code not in products]
+        if missing:
+            created = (
+                self.env["product.product"]
+                .sudo()
+                .with_company(company)
+                .create(
+                    [
+                        {
+                            "name": codes[code] or code,
+                            "default_code": code,
+                            "type": "service",
+                            "company_id": company.id,
+                            "sale_ok": True,
+                            "purchase_ok": False,
+                            "loyalty_eligible": False,
+                        }
+                        for code in missing
+                    ]
+                )
+            )
+            products.update(zip(missing, created.ids, strict=False))
+        return len(missing)

@@ -1,25 +1,18 @@
 import contextlib
 import logging
 import os
-import stat
-import time
 
 from psycopg2.errors import LockNotAvailable
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools.pms_columns import COLUMNS
+from ..tools.pms_drop_folder import file_away, make_subfolders, open_pair, settled_files, too_large
 from ..tools.pms_pairs import pair_files
 from ..tools.pms_parser import PmsImportError
+from .pms_format import CHECKED_FIELDS
 
 _logger = logging.getLogger(__name__)
-
-SETTLE_SECONDS = 60  # a file younger than this may still be being written by the PMS
-
-
-def _open_nofollow(path):
-    return os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
 
 
 class ClinicLoyaltyPmsProfile(models.Model):
@@ -70,19 +63,7 @@ class ClinicLoyaltyPmsProfile(models.Model):
         for profile in self:
             profile.unmatched_count = counts.get(profile, 0)
 
-    @api.constrains(
-        "delimiter",
-        "encoding",
-        "date_format",
-        "decimal_separator",
-        "client_col_ref",
-        "client_col_name",
-        "client_col_phone",
-        "client_col_email",
-        "invoice_grouping",
-        "summary_types",
-        *(column.field_name for column in COLUMNS if column.required),
-    )
+    @api.constrains(*CHECKED_FIELDS)
     def _check_format(self):
         for profile in self:
             try:
@@ -180,23 +161,14 @@ class ClinicLoyaltyPmsProfile(models.Model):
 
     def _drop_folder_files(self, folder):
         """Regular, settled, non-hidden files directly in ``folder`` (never a
-        symlink, never a sub-folder), by name."""
-        now = time.time()
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
-                continue
-            try:
-                entry.name.encode("utf-8")
-            except UnicodeEncodeError:
-                # A name the database cannot store: left in place, said on the profile.
-                name = entry.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                self._drop_folder_problem(
-                    _("%(name)s was skipped: its name is not valid UTF-8; rename the file.", name=name)
-                )
-                continue
-            if now - entry.stat(follow_symlinks=False).st_mtime < SETTLE_SECONDS:
-                continue
-            yield entry.name, entry.path
+        symlink, never a sub-folder), by name; a name that is not UTF-8 is
+        left in place and said on the profile."""
+        return settled_files(
+            folder,
+            lambda name: self._drop_folder_problem(
+                _("%(name)s was skipped: its name is not valid UTF-8; rename the file.", name=name)
+            ),
+        )
 
     def _import_drop_folder(self, commit=False):
         """Import every file of the drop folder; move each to processed/ or
@@ -204,23 +176,15 @@ class ClinicLoyaltyPmsProfile(models.Model):
         self.ensure_one()
         folder = self._drop_folder_path()
         logs = self.env["clinic.loyalty.pms.import"]
-        for sub in ("processed", "failed"):
-            path = os.path.join(folder, sub)
-            # lstat first: a link (files would move out of the folder) or a
-            # plain file in its place is refused, never followed or replaced.
-            try:
-                mode = os.lstat(path).st_mode
-            except FileNotFoundError:
-                os.mkdir(path, mode=0o750)
-                mode = os.lstat(path).st_mode
-            if not stat.S_ISDIR(mode):
-                raise UserError(
-                    _(
-                        "%(path)s must be a real folder, not a link: replace it with a folder so imported "
-                        "files stay inside the drop folder.",
-                        path=path,
-                    )
+        bad = make_subfolders(folder)
+        if bad:
+            raise UserError(
+                _(
+                    "%(path)s must be a real folder, not a link: replace it with a folder so imported "
+                    "files stay inside the drop folder.",
+                    path=bad,
                 )
+            )
         self._lock_for_import()
         files = dict(self._drop_folder_files(folder))
         pairs, waiting = pair_files(list(files), self.lines_file_pattern, self.client_file_pattern)
@@ -230,8 +194,7 @@ class ClinicLoyaltyPmsProfile(models.Model):
             path = files[name]
             with contextlib.ExitStack() as stack:
                 try:
-                    fileobj = stack.enter_context(_open_nofollow(path))
-                    client = stack.enter_context(_open_nofollow(files[client_name])) if client_name else None
+                    fileobj, client = open_pair(stack, path, client_name and files[client_name])
                 except OSError as e:  # gone (another scan took it) or unreadable
                     _logger.warning("PMS import: cannot open %s: %s", path, e)
                     self._drop_folder_problem(
@@ -264,18 +227,8 @@ class ClinicLoyaltyPmsProfile(models.Model):
             ) from None
 
     def _file_away(self, folder, path, name, log):
-        dest = os.path.join(
-            folder,
-            "processed" if log.state == "done" else "failed",
-            f"{fields.Datetime.now():%Y%m%d-%H%M%S}-{log.id}-{name}",
-        )
-        try:
-            os.replace(path, dest)
-            fd = os.open(dest + ".report.txt", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o640)
-            with os.fdopen(fd, "w", encoding="utf-8") as report:
-                report.write(log.report or "")
-        except OSError as e:
-            _logger.error("PMS import: cannot move %s to %s: %s", path, dest, e)
+        stamp = f"{fields.Datetime.now():%Y%m%d-%H%M%S}-{log.id}"
+        file_away(folder, path, name, log.state == "done", stamp, log.report)
 
     def _import_dropped_file(self, fileobj, name, client_fileobj=None):
         """Import one dropped file (with its client file); an unexpected error
@@ -283,7 +236,7 @@ class ClinicLoyaltyPmsProfile(models.Model):
         after night."""
         Import = self.env["clinic.loyalty.pms.import"]
         limit = self.max_file_size_mb * 1024 * 1024
-        if any(os.fstat(f.fileno()).st_size > limit for f in (fileobj, client_fileobj) if f):
+        if too_large((fileobj, client_fileobj), limit):
             return Import._log_failure(
                 self,
                 name,

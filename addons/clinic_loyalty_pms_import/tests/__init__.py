@@ -15,3 +15,4 @@ from . import test_workbooks
 from . import test_avimark_grouping
 from . import test_lines_alone
 from . import test_drop_folder_isolation
+from . import test_tools_helpers

@@ -12,7 +12,7 @@ from odoo.tools.translate import LazyTranslate
 
 from .pms_cells import parse_text
 from .pms_errors import ErrorLog, PmsImportError
-from .pms_parser import open_table, table_records
+from .pms_table import open_table, table_records
 
 _ = LazyTranslate(__name__, default_lang="en_US")
 

@@ -11,8 +11,6 @@ nothing else may escape (the property-based tests hold it to that).
 
 import codecs
 import copy
-import csv
-import io
 
 from odoo.tools.translate import LazyTranslate
 
@@ -21,15 +19,14 @@ from .pms_columns import COLUMNS
 from .pms_errors import ErrorLog, PmsImportError
 from .pms_record import parse_record
 from .pms_rows import RowRules
-from .pms_sniff import SNIFF_CHARS, UTF16_BOMS, detect_delimiter, detect_encoding, find_header
 from .pms_summary import SummaryIndex
-from .pms_workbook import open_sheet, spool_rows, workbook_kind
+from .pms_table import open_table, open_workbook, table_records
+from .pms_workbook import spool_rows, workbook_kind
 
 # Messages are lazy: the importer renders them in the user's language
 # (``format_report(..., env)``); without an environment they read in English.
 _ = LazyTranslate(__name__, default_lang="en_US")
 
-SNIFF_BYTES = 8192
 __all__ = ["ErrorLog", "Format", "PmsImportError", "RowRules", "iter_rows", "parse_amount", "validate"]
 
 
@@ -118,69 +115,6 @@ def _status_set(text):
     return {s.strip().lower() for s in (text or "").split(",") if s.strip()}
 
 
-def open_text(fileobj, fmt, head=None):
-    """Text view of a binary file object (encoding detected when the profile
-    leaves it empty); refuses binary content up front. ``head``: the first
-    SNIFF_BYTES when the caller has read them already."""
-    if head is None:
-        head = fileobj.read(SNIFF_BYTES)
-        fileobj.seek(0)
-    if not head.strip():
-        raise PmsImportError([(0, _("The file is empty."))])
-    encoding = fmt.encoding or detect_encoding(fileobj)
-    if b"\x00" in head and not (encoding.startswith("utf-16") and head.startswith(UTF16_BOMS)):
-        raise PmsImportError([(0, _("This is a binary file, not a CSV export."))])
-    if codecs.lookup(encoding).name == "utf-8":
-        encoding = "utf-8-sig"
-    return io.TextIOWrapper(fileobj, encoding=encoding, errors="strict", newline=""), encoding
-
-
-def open_table(fileobj, fmt, wanted):
-    """(text, csv reader positioned after the header, header names, header
-    row number, encoding). Lines before the header (title, date range) are
-    passed over; the delimiter is detected when the profile leaves it empty.
-    An Excel workbook is read by ``pms_workbook`` (its sheet rows as text)."""
-    head = fileobj.read(SNIFF_BYTES)
-    fileobj.seek(0)
-    kind = workbook_kind(head)
-    if kind:
-        return _open_workbook(fileobj, kind, fmt, wanted)
-    text, encoding = open_text(fileobj, fmt, head)
-    delimiter = fmt.delimiter
-    if not delimiter:
-        head = fileobj.read(SNIFF_CHARS * 2).decode(encoding, errors="replace")
-        fileobj.seek(0)
-        delimiter = detect_delimiter(head, wanted, fmt.header_rows) or ","
-    reader = csv.reader(text, delimiter=delimiter, strict=True)
-    try:
-        header_row, names = find_header(reader, wanted, fmt.header_rows)
-    except (csv.Error, UnicodeError) as e:
-        text.detach()
-        raise PmsImportError([(reader.line_num or 1, _describe(e, encoding))]) from None
-    if not names:
-        text.detach()
-        raise PmsImportError([(0, _("The file has no header row."))])
-    if not header_row:
-        text.detach()
-        missing = sorted(wanted - set(names))
-        raise PmsImportError(
-            [
-                (
-                    0,
-                    _(
-                        "No header row found in the first %(count)s rows. Missing columns: %(missing)s. The "
-                        "first row has: %(found)s. Check the delimiter and the column mapping of the "
-                        "profile.",
-                        count=fmt.header_rows,
-                        missing=", ".join(missing),
-                        found=", ".join(n[:40] for n in names[:30]),
-                    ),
-                )
-            ]
-        )
-    return text, reader, names, header_row, encoding
-
-
 def spool_workbook(fileobj, fmt, spool):
     """(file object, format) the import reads: ``fileobj`` and ``fmt`` as
     they are for a CSV; for a workbook, its sheet parsed once into ``spool``
@@ -194,34 +128,12 @@ def spool_workbook(fileobj, fmt, spool):
         return fileobj, fmt
     fmt.check()
     wanted = {h for h in fmt.columns.values() if h} | fmt.rules.flag_columns()
-    book, _reader, _names, _header_row, sheet = _open_workbook(fileobj, kind, fmt, wanted)
+    book, _reader, _names, _header_row, sheet = open_workbook(fileobj, kind, fmt, wanted)
     try:
         spool_rows(book, sheet, fmt, spool)
     finally:
         book.detach()
     return spool, fmt.spooled()
-
-
-def _open_workbook(fileobj, kind, fmt, wanted):
-    book, reader, names, header_row, sheet = open_sheet(fileobj, kind, fmt, wanted, find_header)
-    if not header_row:
-        missing = sorted(wanted - set(names))
-        raise PmsImportError(
-            [
-                (
-                    0,
-                    _(
-                        "No sheet of the workbook has a header row in its first %(count)s rows. Missing "
-                        "columns: %(missing)s. The first row has: %(found)s. Check the sheet name and the "
-                        "column mapping of the profile.",
-                        count=fmt.header_rows,
-                        missing=", ".join(missing),
-                        found=", ".join(n[:40] for n in names[:30]),
-                    ),
-                )
-            ]
-        )
-    return book, reader, names, header_row, sheet
 
 
 def iter_rows(fileobj, fmt, errors, clients=None, skipped=None):
@@ -286,20 +198,6 @@ def _iter_parsed(fileobj, fmt, errors, clients=None, skipped=None):
         text.detach()
 
 
-def table_records(reader, row_no, encoding, errors):
-    """Yield (row number, record) for each CSV record after the header at
-    ``row_no``; a malformed record or undecodable text rejects the file."""
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except (csv.Error, UnicodeError) as e:
-            errors.fail((row_no + 1, _describe(e, encoding)))
-        row_no += 1
-        yield row_no, record
-
-
 def _join_client(row, clients):
     known = clients.get(row.client_ref)
     if not known:
@@ -308,15 +206,6 @@ def _join_client(row, clients):
     return row._replace(
         client_name=row.client_name or name, phone=row.phone or phone, email=row.email or email
     )
-
-
-def _describe(error, encoding):
-    if isinstance(error, UnicodeError):
-        return _(
-            "The file is not valid %(encoding)s text: choose the right encoding on the profile.",
-            encoding=encoding,
-        )
-    return _("Malformed CSV (%(error)s).", error=str(error)[:120])
 
 
 def validate(fileobj, fmt, clients=None):

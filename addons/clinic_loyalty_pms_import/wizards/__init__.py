@@ -1,1 +1,1 @@
-from . import pms_upload_wizard, pms_upload_preview
+from . import pms_upload_wizard
