@@ -7,7 +7,8 @@ addons). This small threaded HTTP server answers IAP's JSON-RPC
 ``POST /api/sms/3/send`` the way the real service does (see
 odoo/addons/sms/tools/sms_api.py and iap/tools/iap_tools.py), records every
 message, shows them per number on a web page (``GET /``: "the client's
-phone", where a newcomer reads the code) and can fail on demand:
+phone", where a newcomer reads the code; ``GET /messages.json?number=`` for
+a browser tour) and can fail on demand:
 
 - ``ok``: every number accepted (``state: success``);
 - ``slow``: answers after the client's timeout (15 s in ``SmsApi``);
@@ -25,8 +26,10 @@ import sys
 import threading
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 SEND_PATH = "/api/sms/3/send"
+MESSAGES_PATH = "/messages.json"  # ?number=<E.164>: the messages to that number, oldest first
 SLOW_SECONDS = 20  # longer than SmsApi._contact_iap's 15 s timeout
 MODES = ("ok", "slow", "server_error", "insufficient_credit")
 CODE_RE = re.compile(r"is (\d{6})\.")
@@ -93,7 +96,13 @@ class FakeSmsGateway:
         self._reply(handler, 200, {"jsonrpc": "2.0", "id": payload.get("id"), "result": result})
 
     def _page(self, handler):
-        if handler.path.split("?")[0] != "/":
+        path, _sep, query = handler.path.partition("?")
+        if path == MESSAGES_PATH:
+            # What a browser tour reads, from the page it tests (another origin).
+            number = parse_qs(query).get("number", [""])[0]
+            self._reply(handler, 200, {"messages": self.received(number)}, cors=True)
+            return
+        if path != "/":
             self._reply(handler, 404, {"error": "not found"})
             return
         self._reply(handler, 200, self.page(), content_type="text/html; charset=utf-8")
@@ -130,11 +139,13 @@ class FakeSmsGateway:
         return "".join(parts)
 
     @staticmethod
-    def _reply(handler, status, data, content_type="application/json"):
+    def _reply(handler, status, data, content_type="application/json", cors=False):
         raw = data.encode() if isinstance(data, str) else json.dumps(data).encode()
         try:
             handler.send_response(status)
             handler.send_header("Content-Type", content_type)
+            if cors:
+                handler.send_header("Access-Control-Allow-Origin", "*")
             handler.send_header("Content-Length", str(len(raw)))
             handler.end_headers()
             handler.wfile.write(raw)

@@ -7,7 +7,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from scripts.sms_gateway import SEND_PATH, FakeSmsGateway
+from scripts.sms_gateway import MESSAGES_PATH, SEND_PATH, FakeSmsGateway
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +51,10 @@ def test_page_shows_messages_per_number():
         assert "Bruno" not in anna
         assert "Hello &lt;Bruno&gt;" in bruno and "654321" not in bruno
         assert gateway.last_code("+32470123456") == "654321"
+        # what a browser tour reads from another origin
+        with urllib.request.urlopen(f"{gateway.url}{MESSAGES_PATH}?number=%2B32470123456", timeout=5) as resp:
+            assert resp.headers.get("Access-Control-Allow-Origin") == "*"
+            assert json.loads(resp.read()) == {"messages": ["Your code is 123456.", "Your code is 654321."]}
     finally:
         gateway.stop()
 

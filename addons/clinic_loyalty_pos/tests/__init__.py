@@ -2,6 +2,7 @@ from . import test_pos_accrual
 from . import test_pos_accrual_overflow
 from . import test_pos_balance_rights
 from . import test_pos_frozen
+from . import test_pos_gateway_tour
 from . import test_pos_insider
 from . import test_pos_order
 from . import test_pos_points_accounting

@@ -13,23 +13,24 @@ def _is_sms(hook):
     return isinstance(hook, functools.partial) and hook.func is send_after_commit
 
 
+def sms_on_commit():
+    """What a real commit does and a TestCursor does not: run the post-commit
+    hooks that send the SMS."""
+    commit = sql_db.TestCursor.commit
+
+    def commit_and_run_hooks(cr):
+        hooks = [f for f in cr.postcommit._funcs if _is_sms(f)]
+        commit(cr)
+        for hook in hooks:
+            hook()
+
+    return patch.object(sql_db.TestCursor, "commit", commit_and_run_hooks)
+
+
 @tagged("post_install", "-at_install")
 class TestPosTour(OtpPosCommon):
     def start_otp_tour(self, name):
-        commit = sql_db.TestCursor.commit
-
-        def commit_and_run_hooks(cr):
-            # A real commit runs the post-commit hooks (the SMS); a TestCursor drops them.
-            hooks = [f for f in cr.postcommit._funcs if _is_sms(f)]
-            commit(cr)
-            for hook in hooks:
-                hook()
-
-        with (
-            self.fixed_code(),
-            self.mockSMSGateway(),
-            patch.object(sql_db.TestCursor, "commit", commit_and_run_hooks),
-        ):
+        with self.fixed_code(), self.mockSMSGateway(), sms_on_commit():
             self.start_pos_tour(name, login="pos_user")
         self.env.invalidate_all()
 
