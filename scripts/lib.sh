@@ -47,7 +47,7 @@ apt_install() {
 }
 
 fresh_db() {
-    # fresh_db DB LOGFILE [odoo args...]: drops DB, creates it with the three
+    # fresh_db DB LOGFILE [odoo args...]: drops DB, creates it with the four
     # addons installed (extra args: e.g. --without-demo=all), dies with the
     # log file's name when the install fails. Leaves no half-built DB behind.
     local db="$1" logfile="$2"

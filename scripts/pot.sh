@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make pot`: rewrites each addon's translation template (i18n/<addon>.pot)
-# from a fresh database with the three addons installed.
+# from a fresh database with the four addons installed.
 source "$(dirname "$0")/lib.sh"
 DB="$POT_DB"
 "$ROOT/scripts/setup.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test`: a fresh database with the three addons, then every test.
+# `make test`: a fresh database with the four addons, then every test.
 # Extra arguments go to pytest (e.g. scripts/test.sh addons/clinic_loyalty -k ledger).
 source "$(dirname "$0")/lib.sh"
 DB="$TEST_DB"

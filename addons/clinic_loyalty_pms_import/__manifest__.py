@@ -22,5 +22,8 @@
         "wizards/pms_upload_wizard_views.xml",
         "views/clinic_loyalty_pms_import_menus.xml",
     ],
+    "demo": [
+        "demo/pms_import_demo.xml",
+    ],
     "installable": True,
 }
