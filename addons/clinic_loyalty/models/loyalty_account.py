@@ -4,7 +4,7 @@ from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -525,11 +525,17 @@ class ClinicLoyaltyAccount(models.Model):
     def _cron_check_balances(self):
         """Weekly proof that balance == sum(entries): logs each drifting
         account and posts a note on it for the Loyalty Managers of its clinic.
-        Returns the drift list [(account id, balance, sum of entries)]."""
+        Then proves the books (``_loyalty_check_books``). Returns the drift
+        list [(account id, balance, sum of entries)]."""
         drift = self._check_drift()
-        if not drift:
+        if drift:
+            self._loyalty_report_drift(drift)
+        else:
             _logger.info("Loyalty balance check: every balance matches the ledger")
-            return drift
+        self._loyalty_check_books()
+        return drift
+
+    def _loyalty_report_drift(self, drift):
         managers = (
             self.env.ref("clinic_loyalty.group_loyalty_manager")
             .sudo()
@@ -555,4 +561,79 @@ class ClinicLoyaltyAccount(models.Model):
                 partner_ids=partners.ids,
                 subtype_xmlid="mail.mt_note",
             )
-        return drift
+
+    # --- expiry ---
+    lot_ids = fields.One2many("clinic.loyalty.lot", "account_id", string="Lots")
+    expiry_summary = fields.Char(
+        string="Next expiry",
+        compute="_compute_expiry_summary",
+        help="The points that expire next and when (the clinic's expiry rule when they were earned).",
+    )
+
+    def _compute_expiry_summary(self):
+        for account in self:
+            account.expiry_summary = account._loyalty_expiry_text()
+
+    def _loyalty_expiry_schedule(self, until=None, limit=3):
+        """[(date, points)] of this account's live points that expire, the
+        first ``limit`` dates (all when None), up to ``until`` if given."""
+        self.ensure_one()
+        if not self.id:
+            return []
+        self.env["clinic.loyalty.lot"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT expiry_date, SUM(remaining) FROM clinic_loyalty_lot
+                    WHERE account_id = %(account)s AND remaining > 0 AND expiry_date IS NOT NULL
+                      AND (%(until)s::date IS NULL OR expiry_date <= %(until)s::date)
+                    GROUP BY expiry_date ORDER BY expiry_date LIMIT %(limit)s""",
+                account=self.id,
+                until=until,
+                limit=limit,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _loyalty_expiry_text(self, limit=3):
+        """ "30 points expire on 01/31/2027; 12 points expire on ...", or empty."""
+        self.ensure_one()
+        return "; ".join(
+            _("%(points)s points expire on %(date)s", points=points, date=format_date(self.env, date))
+            for date, points in self._loyalty_expiry_schedule(limit=limit)
+        )
+
+    def _check_lot_drift(self):
+        """Accounts whose live lots do not hold exactly their positive
+        balance: [(account id, balance, points in live lots)]. Empty when
+        the lots and the ledger agree."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT a.id, a.balance, COALESCE(l.total, 0)
+              FROM clinic_loyalty_account a
+              LEFT JOIN (SELECT account_id, SUM(remaining) AS total FROM clinic_loyalty_lot
+                          WHERE remaining > 0 GROUP BY account_id) l ON l.account_id = a.id
+             WHERE GREATEST(a.balance, 0) <> COALESCE(l.total, 0)
+        """)
+        return self.env.cr.fetchall()
+
+    # --- books check ---
+    # The weekly balance check also proves the books: a clinic whose liability
+    # account does not carry the value of its booked points is reported.
+    @api.model
+    def _loyalty_check_books(self):
+        for company, difference in self.env["res.company"].sudo()._loyalty_liability_drift():
+            _logger.warning(
+                "Loyalty liability drift at %s (%s): the liability account is off the points' value by %s",
+                company.id,
+                company.name,
+                difference,
+            )
+            company.partner_id.message_post(
+                body=_(
+                    "Points liability check: the liability account differs from the value of the booked "
+                    "points by %(difference)s. Open Loyalty → Reporting → Points liability and look for an "
+                    "entry booked by hand on the liability account.",
+                    difference=company.currency_id.format(difference),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .account_move import COMMERCIAL_SYNC
+
 # Fields that decide a contact's commercial entity, hence whose loyalty
 # account its invoices earn on and which account the counter spends.
 OWNER_FIELDS = {"parent_id", "is_company", "commercial_partner_id"}
@@ -17,6 +19,21 @@ class ResPartner(models.Model):
     )
 
     def write(self, vals):
+        """No contact is filed under a member of staff; moving a contact to or
+        from a client's commercial entity is ``_loyalty_write_owners``."""
+        if vals.get("parent_id") and any(partner.parent_id.id != vals["parent_id"] for partner in self):
+            self._loyalty_check_staff_parent([vals["parent_id"]])
+        if "parent_id" not in vals:
+            return self._loyalty_write_owners(vals)
+        # Odoo moves the contact's documents to its new commercial partner:
+        # allowed on posted ones (who may re-parent is decided below).
+        token = COMMERCIAL_SYNC.set(True)
+        try:
+            return self._loyalty_write_owners(vals)
+        finally:
+            COMMERCIAL_SYNC.reset(token)
+
+    def _loyalty_write_owners(self, vals):
         """Moving a contact to or from a client's commercial entity changes
         who a loyalty account belongs to: refused unless a Loyalty Manager
         does it, then logged on the accounts, held and told to the client."""
@@ -160,3 +177,91 @@ class ResPartner(models.Model):
         )
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
+
+    # --- expiry ---
+    loyalty_expiry_summary = fields.Char(
+        string="Points expiring",
+        compute="_compute_loyalty_expiry_summary",
+        groups="clinic_loyalty.group_loyalty_user",
+        help="The client's points at the current clinic that expire next, and when.",
+    )
+
+    def _compute_loyalty_expiry_summary(self):
+        accounts = self.env["clinic.loyalty.account"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        by_partner = {account.partner_id.id: account for account in accounts}
+        for partner in self:
+            account = by_partner.get(partner.commercial_partner_id._origin.id)
+            partner.loyalty_expiry_summary = account._loyalty_expiry_text() if account else False
+
+    # --- signal ---
+    # The staff signals badge on a client (one idea per file).
+    loyalty_signal_count = fields.Integer(
+        string="Staff signals",
+        compute="_compute_loyalty_signal_count",
+        groups="clinic_loyalty.group_loyalty_manager",
+    )
+
+    @api.depends_context("uid")
+    def _compute_loyalty_signal_count(self):
+        """Signals about the contact as a client, or as a staff member (the
+        contact of the user concerned), counted under the reader's rights."""
+        signals = self.env["clinic.loyalty.signal"].search_fetch(
+            self._loyalty_signal_domain(), ["partner_id", "user_id"]
+        )
+        counts = dict.fromkeys(self.ids, 0)
+        for signal in signals:
+            for partner_id in {signal.partner_id.id, signal.user_id.partner_id.id} & set(counts):
+                counts[partner_id] += 1
+        for partner in self:
+            partner.loyalty_signal_count = counts.get(partner.id, 0)
+
+    def _loyalty_signal_domain(self):
+        return [
+            ("state", "!=", "dismissed"),
+            "|",
+            ("partner_id", "in", self.ids),
+            ("user_id.partner_id", "in", self.ids),
+        ]
+
+    def action_open_loyalty_signals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("clinic_loyalty.loyalty_signal_action")
+        action["domain"] = self._loyalty_signal_domain()
+        action["context"] = {}
+        return action
+
+    # --- staff ---
+    # No client becomes part of a member of staff.
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._loyalty_check_staff_parent([vals.get("parent_id") for vals in vals_list])
+        return super().create(vals_list)
+
+    @api.model
+    def _loyalty_staff_contacts(self, partner_ids):
+        """Those of ``partner_ids`` that are the contact of an internal user."""
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search([("partner_id", "in", [pid for pid in partner_ids if pid]), ("share", "=", False)])
+        )
+        return users.partner_id
+
+    @api.model
+    def _loyalty_check_staff_parent(self, parent_ids):
+        """A contact under an internal user's contact earns on it: nobody
+        (whatever their rights) files a contact under a member of staff."""
+        staff = self._loyalty_staff_contacts(parent_ids)
+        if staff:
+            raise AccessError(
+                _(
+                    "%(staff)s is the contact of a user of the clinic: no contact can be filed under it. "
+                    "Create the client as a contact of their own.",
+                    staff=", ".join(staff.mapped("display_name")),
+                )
+            )

@@ -1,5 +1,4 @@
 # The staff signals badge on a user (one idea per file).
-# pylint: disable=consider-merging-classes-inherited
 from odoo import api, fields, models
 
 
