@@ -7,6 +7,7 @@ from . import res_company
 from . import loyalty_status_change
 from . import product_template
 from . import account_move
+from . import account_move_line
 from . import account_payment_points
 from . import res_config_settings
 from . import res_partner

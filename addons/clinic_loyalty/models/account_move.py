@@ -1,58 +1,10 @@
-from contextvars import ContextVar
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..tools import invoice_sql
+from ..tools.frozen_documents import COMMERCIAL_SYNC, MOVE_FROZEN_FIELDS, customer_posted
 from .account_payment_points import BOOKED_ELSEWHERE
-
-# Set while a contact's parent is being changed (``res_partner.py``):
-# Odoo then moves the commercial partner of that contact's documents, a
-# change the ownership guard of ``res.partner`` already decided on.
-COMMERCIAL_SYNC = ContextVar("clinic_loyalty_commercial_sync", default=False)
-
-# What the accrual reads of a posted customer document (or decides its
-# payment with). Odoo refuses some of these on a posted move, unless the
-# caller passes ``skip_readonly_check`` in a context it chooses itself.
-MOVE_FROZEN_FIELDS = (
-    "partner_id",
-    "commercial_partner_id",
-    "invoice_line_ids",
-    "line_ids",
-    "move_type",
-    "currency_id",
-    "company_id",
-    "invoice_date",
-    "reversed_entry_id",
-    "payment_state",
-    "amount_total_signed",
-    "amount_residual_signed",
-)
-
-LINE_FROZEN_FIELDS = (
-    "move_id",
-    "product_id",
-    "display_type",
-    "quantity",
-    "price_unit",
-    "discount",
-    "balance",
-    "debit",
-    "credit",
-    "amount_currency",
-    "price_subtotal",
-    "price_total",
-    "tax_ids",
-    "currency_id",
-    "company_id",
-    "partner_id",
-)
-
-CUSTOMER_TYPES = ("out_invoice", "out_refund")
-
-
-def _customer_posted(moves):
-    return moves.filtered(lambda m: m.state == "posted" and m.move_type in CUSTOMER_TYPES)
 
 
 class AccountMove(models.Model):
@@ -86,56 +38,10 @@ class AccountMove(models.Model):
         # on invoices). Posted credit notes reversing the invoice reduce it,
         # the share of the invoice paid with loyalty points is left out; a
         # posted credit note of its own counts negative (its points go back).
-        return SQL(
-            """
-            WITH eligible AS (
-                SELECT l.move_id, SUM(l.balance) AS balance
-                  FROM account_move_line l
-                  JOIN product_product pp ON pp.id = l.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE l.display_type = 'product' AND %(eligible)s
-                   AND l.move_id IN (SELECT id FROM account_move WHERE id = ANY(%(ids)s)
-                                     UNION ALL
-                                     SELECT id FROM account_move WHERE reversed_entry_id = ANY(%(ids)s)
-                                        AND state = 'posted' AND move_type = 'out_refund')
-                 GROUP BY l.move_id
-            ), refunded AS (
-                SELECT x.reversed_entry_id AS move_id, SUM(e.balance) AS amount
-                  FROM account_move x JOIN eligible e ON e.move_id = x.id
-                 WHERE x.reversed_entry_id = ANY(%(ids)s)
-                 GROUP BY x.reversed_entry_id
-            ), points_paid AS (
-                -- the part paid with loyalty points earns nothing
-                SELECT r.invoice_id AS move_id, SUM(p.amount_company_currency_signed) AS amount
-                  FROM account_move__account_payment r
-                  JOIN account_payment p ON p.id = r.payment_id
-                  JOIN res_company c ON c.id = p.company_id AND c.loyalty_payment_journal_id = p.journal_id
-                 WHERE r.invoice_id = ANY(%(ids)s) AND p.state IN ('in_process', 'paid')
-                 GROUP BY r.invoice_id
-            )
-            SELECT m.id, m.commercial_partner_id AS partner_id, m.name,
-                   GREATEST(COALESCE(-e.balance, 0), 0) AS basis,
-                   CASE WHEN m.move_type = 'out_refund'
-                        THEN CASE WHEN m.state = 'posted' THEN -COALESCE(e.balance, 0) ELSE 0 END
-                        WHEN m.state = 'posted' AND m.payment_state IN ('paid', 'in_payment', 'reversed')
-                        THEN LEAST(
-                                 ROUND(GREATEST(COALESCE(-e.balance, 0) - COALESCE(r.amount, 0), 0)
-                                       * (1 - LEAST(COALESCE(pp.amount, 0)
-                                                    / NULLIF(m.amount_total_signed, 0), 1)), 2),
-                                 -- never more than was settled by other means than points
-                                 GREATEST(m.amount_total_signed - m.amount_residual_signed
-                                          - COALESCE(pp.amount, 0), 0))
-                        ELSE 0 END AS target,
-                   m.loyalty_counted_amount AS counted, m.loyalty_points AS points, m.loyalty_seq AS seq
-              FROM account_move m
-              LEFT JOIN eligible e ON e.move_id = m.id
-              LEFT JOIN refunded r ON r.move_id = m.id
-              LEFT JOIN points_paid pp ON pp.move_id = m.id
-             WHERE m.id = ANY(%(ids)s)
-             ORDER BY m.id
-        """,
+        return invoice_sql.rows(
             ids=ids,
             eligible=self.env["product.template"]._loyalty_eligible_sql("pt", SQL("l.company_id")),
+            not_in_points=self._loyalty_not_in_points_sql(SQL("pp.amount"), SQL("m.amount_total_signed")),
         )
 
     # --- credit points ---
@@ -210,7 +116,7 @@ class AccountMove(models.Model):
     # lines, whatever the context: Odoo's correcting flow is to reset it to
     # draft (or issue a credit note), and the accrual follows either.
     def write(self, vals):
-        posted = _customer_posted(self)
+        posted = customer_posted(self)
         if posted:  # even in a write that also takes it back to draft
             frozen = MOVE_FROZEN_FIELDS
             if COMMERCIAL_SYNC.get():
@@ -391,112 +297,3 @@ class AccountMove(models.Model):
     # (payment or journal entry). See ``account_payment_points.py``.
     def _loyalty_points_payments(self):
         return self.origin_payment_id.filtered(lambda p: p._loyalty_is_points_payment())
-
-
-class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
-
-    def _reconcile_plan_with_sync(self, plan_list, all_amls):
-        all_amls._loyalty_check_points_matching()
-        res = super()._reconcile_plan_with_sync(plan_list, all_amls)
-        credit_notes = all_amls.move_id.filtered(
-            lambda m: m.move_type == "out_refund" and m.reversed_entry_id
-        )
-        credit_notes.reversed_entry_id._loyalty_check_credit_paid_out()
-        return res
-
-    # --- frozen ---
-    # A posted customer document is frozen: what it earns on does not change.
-    @api.model_create_multi
-    def create(self, vals_list):
-        moves = self.env["account.move"].browse(
-            {vals["move_id"] for vals in vals_list if vals.get("move_id")}
-        )
-        if _customer_posted(moves):
-            self._loyalty_refuse(_customer_posted(moves))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        lines = self.filtered(lambda line: line.move_id in _customer_posted(line.move_id))
-        if lines:
-            if "move_id" in vals:
-                target = self.env["account.move"].browse(vals["move_id"] or [])
-                if _customer_posted(target):
-                    self._loyalty_refuse(_customer_posted(target))
-            frozen = LINE_FROZEN_FIELDS
-            if COMMERCIAL_SYNC.get():
-                frozen = tuple(name for name in frozen if name != "partner_id")
-            changed = [
-                name
-                for name in frozen
-                if name in vals
-                for line in lines
-                if self.env["account.move"]._field_will_change(line, vals, name)
-            ]
-            if changed:
-                self._loyalty_refuse(lines.move_id)
-        elif vals.get("move_id"):
-            target = _customer_posted(self.env["account.move"].browse(vals["move_id"]))
-            if target:
-                self._loyalty_refuse(target)
-        return super().write(vals)
-
-    def unlink(self):
-        moves = _customer_posted(self.move_id)
-        if moves:
-            self._loyalty_refuse(moves)
-        return super().unlink()
-
-    @api.model
-    def _loyalty_refuse(self, moves):
-        raise UserError(
-            _(
-                "%(documents)s: the lines of a posted customer document cannot be added, changed or deleted. "
-                "Reset it to draft or issue a credit note to correct it.",
-                documents=", ".join(moves.mapped("display_name")),
-            )
-        )
-
-    # --- points journal ---
-    # The "Loyalty points payments" journal holds only what Register Payment
-    # (with the client's points) and the point of sale closing post there, and one
-    # Reverse Entry of a points payment (which gives its points back). Nothing
-    # else is posted there, a reversal is final and a payment whose points came
-    # back is matched with nothing but its reversal: a points payment cannot pay an
-    # invoice again once its points are back with the client.
-    def _loyalty_check_points_matching(self):
-        """A points payment whose points came back (reversed, reset) and its
-        reversal are matched with each other only, never with an invoice."""
-        moves = self.move_id._loyalty_on_points_journal()
-        for move in moves:
-            if move._loyalty_is_points_reversal():
-                payment_move = move.reversed_entry_id
-            else:
-                payments = move._loyalty_points_payments()
-                entries = payments[:1]._loyalty_entries() if len(payments) == 1 else False
-                if not entries:
-                    continue
-                if sum(entries.mapped("points")) < 0:
-                    # Its points are spent: it pays customer invoices, or is
-                    # reversed (the points come back), never paid out.
-                    others = self.move_id - move - move.reversal_move_ids
-                    if others.filtered(lambda m: m.move_type != "out_invoice"):
-                        raise UserError(
-                            _(
-                                "%(payment)s was paid with loyalty points: it pays customer invoices only. "
-                                "To give the points back, reverse it (Reverse Entry); they never go back as "
-                                "money.",
-                                payment=move.display_name,
-                            )
-                        )
-                    continue
-                payment_move = move
-            allowed = payment_move | payment_move.reversal_move_ids
-            if self.move_id - allowed:
-                raise UserError(
-                    _(
-                        "The points of %(payment)s are back with the client: it pays nothing any more. Take "
-                        "a new payment with Register Payment.",
-                        payment=payment_move.display_name,
-                    )
-                )

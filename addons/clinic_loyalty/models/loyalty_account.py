@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from ..tools import ledger_sql
+
 _logger = logging.getLogger(__name__)
 
 # The largest number of points an entry, a balance, a lot or a document holds
@@ -141,29 +143,14 @@ class ClinicLoyaltyAccount(models.Model):
         uid = self.env.uid
         created = execute_values(
             self.env.cr._obj,
-            """
-            INSERT INTO clinic_loyalty_account
-                (partner_id, company_id, balance, spend_carry, active,
-                 create_uid, write_uid, create_date, write_date)
-            SELECT v.partner_id, v.company_id, 0, 0, TRUE, v.uid, v.uid,
-                   now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM (VALUES %s) AS v(partner_id, company_id, uid)
-            ON CONFLICT (partner_id, company_id) DO NOTHING
-            RETURNING id
-        """,
+            ledger_sql.INSERT_ACCOUNTS,
             [(p, c, uid) for p, c in pairs],
             page_size=1000,
             fetch=True,
         )
         if created:
             self.browse([account_id for (account_id,) in created])._loyalty_after_create()
-        self.env.cr.execute(
-            SQL(
-                """SELECT partner_id, company_id, id FROM clinic_loyalty_account
-                WHERE (partner_id, company_id) IN %s""",
-                tuple(pairs),
-            )
-        )
+        self.env.cr.execute(ledger_sql.account_ids(pairs))
         return {(p, c): a for p, c, a in self.env.cr.fetchall()}
 
     @api.model
@@ -172,6 +159,19 @@ class ClinicLoyaltyAccount(models.Model):
         created if missing: :meth:`_get_or_create` for one pair."""
         pair = (partner.id, company.id)
         return self.browse(self._get_or_create([pair])[pair])
+
+    @api.model
+    def _lookup(self, partners, company=None):
+        """The accounts of the clients ``partners`` (by their commercial
+        partner) at ``company``, the current clinic by default; none is
+        created (:meth:`_account_for` creates). Whose account is whose is
+        decided here only."""
+        return self.search(
+            [
+                ("partner_id", "in", partners.commercial_partner_id.ids),
+                ("company_id", "=", (company or self.env.company).id),
+            ]
+        )
 
     def _loyalty_after_create(self):
         """Hook run once on accounts just created, by the ORM or set-based
@@ -324,24 +324,11 @@ class ClinicLoyaltyAccount(models.Model):
         inserted = (
             execute_values(
                 self.env.cr._obj,
-                """
-            INSERT INTO clinic_loyalty_entry
-                (account_id, partner_id, company_id, points, amount, kind, date, user_id,
-                 reason, res_model, res_id, source_name, key, staff_purchase, create_uid, write_uid,
-                 create_date, write_date)
-            SELECT v.*, now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM (VALUES %s) AS v
-            ON CONFLICT (company_id, key) DO NOTHING
-            RETURNING id, account_id, points, key
-        """,
+                ledger_sql.INSERT_ENTRIES,
                 rows,
                 page_size=1000,
                 fetch=True,
-                # Typed: a column that is NULL on every row must not become text.
-                template=(
-                    "(%s, %s, %s, %s, %s::numeric, %s, %s::timestamp, %s, %s, %s, %s::int, %s, %s, %s::bool,"
-                    " %s, %s)"
-                ),
+                template=ledger_sql.ENTRY_TEMPLATE,
             )
             if rows
             else []
@@ -356,23 +343,7 @@ class ClinicLoyaltyAccount(models.Model):
         ]
         if updates:
             ids, moves, carries = (list(column) for column in zip(*updates, strict=True))
-            # The id filter lets PostgreSQL probe the primary key instead of
-            # scanning every account.
-            self.env.cr.execute(
-                SQL(
-                    """
-                UPDATE clinic_loyalty_account a
-                   SET balance = a.balance + v.delta,
-                       spend_carry = COALESCE(v.carry, a.spend_carry),
-                       write_date = now() at time zone 'UTC'
-                  FROM unnest(%(ids)s::int[], %(moves)s::int[], %(carries)s::numeric[]) AS v(id, delta, carry)
-                 WHERE a.id = v.id AND a.id = ANY(%(ids)s::int[])
-            """,
-                    ids=ids,
-                    moves=moves,
-                    carries=carries,
-                )
-            )
+            self.env.cr.execute(ledger_sql.move_balances(ids, moves, carries))
         if inserted:
             # Lots for what was added, oldest-to-expire-first draws for what was taken.
             self.env["clinic.loyalty.lot"]._on_post(
@@ -456,6 +427,46 @@ class ClinicLoyaltyAccount(models.Model):
             raise UserError(_("This redemption was already recorded."))
         return posted[0]
 
+    def _give_back(self, taken_keys, refund_prefix, points=None, *, key=None, **values):
+        """The one way points spent come back (a points payment undone, a
+        refund, a reward request refused): at most what the takings
+        ``taken_keys`` spent less what the refunds whose key starts with
+        ``refund_prefix`` gave back already, read under the account's lock,
+        so points come back once; with the expiry dates they had.
+
+        :param points: how many to give back (all that is left when None).
+        :param key: the refund's key (default: ``refund_prefix`` and the
+            number of refunds before it).
+        :param values: the entry's other values (reason, amount, res_model,
+            res_id, source_name).
+        :return: the points given back (0: nothing was left to give back).
+        """
+        self.ensure_one()
+        self._lock()  # serialise two give-backs of the same takings
+        Entry = self.env["clinic.loyalty.entry"].sudo()
+        taken = Entry.search([("account_id", "=", self.id), ("key", "in", list(taken_keys))])
+        back = Entry.search(
+            [("account_id", "=", self.id), ("kind", "=", "refund"), ("key", "=like", f"{refund_prefix}%")]
+        )
+        left = -sum(taken.mapped("points")) - sum(back.mapped("points"))
+        points = left if points is None else min(points, left)
+        if points <= 0:
+            return 0
+        self._post_entries(
+            [
+                {
+                    **values,
+                    "account_id": self.id,
+                    "points": points,
+                    "kind": "refund",
+                    "key": key or f"{refund_prefix}{len(back)}",
+                    # Back with the expiry dates they had: no extension by cancel-and-pay.
+                    "restores": list(taken_keys),
+                }
+            ]
+        )
+        return points
+
     @api.model
     def _check_drift(self, account_ids=None):
         """Accounts whose balance differs from the sum of their entries:
@@ -463,19 +474,7 @@ class ClinicLoyaltyAccount(models.Model):
         ``account_ids``: only those accounts (default: the whole ledger)."""
         self.env.flush_all()
         only = SQL("AND a.id = ANY(%s)", list(account_ids)) if account_ids is not None else SQL()
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT a.id, a.balance, COALESCE(s.total, 0)
-              FROM clinic_loyalty_account a
-              LEFT JOIN (SELECT account_id, SUM(points) AS total
-                           FROM clinic_loyalty_entry GROUP BY account_id) s
-                     ON s.account_id = a.id
-             WHERE a.balance <> COALESCE(s.total, 0) %s
-        """,
-                only,
-            )
-        )
+        self.env.cr.execute(ledger_sql.drift(only))
         return self.env.cr.fetchall()
 
     def action_check_balance(self):

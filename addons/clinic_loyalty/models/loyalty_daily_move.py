@@ -11,8 +11,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_is_zero
 
+from ..tools import books_sql
+from ..tools.programme import POINT_VALUE_DIGITS
 from .loyalty_account import MAX_POINTS
-from .res_company import POINT_VALUE_DIGITS
 
 _logger = logging.getLogger(__name__)
 
@@ -120,58 +121,18 @@ class ClinicLoyaltyDailyMove(models.Model):
             return self.env["account.move"]
         value = company.loyalty_point_value
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """SELECT point_value, booked_points FROM clinic_loyalty_daily_move
-                    WHERE company_id = %s ORDER BY date DESC, id DESC LIMIT 1""",
-                company.id,
-            )
-        )
+        self.env.cr.execute(books_sql.last_day(company.id))
         last = self.env.cr.fetchone()
         last_value, booked = (last[0], last[1]) if last else (value, 0)
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO clinic_loyalty_daily_move
-                       (company_id, date, point_value, booked_points, create_uid, write_uid,
-                        create_date, write_date)
-                   VALUES (%s, %s, %s, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
-                   ON CONFLICT (company_id, date) DO NOTHING RETURNING id""",
-                company.id,
-                date,
-                value,
-                self.env.uid,
-                self.env.uid,
-            )
-        )
+        self.env.cr.execute(books_sql.insert_day(company.id, date, value, self.env.uid))
         row = self.env.cr.fetchone()
         if not row:
             return self.env["account.move"]
         daily = self.browse(row[0])
         paid = self.env["clinic.loyalty.entry"]._loyalty_paid_sources() or [""]
         self.env.cr.execute(
-            SQL(
-                """
-            WITH picked AS (
-                INSERT INTO clinic_loyalty_move_link (entry_id, daily_move_id)
-                SELECT e.id, %(daily)s
-                  FROM clinic_loyalty_entry e
-                 WHERE e.company_id = %(company)s
-                   AND NOT EXISTS (SELECT 1 FROM clinic_loyalty_move_link l WHERE l.entry_id = e.id)
-                   AND %(scope)s
-                ON CONFLICT (entry_id) DO NOTHING
-                RETURNING entry_id
-            )
-            SELECT e.kind,
-                   e.kind IN %(paid_kinds)s AND COALESCE(e.res_model = ANY(%(paid)s), FALSE) AS paid,
-                   SUM(e.points), SUM(SIGN(e.points) * ABS(COALESCE(e.amount, 0))), COUNT(*)
-              FROM clinic_loyalty_entry e JOIN picked p ON p.entry_id = e.id
-             GROUP BY 1, 2
-        """,
-                daily=daily.id,
-                company=company.id,
-                paid_kinds=PAID_KINDS,
-                paid=paid,
-                scope=self._loyalty_booking_scope_sql(company),
+            books_sql.pick_entries(
+                daily.id, company.id, PAID_KINDS, paid, self._loyalty_booking_scope_sql(company)
             )
         )
         groups = self.env.cr.fetchall()
@@ -401,19 +362,7 @@ class ClinicLoyaltyDailyMove(models.Model):
         """Sum of the negative booked balances of ``company``'s accounts: the
         balance less the entries not booked yet (a day's worth), so the run
         never reads the whole ledger."""
-        self.env.cr.execute(
-            SQL(
-                """SELECT COALESCE(SUM(LEAST(a.balance - COALESCE(u.points, 0), 0)), 0)
-                     FROM clinic_loyalty_account a
-                     LEFT JOIN (SELECT e.account_id, SUM(e.points) AS points FROM clinic_loyalty_entry e
-                                 WHERE e.company_id = %(company)s
-                                   AND NOT EXISTS (SELECT 1 FROM clinic_loyalty_move_link l
-                                                    WHERE l.entry_id = e.id)
-                                 GROUP BY e.account_id) u ON u.account_id = a.id
-                    WHERE a.company_id = %(company)s AND (a.balance < 0 OR u.points IS NOT NULL)""",
-                company=company.id,
-            )
-        )
+        self.env.cr.execute(books_sql.booked_negative(company.id))
         return self.env.cr.fetchone()[0]
 
     @api.model

@@ -6,7 +6,7 @@ checks who asks and writes the clinic's fields itself."""
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from .res_company import (
+from ..tools.programme import (
     EARNING_MODE_HELP,
     LOYALTY_ACCOUNTING_FIELDS,
     MIN_AMOUNT_HELP,

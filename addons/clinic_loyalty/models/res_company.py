@@ -2,78 +2,21 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_round
 
-LOYALTY_STATUS = [("off", "Off"), ("test", "Test (staff only)"), ("on", "On")]
-
-EARNING_MODES = [("total_spend", "Total customer spend"), ("per_transaction", "Per transaction")]
-
-# One wording per setting, shared by the clinic's fields and the loyalty settings page.
-STATUS_HELP = (
-    "Off: nothing earns. Test: points earn and staff see them; clients see nothing and nothing can be "
-    "redeemed. On: clients see and redeem their points. Switch On last, once rewards and eligible items "
-    "are set."
-)
-
-EARNING_MODE_HELP = (
-    "Per transaction: each paid invoice or POS order earns on its own, and only if its eligible amount "
-    "reaches the minimum. Total customer spend: the client's eligible spend adds up across visits. "
-    "Example, one point per 10.00 spent: a client pays 15 + 15 on two visits. Per transaction, each visit "
-    "earns 1 point (2 in all); on total customer spend the first visit earns 1 point and the second 2, "
-    "since 30.00 has now been spent (3 in all)."
-)
-
-MIN_AMOUNT_HELP = (
-    "Per transaction only: a paid invoice or POS order whose eligible amount is below this earns nothing."
-)
-
-START_DATE_HELP = (
-    "Documents dated on or after this day earn points, also before the programme was first "
-    "switched from Off. Empty: from the day it was first switched to Test or On. Days it was Off "
-    "never earn."
-)
-
-POINT_VALUE_DIGITS = (16, 4)
-
-LOYALTY_ACCOUNTING_FIELDS = (
-    "loyalty_point_value",
-    "loyalty_liability_account_id",
-    "loyalty_earned_account_id",
-    "loyalty_breakage_account_id",
-    "loyalty_journal_id",
-    "loyalty_payment_journal_id",
-)
-
-LOYALTY_ACCOUNTING_GROUPS = ("clinic_loyalty.group_loyalty_manager", "account.group_account_manager")
-
-MAX_EXPIRY_MONTHS = 120
-
-MAX_NOTICE_DAYS = 365
-
-EXPIRY_FIELDS = ("loyalty_expiry_months", "loyalty_expiry_notice_days")
-
-# (field, default, sentence on what it catches): the Loyalty settings page shows them.
-SIGNAL_THRESHOLDS = (
-    "loyalty_signal_lookback_days",
-    "loyalty_signal_staff_points",
-    "loyalty_signal_adjust_min_points",
-    "loyalty_signal_adjust_factor",
-    "loyalty_signal_same_client_count",
-    "loyalty_signal_refund_days",
-    "loyalty_signal_unpaid_days",
-    "loyalty_signal_refund_count",
-    "loyalty_signal_otp_count",
-    "loyalty_signal_number_days",
-    "loyalty_signal_cluster_orders",
-    "loyalty_signal_cluster_share",
-    "loyalty_adjust_approval_threshold",
-    "loyalty_adjust_daily_cap",
-)
-
-# The programme's fields whose changes are logged on the clinic's contact.
-PROGRAMME_LOG_FIELDS = (
-    "loyalty_spend_per_point",
-    "loyalty_earning_mode",
-    "loyalty_status",
-    "loyalty_start_date",
+from ..tools.programme import (
+    EARNING_MODE_HELP,
+    EARNING_MODES,
+    EXPIRY_FIELDS,
+    LOYALTY_ACCOUNTING_FIELDS,
+    LOYALTY_ACCOUNTING_GROUPS,
+    LOYALTY_STATUS,
+    MAX_EXPIRY_MONTHS,
+    MAX_NOTICE_DAYS,
+    MIN_AMOUNT_HELP,
+    POINT_VALUE_DIGITS,
+    PROGRAMME_LOG_FIELDS,
+    SIGNAL_THRESHOLDS,
+    START_DATE_HELP,
+    STATUS_HELP,
 )
 
 
@@ -186,17 +129,17 @@ class ResCompany(models.Model):
         self._loyalty_log_changes(
             before,
             programme,
-            lambda user, changes: _(
-                "Loyalty programme settings changed by %(user)s: %(changes)s", user=user, changes=changes
+            lambda name, changes: self.env._(
+                "Loyalty programme settings changed by %(user)s: %(changes)s", user=name, changes=changes
             ),
         )
         self._loyalty_log_changes(
             before,
             expiry,
-            lambda user, changes: _(
+            lambda name, changes: self.env._(
                 "Loyalty points expiry changed by %(user)s: %(changes)s (applies to points added "
                 "from now on).",
-                user=user,
+                user=name,
                 changes=changes,
             ),
             labels=True,
@@ -204,8 +147,8 @@ class ResCompany(models.Model):
         self._loyalty_log_changes(
             before,
             accounting,
-            lambda user, changes: _(
-                "Loyalty accounting settings changed by %(user)s: %(changes)s", user=user, changes=changes
+            lambda name, changes: self.env._(
+                "Loyalty accounting settings changed by %(user)s: %(changes)s", user=name, changes=changes
             ),
         )
         if accounting and vals.get("loyalty_point_value"):
@@ -222,7 +165,7 @@ class ResCompany(models.Model):
     def _loyalty_log_changes(self, before, names, message, labels=False):
         """The one settings change log: post on each clinic's contact which of
         ``names`` changed since ``before`` ({company id: {field: value}}), as
-        ``message(user=..., changes=...)``; fields by label when ``labels``."""
+        ``message(user name, changes)``; fields by label when ``labels``."""
         if not names:
             return
         label = {f: self._fields[f].get_description(self.env)["string"] if labels else f for f in names}
@@ -236,9 +179,7 @@ class ResCompany(models.Model):
                 f"{label[f]}: {shown(old[f])} → {shown(company[f])}" for f in names if old[f] != company[f]
             ]
             if changes:
-                company.partner_id.sudo().message_post(
-                    body=message(user=self.env.user.name, changes="; ".join(changes))
-                )
+                company.partner_id.sudo().message_post(body=message(self.env.user.name, "; ".join(changes)))
 
     def _loyalty_check_accounting_write(self, vals):
         """Only Loyalty Managers and accountants change the value of a point

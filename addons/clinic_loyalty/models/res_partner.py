@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from .account_move import COMMERCIAL_SYNC
+from ..tools.frozen_documents import COMMERCIAL_SYNC
 
 # Fields that decide a contact's commercial entity, hence whose loyalty
 # account its invoices earn on and which account the counter spends.
@@ -20,28 +20,31 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         """No contact is filed under a member of staff; moving a contact to or
-        from a client's commercial entity is ``_loyalty_write_owners``."""
+        from a client's commercial entity changes who a loyalty account
+        belongs to (``_loyalty_owners_moved``)."""
         if vals.get("parent_id") and any(partner.parent_id.id != vals["parent_id"] for partner in self):
             self._loyalty_check_staff_parent([vals["parent_id"]])
-        if "parent_id" not in vals:
-            return self._loyalty_write_owners(vals)
+        before = {}
+        if OWNER_FIELDS & set(vals):
+            scope = self.with_context(active_test=False).search([("id", "child_of", self.ids)])
+            before = {partner: partner.commercial_partner_id for partner in scope}
         # Odoo moves the contact's documents to its new commercial partner:
         # allowed on posted ones (who may re-parent is decided below).
-        token = COMMERCIAL_SYNC.set(True)
+        token = COMMERCIAL_SYNC.set(True) if "parent_id" in vals else None
         try:
-            return self._loyalty_write_owners(vals)
+            result = super().write(vals)
+            if before:
+                self._loyalty_owners_moved(before)
         finally:
-            COMMERCIAL_SYNC.reset(token)
+            if token is not None:
+                COMMERCIAL_SYNC.reset(token)
+        return result
 
-    def _loyalty_write_owners(self, vals):
-        """Moving a contact to or from a client's commercial entity changes
-        who a loyalty account belongs to: refused unless a Loyalty Manager
-        does it, then logged on the accounts, held and told to the client."""
-        if not OWNER_FIELDS & set(vals):
-            return super().write(vals)
-        scope = self.with_context(active_test=False).search([("id", "child_of", self.ids)])
-        before = {partner: partner.commercial_partner_id for partner in scope}
-        result = super().write(vals)
+    def _loyalty_owners_moved(self, before):
+        """After a write: contacts whose commercial entity changed since
+        ``before`` ({contact: commercial partner}) are refused unless a
+        Loyalty Manager moved them, then logged on the accounts, held and
+        told to the client."""
         moved = {
             p: (old, p.commercial_partner_id) for p, old in before.items() if p.commercial_partner_id != old
         }
@@ -76,7 +79,6 @@ class ResPartner(models.Model):
                             changes="; ".join(changes),
                         )
                     )
-        return result
 
     def _loyalty_match_doubts(self, numbers):
         """Contacts an automatic match (PMS import) must not take alone:
@@ -130,12 +132,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_loyalty_balance(self):
-        accounts = self.env["clinic.loyalty.account"].search(
-            [
-                ("partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-            ]
-        )
+        accounts = self.env["clinic.loyalty.account"]._lookup(self)
         balances = {account.partner_id.id: account.balance for account in accounts}
         for partner in self:
             partner.loyalty_balance = balances.get(partner.commercial_partner_id._origin.id, 0)
@@ -145,9 +142,7 @@ class ResPartner(models.Model):
         account yet gets the adjustment wizard, which creates it."""
         self.ensure_one()
         partner = self.commercial_partner_id
-        account = self.env["clinic.loyalty.account"].search(
-            [("partner_id", "=", partner.id), ("company_id", "=", self.env.company.id)], limit=1
-        )
+        account = self.env["clinic.loyalty.account"]._lookup(partner)
         if account:
             return {
                 "type": "ir.actions.act_window",
@@ -187,12 +182,7 @@ class ResPartner(models.Model):
     )
 
     def _compute_loyalty_expiry_summary(self):
-        accounts = self.env["clinic.loyalty.account"].search(
-            [
-                ("partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-            ]
-        )
+        accounts = self.env["clinic.loyalty.account"]._lookup(self)
         by_partner = {account.partner_id.id: account for account in accounts}
         for partner in self:
             account = by_partner.get(partner.commercial_partner_id._origin.id)
