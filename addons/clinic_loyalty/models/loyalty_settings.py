@@ -160,7 +160,7 @@ class ClinicLoyaltySettings(models.TransientModel):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     # --- signal ---
-    # The staff-signal thresholds on the Loyalty settings page (one idea per file).
+    # The staff-signal thresholds on the Loyalty settings page.
     loyalty_signal_lookback_days = fields.Integer(string="Signals look back (days)")
     loyalty_signal_staff_points = fields.Integer(string="Staff earning, points a month")
     loyalty_signal_adjust_min_points = fields.Integer(string="Manual points, points a month")

@@ -512,7 +512,7 @@ class ResCompany(models.Model):
         ).payment_account_id = new
 
     # --- signal ---
-    # The staff-signal thresholds of a clinic, in their own file (one idea per file).
+    # The staff-signal thresholds of a clinic.
     loyalty_signal_lookback_days = fields.Integer(
         string="Signals look back (days)",
         default=62,

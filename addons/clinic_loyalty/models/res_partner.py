@@ -189,7 +189,7 @@ class ResPartner(models.Model):
             partner.loyalty_expiry_summary = account._loyalty_expiry_text() if account else False
 
     # --- signal ---
-    # The staff signals badge on a client (one idea per file).
+    # The staff signals badge on a client.
     loyalty_signal_count = fields.Integer(
         string="Staff signals",
         compute="_compute_loyalty_signal_count",

@@ -1,4 +1,4 @@
-# The staff signals badge on a user (one idea per file).
+# The staff signals badge on a user.
 from odoo import api, fields, models
 
 
