@@ -119,28 +119,13 @@ class AccountPayment(models.Model):
         entries = self._loyalty_entries()
         if not entries:
             return
-        account = entries.account_id
-        account.ensure_one()
-        account._lock()  # serialise two resets of the same payment
-        entries = self._loyalty_entries()
-        spent = -sum(entries.mapped("points"))
-        if spent <= 0:
-            return
-        refunds = len(entries.filtered(lambda e: e.kind == "refund"))
-        account._post_entries(
-            [
-                {
-                    "account_id": account.id,
-                    "points": spent,
-                    "kind": "refund",
-                    "key": f"invoice-payment-refund:{self.id}:{refunds}",
-                    # Back with the expiry dates they had: no extension by cancel-and-pay.
-                    "restores": entries.filtered(lambda e: e.kind == "redemption").mapped("key"),
-                    "reason": _("Payment %(payment)s with points cancelled", payment=self.name),
-                    "amount": self.amount,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                    "source_name": entries[:1].source_name or self.name,
-                }
-            ]
+        entries.account_id.ensure_one()
+        entries.account_id._give_back(
+            entries.filtered(lambda e: e.kind == "redemption").mapped("key"),
+            f"invoice-payment-refund:{self.id}:",
+            reason=_("Payment %(payment)s with points cancelled", payment=self.name),
+            amount=self.amount,
+            res_model=self._name,
+            res_id=self.id,
+            source_name=entries[:1].source_name or self.name,
         )

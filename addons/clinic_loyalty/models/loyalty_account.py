@@ -4,7 +4,9 @@ from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
+
+from ..tools import ledger_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -141,29 +143,14 @@ class ClinicLoyaltyAccount(models.Model):
         uid = self.env.uid
         created = execute_values(
             self.env.cr._obj,
-            """
-            INSERT INTO clinic_loyalty_account
-                (partner_id, company_id, balance, spend_carry, active,
-                 create_uid, write_uid, create_date, write_date)
-            SELECT v.partner_id, v.company_id, 0, 0, TRUE, v.uid, v.uid,
-                   now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM (VALUES %s) AS v(partner_id, company_id, uid)
-            ON CONFLICT (partner_id, company_id) DO NOTHING
-            RETURNING id
-        """,
+            ledger_sql.INSERT_ACCOUNTS,
             [(p, c, uid) for p, c in pairs],
             page_size=1000,
             fetch=True,
         )
         if created:
             self.browse([account_id for (account_id,) in created])._loyalty_after_create()
-        self.env.cr.execute(
-            SQL(
-                """SELECT partner_id, company_id, id FROM clinic_loyalty_account
-                WHERE (partner_id, company_id) IN %s""",
-                tuple(pairs),
-            )
-        )
+        self.env.cr.execute(ledger_sql.account_ids(pairs))
         return {(p, c): a for p, c, a in self.env.cr.fetchall()}
 
     @api.model
@@ -172,6 +159,19 @@ class ClinicLoyaltyAccount(models.Model):
         created if missing: :meth:`_get_or_create` for one pair."""
         pair = (partner.id, company.id)
         return self.browse(self._get_or_create([pair])[pair])
+
+    @api.model
+    def _lookup(self, partners, company=None):
+        """The accounts of the clients ``partners`` (by their commercial
+        partner) at ``company``, the current clinic by default; none is
+        created (:meth:`_account_for` creates). Whose account is whose is
+        decided here only."""
+        return self.search(
+            [
+                ("partner_id", "in", partners.commercial_partner_id.ids),
+                ("company_id", "=", (company or self.env.company).id),
+            ]
+        )
 
     def _loyalty_after_create(self):
         """Hook run once on accounts just created, by the ORM or set-based
@@ -324,24 +324,11 @@ class ClinicLoyaltyAccount(models.Model):
         inserted = (
             execute_values(
                 self.env.cr._obj,
-                """
-            INSERT INTO clinic_loyalty_entry
-                (account_id, partner_id, company_id, points, amount, kind, date, user_id,
-                 reason, res_model, res_id, source_name, key, staff_purchase, create_uid, write_uid,
-                 create_date, write_date)
-            SELECT v.*, now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM (VALUES %s) AS v
-            ON CONFLICT (company_id, key) DO NOTHING
-            RETURNING id, account_id, points, key
-        """,
+                ledger_sql.INSERT_ENTRIES,
                 rows,
                 page_size=1000,
                 fetch=True,
-                # Typed: a column that is NULL on every row must not become text.
-                template=(
-                    "(%s, %s, %s, %s, %s::numeric, %s, %s::timestamp, %s, %s, %s, %s::int, %s, %s, %s::bool,"
-                    " %s, %s)"
-                ),
+                template=ledger_sql.ENTRY_TEMPLATE,
             )
             if rows
             else []
@@ -356,23 +343,7 @@ class ClinicLoyaltyAccount(models.Model):
         ]
         if updates:
             ids, moves, carries = (list(column) for column in zip(*updates, strict=True))
-            # The id filter lets PostgreSQL probe the primary key instead of
-            # scanning every account.
-            self.env.cr.execute(
-                SQL(
-                    """
-                UPDATE clinic_loyalty_account a
-                   SET balance = a.balance + v.delta,
-                       spend_carry = COALESCE(v.carry, a.spend_carry),
-                       write_date = now() at time zone 'UTC'
-                  FROM unnest(%(ids)s::int[], %(moves)s::int[], %(carries)s::numeric[]) AS v(id, delta, carry)
-                 WHERE a.id = v.id AND a.id = ANY(%(ids)s::int[])
-            """,
-                    ids=ids,
-                    moves=moves,
-                    carries=carries,
-                )
-            )
+            self.env.cr.execute(ledger_sql.move_balances(ids, moves, carries))
         if inserted:
             # Lots for what was added, oldest-to-expire-first draws for what was taken.
             self.env["clinic.loyalty.lot"]._on_post(
@@ -456,6 +427,46 @@ class ClinicLoyaltyAccount(models.Model):
             raise UserError(_("This redemption was already recorded."))
         return posted[0]
 
+    def _give_back(self, taken_keys, refund_prefix, points=None, *, key=None, **values):
+        """The one way points spent come back (a points payment undone, a
+        refund, a reward request refused): at most what the takings
+        ``taken_keys`` spent less what the refunds whose key starts with
+        ``refund_prefix`` gave back already, read under the account's lock,
+        so points come back once; with the expiry dates they had.
+
+        :param points: how many to give back (all that is left when None).
+        :param key: the refund's key (default: ``refund_prefix`` and the
+            number of refunds before it).
+        :param values: the entry's other values (reason, amount, res_model,
+            res_id, source_name).
+        :return: the points given back (0: nothing was left to give back).
+        """
+        self.ensure_one()
+        self._lock()  # serialise two give-backs of the same takings
+        Entry = self.env["clinic.loyalty.entry"].sudo()
+        taken = Entry.search([("account_id", "=", self.id), ("key", "in", list(taken_keys))])
+        back = Entry.search(
+            [("account_id", "=", self.id), ("kind", "=", "refund"), ("key", "=like", f"{refund_prefix}%")]
+        )
+        left = -sum(taken.mapped("points")) - sum(back.mapped("points"))
+        points = left if points is None else min(points, left)
+        if points <= 0:
+            return 0
+        self._post_entries(
+            [
+                {
+                    **values,
+                    "account_id": self.id,
+                    "points": points,
+                    "kind": "refund",
+                    "key": key or f"{refund_prefix}{len(back)}",
+                    # Back with the expiry dates they had: no extension by cancel-and-pay.
+                    "restores": list(taken_keys),
+                }
+            ]
+        )
+        return points
+
     @api.model
     def _check_drift(self, account_ids=None):
         """Accounts whose balance differs from the sum of their entries:
@@ -463,19 +474,7 @@ class ClinicLoyaltyAccount(models.Model):
         ``account_ids``: only those accounts (default: the whole ledger)."""
         self.env.flush_all()
         only = SQL("AND a.id = ANY(%s)", list(account_ids)) if account_ids is not None else SQL()
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT a.id, a.balance, COALESCE(s.total, 0)
-              FROM clinic_loyalty_account a
-              LEFT JOIN (SELECT account_id, SUM(points) AS total
-                           FROM clinic_loyalty_entry GROUP BY account_id) s
-                     ON s.account_id = a.id
-             WHERE a.balance <> COALESCE(s.total, 0) %s
-        """,
-                only,
-            )
-        )
+        self.env.cr.execute(ledger_sql.drift(only))
         return self.env.cr.fetchall()
 
     def action_check_balance(self):
@@ -525,11 +524,17 @@ class ClinicLoyaltyAccount(models.Model):
     def _cron_check_balances(self):
         """Weekly proof that balance == sum(entries): logs each drifting
         account and posts a note on it for the Loyalty Managers of its clinic.
-        Returns the drift list [(account id, balance, sum of entries)]."""
+        Then proves the books (``_loyalty_check_books``). Returns the drift
+        list [(account id, balance, sum of entries)]."""
         drift = self._check_drift()
-        if not drift:
+        if drift:
+            self._loyalty_report_drift(drift)
+        else:
             _logger.info("Loyalty balance check: every balance matches the ledger")
-            return drift
+        self._loyalty_check_books()
+        return drift
+
+    def _loyalty_report_drift(self, drift):
         managers = (
             self.env.ref("clinic_loyalty.group_loyalty_manager")
             .sudo()
@@ -555,4 +560,79 @@ class ClinicLoyaltyAccount(models.Model):
                 partner_ids=partners.ids,
                 subtype_xmlid="mail.mt_note",
             )
-        return drift
+
+    # --- expiry ---
+    lot_ids = fields.One2many("clinic.loyalty.lot", "account_id", string="Lots")
+    expiry_summary = fields.Char(
+        string="Next expiry",
+        compute="_compute_expiry_summary",
+        help="The points that expire next and when (the clinic's expiry rule when they were earned).",
+    )
+
+    def _compute_expiry_summary(self):
+        for account in self:
+            account.expiry_summary = account._loyalty_expiry_text()
+
+    def _loyalty_expiry_schedule(self, until=None, limit=3):
+        """[(date, points)] of this account's live points that expire, the
+        first ``limit`` dates (all when None), up to ``until`` if given."""
+        self.ensure_one()
+        if not self.id:
+            return []
+        self.env["clinic.loyalty.lot"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT expiry_date, SUM(remaining) FROM clinic_loyalty_lot
+                    WHERE account_id = %(account)s AND remaining > 0 AND expiry_date IS NOT NULL
+                      AND (%(until)s::date IS NULL OR expiry_date <= %(until)s::date)
+                    GROUP BY expiry_date ORDER BY expiry_date LIMIT %(limit)s""",
+                account=self.id,
+                until=until,
+                limit=limit,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _loyalty_expiry_text(self, limit=3):
+        """ "30 points expire on 01/31/2027; 12 points expire on ...", or empty."""
+        self.ensure_one()
+        return "; ".join(
+            _("%(points)s points expire on %(date)s", points=points, date=format_date(self.env, date))
+            for date, points in self._loyalty_expiry_schedule(limit=limit)
+        )
+
+    def _check_lot_drift(self):
+        """Accounts whose live lots do not hold exactly their positive
+        balance: [(account id, balance, points in live lots)]. Empty when
+        the lots and the ledger agree."""
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT a.id, a.balance, COALESCE(l.total, 0)
+              FROM clinic_loyalty_account a
+              LEFT JOIN (SELECT account_id, SUM(remaining) AS total FROM clinic_loyalty_lot
+                          WHERE remaining > 0 GROUP BY account_id) l ON l.account_id = a.id
+             WHERE GREATEST(a.balance, 0) <> COALESCE(l.total, 0)
+        """)
+        return self.env.cr.fetchall()
+
+    # --- books check ---
+    # The weekly balance check also proves the books: a clinic whose liability
+    # account does not carry the value of its booked points is reported.
+    @api.model
+    def _loyalty_check_books(self):
+        for company, difference in self.env["res.company"].sudo()._loyalty_liability_drift():
+            _logger.warning(
+                "Loyalty liability drift at %s (%s): the liability account is off the points' value by %s",
+                company.id,
+                company.name,
+                difference,
+            )
+            company.partner_id.message_post(
+                body=_(
+                    "Points liability check: the liability account differs from the value of the booked "
+                    "points by %(difference)s. Open Loyalty → Reporting → Points liability and look for an "
+                    "entry booked by hand on the liability account.",
+                    difference=company.currency_id.format(difference),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )

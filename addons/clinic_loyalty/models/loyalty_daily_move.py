@@ -2,20 +2,24 @@
 per day in the loyalty journal, covering every ledger entry not booked yet."""
 
 import logging
+from datetime import datetime, time, timedelta
 
+import pytz
 from psycopg2 import InterfaceError, OperationalError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_is_zero
 
+from ..tools import books_sql
+from ..tools.programme import POINT_VALUE_DIGITS
 from .loyalty_account import MAX_POINTS
-from .res_company_accounting import POINT_VALUE_DIGITS
 
 _logger = logging.getLogger(__name__)
 
 # What each kind of entry is booked against, besides the liability account.
 BREAKAGE_KINDS = ("expiry",)
+
 PAID_KINDS = ("redemption", "refund")
 
 
@@ -102,64 +106,33 @@ class ClinicLoyaltyDailyMove(models.Model):
     def _book_company(self, company, date):
         """The day's move of ``company``: one INSERT of the day row (nothing
         when the day is booked already), one INSERT ... RETURNING of the links
-        with the aggregate of what they cover, then the move."""
+        with the aggregate of what they cover, then the move. With the
+        ``loyalty_cutoff`` context, ``date`` is today for the clinic: the
+        move books what happened before it (see ``_loyalty_open_date``)."""
+        if self.env.context.get("loyalty_cutoff"):
+            tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+            until = tz.localize(datetime.combine(date, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            day, note = self._loyalty_open_date(company, date - timedelta(days=1))
+            return self.with_context(
+                loyalty_cutoff=False, loyalty_until=until, loyalty_ref_note=note
+            )._book_company(company, day)
         company._loyalty_accounting_setup()
         if not (company.loyalty_journal_id and company.loyalty_liability_account_id):
             return self.env["account.move"]
         value = company.loyalty_point_value
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """SELECT point_value, booked_points FROM clinic_loyalty_daily_move
-                    WHERE company_id = %s ORDER BY date DESC, id DESC LIMIT 1""",
-                company.id,
-            )
-        )
+        self.env.cr.execute(books_sql.last_day(company.id))
         last = self.env.cr.fetchone()
         last_value, booked = (last[0], last[1]) if last else (value, 0)
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO clinic_loyalty_daily_move
-                       (company_id, date, point_value, booked_points, create_uid, write_uid,
-                        create_date, write_date)
-                   VALUES (%s, %s, %s, 0, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
-                   ON CONFLICT (company_id, date) DO NOTHING RETURNING id""",
-                company.id,
-                date,
-                value,
-                self.env.uid,
-                self.env.uid,
-            )
-        )
+        self.env.cr.execute(books_sql.insert_day(company.id, date, value, self.env.uid))
         row = self.env.cr.fetchone()
         if not row:
             return self.env["account.move"]
         daily = self.browse(row[0])
         paid = self.env["clinic.loyalty.entry"]._loyalty_paid_sources() or [""]
         self.env.cr.execute(
-            SQL(
-                """
-            WITH picked AS (
-                INSERT INTO clinic_loyalty_move_link (entry_id, daily_move_id)
-                SELECT e.id, %(daily)s
-                  FROM clinic_loyalty_entry e
-                 WHERE e.company_id = %(company)s
-                   AND NOT EXISTS (SELECT 1 FROM clinic_loyalty_move_link l WHERE l.entry_id = e.id)
-                   AND %(scope)s
-                ON CONFLICT (entry_id) DO NOTHING
-                RETURNING entry_id
-            )
-            SELECT e.kind,
-                   e.kind IN %(paid_kinds)s AND COALESCE(e.res_model = ANY(%(paid)s), FALSE) AS paid,
-                   SUM(e.points), SUM(SIGN(e.points) * ABS(COALESCE(e.amount, 0))), COUNT(*)
-              FROM clinic_loyalty_entry e JOIN picked p ON p.entry_id = e.id
-             GROUP BY 1, 2
-        """,
-                daily=daily.id,
-                company=company.id,
-                paid_kinds=PAID_KINDS,
-                paid=paid,
-                scope=self._loyalty_booking_scope_sql(company),
+            books_sql.pick_entries(
+                daily.id, company.id, PAID_KINDS, paid, self._loyalty_booking_scope_sql(company)
             )
         )
         groups = self.env.cr.fetchall()
@@ -211,18 +184,6 @@ class ClinicLoyaltyDailyMove(models.Model):
         move.action_post()
         daily.sudo().move_id = move
         return move
-
-    @api.model
-    def _loyalty_extra_lines(self, company, daily, old_value, value):
-        """More lines of the day's move ``daily`` (extended: negative
-        balances kept apart)."""
-        return []
-
-    @api.model
-    def _loyalty_booking_scope_sql(self, company):
-        """SQL condition on the entry ``e``: which unbooked entries this run
-        books (extended: the cut-off, the requests still pending)."""
-        return SQL("TRUE")
 
     @api.model
     def _move_lines(self, company, groups, value):
@@ -294,3 +255,148 @@ class ClinicLoyaltyDailyMove(models.Model):
         moves = self.with_context(loyalty_cutoff=True)._run_daily_moves(commit=True)
         _logger.info("Loyalty daily entries: %s journal entries posted", len(moves))
         return moves
+
+    # --- cutoff ---
+    # Cut-off and held points of the daily entry: the nightly run books
+    # yesterday's events on yesterday's date (the first open date when that period
+    # is locked, said in the entry), and the points a pending reward request holds
+    # stay on the books until the reward is handed over (or the request refused).
+    @api.model
+    def _loyalty_open_date(self, company, date):
+        """``date``, or the first day after the clinic's lock date for the
+        loyalty journal, with the sentence that says so."""
+        lock = company._get_user_fiscal_lock_date(company.loyalty_journal_id)
+        if lock and date <= lock:
+            opened = lock + timedelta(days=1)
+            return opened, _(
+                " (events of %(date)s: that period is locked, booked on the first open date)",
+                date=fields.Date.to_string(date),
+            )
+        return date, ""
+
+    @api.model
+    def _loyalty_held_sql(self):
+        """SQL condition on the entry ``e``: its points are held by a reward
+        request still pending (not booked as spent until handed over)."""
+        return SQL(
+            """(e.res_model = 'clinic.loyalty.reward.request' AND EXISTS (
+                   SELECT 1 FROM clinic_loyalty_reward_request r
+                    WHERE r.id = e.res_id AND r.state = 'pending'))"""
+        )
+
+    @api.model
+    def _loyalty_booking_scope_sql(self, company):
+        """SQL condition on the entry ``e``: which unbooked entries this run
+        books (not those a pending request holds, none after the cut-off)."""
+        scope = SQL("NOT %s", self._loyalty_held_sql())
+        until = self.env.context.get("loyalty_until")
+        if until:
+            scope = SQL("%s AND e.date < %s", scope, until)
+        return scope
+
+    # --- unbook ---
+    # Unbooking a daily entry (its move reset, cancelled, reversed or deleted by
+    # an accounting manager): its ledger entries lose their link and the next run
+    # books them again, at the value of that day.
+    def _loyalty_unbook(self):
+        """Forget these days: their links go (the entries are unbooked), the
+        points they booked leave the later days' running total. Refused, with
+        what to do, when a revaluation stands between the day and today (the
+        points would stay on the books at a value no run knows of)."""
+        for daily in self.sorted(lambda d: (d.date, d.id), reverse=True):
+            rows = self.sudo().search([("company_id", "=", daily.company_id.id)], order="date, id")
+            position = list(rows).index(daily)
+            previous = rows[position - 1] if position else self.browse()
+            later = rows[position + 1 :]
+            revalued = any(row.point_value != daily.point_value for row in later) or (
+                later and previous and previous.point_value != daily.point_value
+            )
+            if revalued:
+                raise UserError(
+                    _(
+                        "The loyalty entry of %(date)s cannot leave the books alone: the value of a point "
+                        "changed after it. Reverse the later loyalty entries first, from the newest.",
+                        date=daily.date,
+                    )
+                )
+            points = daily.booked_points - (previous.booked_points if previous else 0)
+            owed = daily.negative_points - (previous.negative_points if previous else 0)
+            self.env.flush_all()
+            if later:
+                self.env.cr.execute(
+                    SQL(
+                        """UPDATE clinic_loyalty_daily_move
+                              SET booked_points = booked_points - %s, negative_points = negative_points - %s
+                            WHERE id = ANY(%s)""",
+                        points,
+                        owed,
+                        later.ids,
+                    )
+                )
+            self.env.cr.execute(SQL("DELETE FROM clinic_loyalty_daily_move WHERE id = %s", daily.id))
+            daily.company_id.partner_id.sudo().message_post(
+                body=_(
+                    "Loyalty entry of %(date)s taken off the books by %(user)s: its %(points)s points are "
+                    "booked again by the next daily entry.",
+                    date=daily.date,
+                    user=self.env.user.name,
+                    points=points,
+                )
+            )
+            self.env.invalidate_all()
+
+    # --- negative ---
+    # Negative balances are not netted: a client whose credit note left them
+    # below zero owes points, which is no reduction of the liability owed to the
+    # others. The daily entry keeps the booked negative points on their own
+    # account ("Loyalty points owed by clients"), so the liability account carries
+    # the positive balances only.
+    negative_points = fields.Integer(
+        readonly=True,
+        help="Booked points of the clients below zero after this day (0 or less): on the account of the "
+        "points owed by clients, not on the liability.",
+    )
+
+    @api.model
+    def _loyalty_booked_negative(self, company):
+        """Sum of the negative booked balances of ``company``'s accounts: the
+        balance less the entries not booked yet (a day's worth), so the run
+        never reads the whole ledger."""
+        self.env.cr.execute(books_sql.booked_negative(company.id))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _loyalty_extra_lines(self, company, daily, old_value, value):
+        """More lines of the day's move ``daily``: the negative balances kept
+        apart."""
+        lines = []
+        self.env.cr.execute(
+            SQL(
+                """SELECT negative_points FROM clinic_loyalty_daily_move
+                    WHERE company_id = %s AND id != %s ORDER BY date DESC, id DESC LIMIT 1""",
+                company.id,
+                daily.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        before = row[0] or 0 if row else 0
+        now = self._loyalty_booked_negative(company)
+        self.env.cr.execute(
+            SQL("UPDATE clinic_loyalty_daily_move SET negative_points = %s WHERE id = %s", now, daily.id)
+        )
+        daily.invalidate_recordset(["negative_points"])
+        currency = company.currency_id
+        # Move the owed points off the liability at today's value: the change
+        # of the day, and the revaluation of those already owed.
+        credit = currency.round((before - now) * value + (-before) * (value - old_value))
+        if currency.is_zero(credit):
+            return lines
+        company._loyalty_negative_account_setup()
+        label = _(
+            "Points owed by clients (balances below zero): %(points)s points",
+            points=-now,
+        )
+        return lines + [
+            {"name": label, "account_id": company.loyalty_liability_account_id.id, "balance": -credit},
+            {"name": label, "account_id": company.loyalty_negative_account_id.id, "balance": credit},
+        ]

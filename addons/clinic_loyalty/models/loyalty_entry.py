@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 ENTRY_KINDS = [
     ("accrual", "Accrual"),
@@ -95,3 +96,45 @@ class ClinicLoyaltyEntry(models.Model):
             "res_id": self.res_id,
             "view_mode": "form",
         }
+
+    # --- accounting ---
+    # Where a ledger entry sits in the books: the daily move that booked it,
+    # and which sources book their redemptions through a payment instead.
+    move_id = fields.Many2one(
+        "account.move",
+        string="Journal entry",
+        compute="_compute_move_id",
+        help="The daily loyalty journal entry that booked this entry's value.",
+    )
+
+    def _compute_move_id(self):
+        self.env["clinic.loyalty.daily.move"].flush_model(["move_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.entry_id, d.move_id FROM clinic_loyalty_move_link l
+                     JOIN clinic_loyalty_daily_move d ON d.id = l.daily_move_id
+                    WHERE l.entry_id = ANY(%s)""",
+                list(self._ids),
+            )
+        )
+        move_of = dict(self.env.cr.fetchall())
+        for entry in self:
+            entry.move_id = move_of.get(entry.id) or False
+
+    @api.model
+    def _loyalty_paid_sources(self):
+        """Models whose redemption entries (and their refunds) are booked by a
+        payment (point of sale, invoice paid with points): the daily entry
+        books only the difference between the points' value and the money the
+        payment booked (the entry's ``amount``): an invoice paid with points
+        books its redemption on the payment (Dr liability, Cr receivable, see
+        ``account_payment_points.py``). Extended by the addons that add such
+        payments."""
+        return ["account.payment"]
+
+    @api.model
+    def _loyalty_unsettled_sql(self):
+        """SQL condition on a paid source's entry ``e``: the payment that
+        books its value is not on the books yet (an open point of sale
+        session). Extended by the addons that add such payments."""
+        return SQL("FALSE")

@@ -6,7 +6,7 @@ requests) and the difference, 0 unless the books really broke."""
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .res_company_accounting import POINT_VALUE_DIGITS
+from ..tools.programme import POINT_VALUE_DIGITS
 
 
 class ClinicLoyaltyLiabilityReport(models.Model):

@@ -175,21 +175,15 @@ class ClinicLoyaltyRewardRequest(models.Model):
         if reason:
             vals["refuse_reason"] = reason
         if state in ("refused", "cancelled"):
-            self.env["clinic.loyalty.account"].sudo()._post_entries(
-                [
-                    {
-                        "account_id": self.account_id.id,
-                        "points": self.points,
-                        "kind": "refund",
-                        "key": f"request:{self.id}:refund",
-                        # Back with the expiry dates they had: no extension by cancel-and-request.
-                        "restores": [self.entry_key or f"request:{self.id}"],
-                        "res_model": self._name,
-                        "res_id": self.id,
-                        "source_name": self.reward_id.sudo().name,
-                        "reason": _("Reward request %(state)s", state=dict(REQUEST_STATES)[state].lower()),
-                    }
-                ]
+            self.account_id.sudo()._give_back(
+                [self.entry_key or f"request:{self.id}"],
+                f"request:{self.id}:refund",
+                self.points,
+                key=f"request:{self.id}:refund",
+                res_model=self._name,
+                res_id=self.id,
+                source_name=self.reward_id.sudo().name,
+                reason=_("Reward request %(state)s", state=dict(REQUEST_STATES)[state].lower()),
             )
         self.sudo().with_context(loyalty_request_transition=True).write(vals)
 

@@ -6,9 +6,15 @@ checks who asks and writes the clinic's fields itself."""
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from .res_company import EARNING_MODE_HELP, MIN_AMOUNT_HELP, START_DATE_HELP, STATUS_HELP
-from .res_company_accounting import POINT_VALUE_DIGITS
-from .res_company_accounting_settings import LOYALTY_ACCOUNTING_FIELDS
+from ..tools.programme import (
+    EARNING_MODE_HELP,
+    LOYALTY_ACCOUNTING_FIELDS,
+    MIN_AMOUNT_HELP,
+    POINT_VALUE_DIGITS,
+    SIGNAL_THRESHOLDS,
+    START_DATE_HELP,
+    STATUS_HELP,
+)
 
 PROGRAMME_FIELDS = (
     "loyalty_status",
@@ -20,6 +26,7 @@ PROGRAMME_FIELDS = (
     "loyalty_expiry_months",
     "loyalty_expiry_notice_days",
 )
+
 ACCOUNTING_GROUPS = "clinic_loyalty.group_loyalty_manager,account.group_account_manager"
 
 
@@ -94,6 +101,8 @@ class ClinicLoyaltySettings(models.TransientModel):
         names = list(PROGRAMME_FIELDS) if self._is_manager() else []
         if self._is_accountant():
             names += LOYALTY_ACCOUNTING_FIELDS
+        if self._is_manager():
+            names += SIGNAL_THRESHOLDS
         return names
 
     @api.model
@@ -149,3 +158,20 @@ class ClinicLoyaltySettings(models.TransientModel):
             # rights), its write logs who changed what.
             company.sudo().write(vals)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    # --- signal ---
+    # The staff-signal thresholds on the Loyalty settings page.
+    loyalty_signal_lookback_days = fields.Integer(string="Signals look back (days)")
+    loyalty_signal_staff_points = fields.Integer(string="Staff earning, points a month")
+    loyalty_signal_adjust_min_points = fields.Integer(string="Manual points, points a month")
+    loyalty_signal_adjust_factor = fields.Float(string="Manual points, times the peers' average")
+    loyalty_signal_same_client_count = fields.Integer(string="Manual points, to one client a month")
+    loyalty_signal_refund_days = fields.Integer(string="Points given back after a refund (days)")
+    loyalty_signal_unpaid_days = fields.Integer(string="Points with no payment, after (days)")
+    loyalty_signal_refund_count = fields.Integer(string="Refunds of sales that earned, a month")
+    loyalty_signal_otp_count = fields.Integer(string="Codes not verified or wrong, a month")
+    loyalty_signal_number_days = fields.Integer(string="Number for codes changed, then used (days)")
+    loyalty_signal_cluster_orders = fields.Integer(string="Client with one cashier, orders a month")
+    loyalty_signal_cluster_share = fields.Float(string="Client with one cashier, share")
+    loyalty_adjust_approval_threshold = fields.Integer(string="Second approval above (points)")
+    loyalty_adjust_daily_cap = fields.Integer(string="Points added by hand, daily cap per staff member")

@@ -16,6 +16,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..tools import signal_sql
+from ..tools.signal_sql import STAFF_CTE, _digits9  # noqa: F401 (the OTP addon imports them from here)
+
 _logger = logging.getLogger(__name__)
 
 SIGNAL_KINDS = [
@@ -26,25 +29,6 @@ SIGNAL_KINDS = [
     ("unpaid", "Points with no payment behind them"),
     ("redeem_absent", "Redemption with the client not at the clinic"),
 ]
-
-# The staff of each clinic: internal users working there, with their contact's
-# email and the last nine digits of its numbers (a number typed with or
-# without its country prefix still matches).
-STAFF_CTE = """
-    staff AS (
-        SELECT u.id AS user_id, cu.cid AS company_id, p.id AS partner_id,
-               NULLIF(lower(trim(p.email)), '') AS email,
-               NULLIF(right(regexp_replace(COALESCE(p.mobile, ''), '\\D', '', 'g'), 9), '') AS mobile9,
-               NULLIF(right(regexp_replace(COALESCE(p.phone, ''), '\\D', '', 'g'), 9), '') AS phone9
-          FROM res_users u
-          JOIN res_company_users_rel cu ON cu.user_id = u.id
-          JOIN res_partner p ON p.id = u.partner_id
-         WHERE u.active AND NOT u.share
-    )"""
-
-
-def _digits9(column):
-    return f"NULLIF(right(regexp_replace(COALESCE({column}, ''), '\\D', '', 'g'), 9), '')"
 
 
 class ClinicLoyaltySignal(models.Model):
@@ -244,61 +228,48 @@ class ClinicLoyaltySignal(models.Model):
         return self.env.cr.dictfetchall()
 
     @api.model
+    def _signal_finding(self, kind, key, row, name, **values):
+        """One finding of ``kind`` (for :meth:`_signal_record`) from a row of
+        its query: the staff member, client, points, entries, date and, when
+        the row has ``models`` and ``res_ids`` columns, its documents; its key
+        is ``kind:key``; ``values`` add to it or override it."""
+        finding = {
+            "kind": kind,
+            "key": f"{kind}:{key}",
+            "user_id": row.get("user_id"),
+            "partner_id": row.get("partner_id"),
+            "points": row.get("points"),
+            "entry_ids": row.get("entry_ids"),
+            "date": row.get("date"),
+            "name": name,
+        }
+        if "models" in row:
+            finding.update(self._signal_documents(row["models"], row["res_ids"]))
+        finding.update(values)
+        return finding
+
+    @api.model
     def _signal_find_staff_earning(self, company, since, now):
         """Points earned, per month, on a staff member's own contact or on a
         contact that shares a phone number or an email with it."""
         rows = self._signal_fetch(
-            SQL(
-                f"""
-            WITH {STAFF_CTE},
-            earned AS (
-                SELECT e.id, e.partner_id, e.points, e.date, e.res_model, e.res_id,
-                       NULLIF(lower(trim(p.email)), '') AS email,
-                       {_digits9("p.mobile")} AS mobile9, {_digits9("p.phone")} AS phone9
-                  FROM clinic_loyalty_entry e
-                  JOIN res_partner p ON p.id = e.partner_id
-                 WHERE e.company_id = %(company)s AND e.date >= %(since)s AND e.date < %(now)s
-                   AND e.kind IN ('accrual', 'import') AND e.points > 0
-            )
-            SELECT s.user_id, e.partner_id, to_char(e.date, 'YYYY-MM') AS month,
-                   SUM(e.points) AS points, array_agg(e.id) AS entry_ids, max(e.date)::date AS date,
-                   bool_or(s.partner_id = e.partner_id) AS own,
-                   array_agg(DISTINCT e.res_model) AS models, array_agg(DISTINCT e.res_id) AS res_ids
-              FROM earned e
-              JOIN staff s ON s.company_id = %(company)s AND (
-                        s.partner_id = e.partner_id OR s.email = e.email
-                        OR s.mobile9 IN (e.mobile9, e.phone9) OR s.phone9 IN (e.mobile9, e.phone9))
-             GROUP BY s.user_id, e.partner_id, month
-            HAVING SUM(e.points) > %(threshold)s
-            """,
-                company=company.id,
-                since=since,
-                now=now,
-                threshold=company.loyalty_signal_staff_points,
+            signal_sql.staff_earning(
+                company=company.id, since=since, now=now, threshold=company.loyalty_signal_staff_points
             )
         )
         return [
-            {
-                "kind": "staff_earning",
-                "key": f"staff_earning:{r['user_id']}:{r['partner_id']}:{r['month']}",
-                "user_id": r["user_id"],
-                "partner_id": r["partner_id"],
-                "points": r["points"],
-                "entry_ids": r["entry_ids"],
-                **self._signal_documents(r["models"], r["res_ids"]),
-                "date": r["date"],
-                "name": (
-                    self.env._(
-                        "%(points)s points earned in %(month)s on the staff member's own contact.", **r
-                    )
-                    if r["own"]
-                    else self.env._(
-                        "%(points)s points earned in %(month)s on a contact sharing a phone number or "
-                        "an email with the staff member.",
-                        **r,
-                    )
+            self._signal_finding(
+                "staff_earning",
+                f"{r['user_id']}:{r['partner_id']}:{r['month']}",
+                r,
+                self.env._("%(points)s points earned in %(month)s on the staff member's own contact.", **r)
+                if r["own"]
+                else self.env._(
+                    "%(points)s points earned in %(month)s on a contact sharing a phone number or "
+                    "an email with the staff member.",
+                    **r,
                 ),
-            }
+            )
             for r in rows
         ]
 
@@ -314,25 +285,7 @@ class ClinicLoyaltySignal(models.Model):
         """Points a staff member added by hand in a month, far above the
         average of the others who adjusted that month."""
         rows = self._signal_fetch(
-            SQL(
-                """
-            WITH per_user AS (
-                SELECT e.user_id, to_char(e.date, 'YYYY-MM') AS month, SUM(e.points) AS points,
-                       COUNT(*) AS n, array_agg(e.id) AS entry_ids, max(e.date)::date AS date
-                  FROM clinic_loyalty_entry e
-                 WHERE e.company_id = %(company)s AND e.date >= %(since)s AND e.date < %(now)s
-                   AND e.kind = 'adjustment' AND e.points > 0 AND e.user_id IS NOT NULL
-                 GROUP BY e.user_id, month
-            ), totals AS (
-                SELECT month, SUM(points) AS points, COUNT(*) AS users FROM per_user GROUP BY month
-            )
-            SELECT u.*, CASE WHEN t.users > 1 THEN (t.points - u.points)::float / (t.users - 1) ELSE 0 END
-                        AS peers
-              FROM per_user u JOIN totals t ON t.month = u.month
-             WHERE u.points > %(min_points)s
-               AND u.points > %(factor)s * CASE WHEN t.users > 1
-                                                THEN (t.points - u.points)::float / (t.users - 1) ELSE 0 END
-            """,
+            signal_sql.adjust_peers(
                 company=company.id,
                 since=since,
                 now=now,
@@ -341,14 +294,11 @@ class ClinicLoyaltySignal(models.Model):
             )
         )
         return [
-            {
-                "kind": "adjust_peers",
-                "key": f"adjust_peers:{r['user_id']}:{r['month']}",
-                "user_id": r["user_id"],
-                "points": r["points"],
-                "entry_ids": r["entry_ids"],
-                "date": r["date"],
-                "name": self.env._(
+            self._signal_finding(
+                "adjust_peers",
+                f"{r['user_id']}:{r['month']}",
+                r,
+                self.env._(
                     "%(points)s points added by hand in %(month)s (%(n)s adjustments); the other staff "
                     "members added %(peers)s on average.",
                     points=r["points"],
@@ -356,7 +306,7 @@ class ClinicLoyaltySignal(models.Model):
                     n=r["n"],
                     peers=round(r["peers"]),
                 ),
-            }
+            )
             for r in rows
         ]
 
@@ -364,16 +314,7 @@ class ClinicLoyaltySignal(models.Model):
     def _signal_find_adjust_same_client(self, company, since, now):
         """A staff member adjusting the same client again and again."""
         rows = self._signal_fetch(
-            SQL(
-                """
-            SELECT e.user_id, e.partner_id, to_char(e.date, 'YYYY-MM') AS month, SUM(e.points) AS points,
-                   COUNT(*) AS n, array_agg(e.id) AS entry_ids, max(e.date)::date AS date
-              FROM clinic_loyalty_entry e
-             WHERE e.company_id = %(company)s AND e.date >= %(since)s AND e.date < %(now)s
-               AND e.kind = 'adjustment' AND e.points > 0 AND e.user_id IS NOT NULL
-             GROUP BY e.user_id, e.partner_id, month
-            HAVING COUNT(*) >= %(count)s
-            """,
+            signal_sql.adjust_same_client(
                 company=company.id,
                 since=since,
                 now=now,
@@ -381,18 +322,14 @@ class ClinicLoyaltySignal(models.Model):
             )
         )
         return [
-            {
-                "kind": "adjust_same_client",
-                "key": f"adjust_same_client:{r['user_id']}:{r['partner_id']}:{r['month']}",
-                "user_id": r["user_id"],
-                "partner_id": r["partner_id"],
-                "points": r["points"],
-                "entry_ids": r["entry_ids"],
-                "date": r["date"],
-                "name": self.env._(
+            self._signal_finding(
+                "adjust_same_client",
+                f"{r['user_id']}:{r['partner_id']}:{r['month']}",
+                r,
+                self.env._(
                     "%(n)s adjustments (%(points)s points) by hand to the same client in %(month)s.", **r
                 ),
-            }
+            )
             for r in rows
         ]
 
@@ -401,39 +338,20 @@ class ClinicLoyaltySignal(models.Model):
         """Points added by hand to a client shortly after a refund took
         their points back."""
         rows = self._signal_fetch(
-            SQL(
-                """
-            SELECT a.id, a.user_id, a.partner_id, a.points, a.date::date AS date,
-                   array_agg(r.id) AS refund_ids, array_agg(DISTINCT r.res_model) AS models,
-                   array_agg(DISTINCT r.res_id) AS res_ids
-              FROM clinic_loyalty_entry a
-              JOIN clinic_loyalty_entry r
-                ON r.account_id = a.account_id AND r.kind = 'reversal' AND r.points < 0
-               AND r.date <= a.date AND r.date >= a.date - make_interval(days => %(days)s)
-             WHERE a.company_id = %(company)s AND a.date >= %(since)s AND a.date < %(now)s
-               AND a.kind = 'adjustment' AND a.points > 0
-             GROUP BY a.id
-            """,
-                company=company.id,
-                since=since,
-                now=now,
-                days=company.loyalty_signal_refund_days,
+            signal_sql.adjust_after_refund(
+                company=company.id, since=since, now=now, days=company.loyalty_signal_refund_days
             )
         )
         return [
-            {
-                "kind": "adjust_after_refund",
-                "key": f"adjust_after_refund:{r['id']}",
-                "user_id": r["user_id"],
-                "partner_id": r["partner_id"],
-                "points": r["points"],
-                "entry_ids": [r["id"], *r["refund_ids"]],
-                **self._signal_documents(r["models"], r["res_ids"]),
-                "date": r["date"],
-                "name": self.env._(
+            self._signal_finding(
+                "adjust_after_refund",
+                r["id"],
+                r,
+                self.env._(
                     "%(points)s points given back by hand after a refund took the client's points.", **r
                 ),
-            }
+                entry_ids=[r["id"], *r["refund_ids"]],
+            )
             for r in rows
         ]
 
@@ -442,44 +360,23 @@ class ClinicLoyaltySignal(models.Model):
         """Daily reconciliation of the ledger against the payments: points
         still standing on an invoice that is not, or no longer, paid."""
         rows = self._signal_fetch(
-            SQL(
-                """
-            SELECT m.id AS move_id, m.name AS move_name, m.partner_id,
-                   COALESCE(m.invoice_user_id, m.create_uid) AS user_id, m.payment_state,
-                   s.points, s.entry_ids, s.date
-              FROM (SELECT e.res_id, SUM(e.points) AS points, array_agg(e.id) AS entry_ids,
-                           min(e.date) FILTER (WHERE e.points > 0)::date AS date
-                      FROM clinic_loyalty_entry e
-                     WHERE e.company_id = %(company)s AND e.res_model = 'account.move'
-                       AND e.kind IN ('accrual', 'reversal')
-                       AND e.res_id IN (SELECT res_id FROM clinic_loyalty_entry
-                                         WHERE company_id = %(company)s AND res_model = 'account.move'
-                                           AND kind = 'accrual' AND date >= %(since)s
-                                           AND date < %(grace)s)
-                     GROUP BY e.res_id) s
-              JOIN account_move m ON m.id = s.res_id
-             WHERE s.points > 0 AND m.payment_state NOT IN ('paid', 'in_payment')
-            """,
+            signal_sql.unpaid(
                 company=company.id,
                 since=since,
                 grace=now - timedelta(days=company.loyalty_signal_unpaid_days),
             )
         )
         return [
-            {
-                "kind": "unpaid",
-                "key": f"unpaid:{r['move_id']}",
-                "user_id": r["user_id"],
-                "partner_id": r["partner_id"],
-                "points": r["points"],
-                "entry_ids": r["entry_ids"],
-                "res_model": "account.move",
-                "res_ids": [r["move_id"]],
-                "date": r["date"],
-                "name": self.env._(
+            self._signal_finding(
+                "unpaid",
+                r["move_id"],
+                r,
+                self.env._(
                     "%(points)s points stand on %(move_name)s, which is not paid (%(payment_state)s).", **r
                 ),
-            }
+                res_model="account.move",
+                res_ids=[r["move_id"]],
+            )
             for r in rows
         ]
 
@@ -502,46 +399,20 @@ class ClinicLoyaltySignal(models.Model):
         visit at the clinic (their name given at the counter)."""
         presence = SQL(" UNION ALL ").join(self._signal_presence_sql())
         rows = self._signal_fetch(
-            SQL(
-                """
-            WITH presence AS (%(presence)s)
-            SELECT e.id, e.user_id, e.partner_id, -e.points AS points, e.date::date AS date,
-                   e.res_model, e.res_id
-              FROM clinic_loyalty_entry e
-              JOIN res_users u ON u.id = e.user_id AND NOT u.share
-             WHERE e.company_id = %(company)s AND e.date >= %(since)s AND e.date < %(now)s
-               AND e.kind = 'redemption' AND e.points < 0
-               AND NOT EXISTS (
-                    SELECT 1 FROM presence p(partner_id, company_id, day, res_model, res_id)
-                     WHERE p.partner_id = e.partner_id AND p.company_id = e.company_id
-                       AND p.day = e.date::date
-                       AND (p.res_model IS DISTINCT FROM e.res_model OR p.res_id IS DISTINCT FROM e.res_id))
-               AND NOT EXISTS (
-                    SELECT 1 FROM clinic_loyalty_entry x
-                     WHERE x.account_id = e.account_id AND x.kind IN ('accrual', 'import')
-                       AND x.date::date = e.date::date)
-            """,
-                presence=presence,
-                company=company.id,
-                since=since,
-                now=now,
-            )
+            signal_sql.redeem_absent(presence=presence, company=company.id, since=since, now=now)
         )
         return [
-            {
-                "kind": "redeem_absent",
-                "key": f"redeem_absent:{r['id']}",
-                "user_id": r["user_id"],
-                "partner_id": r["partner_id"],
-                "points": r["points"],
-                "entry_ids": [r["id"]],
-                **self._signal_documents([r["res_model"]], [r["res_id"]]),
-                "date": r["date"],
-                "name": self.env._(
+            self._signal_finding(
+                "redeem_absent",
+                r["id"],
+                r,
+                self.env._(
                     "%(points)s points spent on %(date)s with no sale and no visit of the client that day.",
                     **r,
                 ),
-            }
+                entry_ids=[r["id"]],
+                **self._signal_documents([r["res_model"]], [r["res_id"]]),
+            )
             for r in rows
         ]
 

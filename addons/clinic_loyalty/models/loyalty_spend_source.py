@@ -133,6 +133,19 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
         raise NotImplementedError
 
     @api.model
+    def _loyalty_not_in_points_sql(self, paid_in_points, total):
+        """SQL: the share (0 to 1) of a document of ``total`` that was not
+        paid with loyalty points (``paid_in_points``, SQL amounts of the same
+        sign and currency). What was paid with points earns nothing: every
+        source multiplies what it earns on by this share (the one place of
+        that rule; the point of sale's estimate uses it too)."""
+        return SQL(
+            "(CASE WHEN %(total)s > 0 THEN GREATEST(1 - COALESCE(%(paid)s, 0) / %(total)s, 0) ELSE 1 END)",
+            paid=paid_in_points,
+            total=total,
+        )
+
+    @api.model
     def _loyalty_candidates_sql(self):
         """SQL condition, on the source's table, that a document must meet to
         earn points at all (beyond its clinic and its ``loyalty_synced``)."""

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .res_company import LOYALTY_STATUS
+from ..tools.programme import LOYALTY_STATUS
 
 EARNING_STATUSES = ("test", "on")
 

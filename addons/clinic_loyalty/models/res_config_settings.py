@@ -17,3 +17,9 @@ class ResConfigSettings(models.TransientModel):
     )
     loyalty_description = fields.Html(related="company_id.loyalty_description", readonly=False)
     loyalty_start_date = fields.Date(related="company_id.loyalty_start_date", readonly=False)
+
+    # --- expiry ---
+    loyalty_expiry_months = fields.Integer(related="company_id.loyalty_expiry_months", readonly=False)
+    loyalty_expiry_notice_days = fields.Integer(
+        related="company_id.loyalty_expiry_notice_days", readonly=False
+    )

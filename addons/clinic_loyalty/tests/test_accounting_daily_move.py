@@ -250,7 +250,7 @@ class TestDailyMove(ClinicLoyaltyCommon):
         )
         manual.action_post()
         self.assertEqual(self.clinic._loyalty_liability_drift(), [(self.clinic, 1.0)])
-        with self.assertLogs("odoo.addons.clinic_loyalty.models.loyalty_account_books_check", "WARNING"):
+        with self.assertLogs("odoo.addons.clinic_loyalty.models.loyalty_account", "WARNING"):
             self.Account._cron_check_balances()
         self.assertIn("Points liability check", self.clinic.partner_id.message_ids[:1].body)
 

@@ -28,15 +28,7 @@ class AccountPaymentRegister(models.TransientModel):
             wizard.loyalty_points_payment = points_payment
             wizard.loyalty_points = round(wizard.amount / value) if points_payment and value else 0
             account = (
-                self.env["clinic.loyalty.account"]
-                .sudo()
-                .search(
-                    [
-                        ("partner_id", "=", wizard.partner_id.commercial_partner_id.id),
-                        ("company_id", "=", company.id),
-                    ],
-                    limit=1,
-                )
+                self.env["clinic.loyalty.account"].sudo()._lookup(wizard.partner_id, company)
                 if points_payment and wizard.partner_id
                 else False
             )

@@ -46,13 +46,7 @@ class ClinicLoyaltyAdjustmentWizard(models.TransientModel):
             return self.account_id
         if not self.partner_id:
             return self.env["clinic.loyalty.account"]
-        return self.env["clinic.loyalty.account"].search(
-            [
-                ("partner_id", "=", self.partner_id.commercial_partner_id.id),
-                ("company_id", "=", self.company_id.id),
-            ],
-            limit=1,
-        )
+        return self.env["clinic.loyalty.account"]._lookup(self.partner_id, self.company_id)
 
     def action_confirm(self):
         self.ensure_one()

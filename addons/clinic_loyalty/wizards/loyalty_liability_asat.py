@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..models.res_company_accounting import POINT_VALUE_DIGITS
+from ..tools.programme import POINT_VALUE_DIGITS
 
 
 class ClinicLoyaltyLiabilityAsat(models.TransientModel):

@@ -1,5 +1,4 @@
-# The staff signals badge on a user (one idea per file).
-# pylint: disable=consider-merging-classes-inherited
+# The staff signals badge on a user.
 from odoo import api, fields, models
 
 

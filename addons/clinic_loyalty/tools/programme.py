@@ -1,0 +1,76 @@
+"""The settings of a clinic's programme (``res.company``) and their words,
+shared by the clinic's fields and the Loyalty settings page."""
+
+LOYALTY_STATUS = [("off", "Off"), ("test", "Test (staff only)"), ("on", "On")]
+
+EARNING_MODES = [("total_spend", "Total customer spend"), ("per_transaction", "Per transaction")]
+
+# One wording per setting, shared by the clinic's fields and the loyalty settings page.
+STATUS_HELP = (
+    "Off: nothing earns. Test: points earn and staff see them; clients see nothing and nothing can be "
+    "redeemed. On: clients see and redeem their points. Switch On last, once rewards and eligible items "
+    "are set."
+)
+
+EARNING_MODE_HELP = (
+    "Per transaction: each paid invoice or POS order earns on its own, and only if its eligible amount "
+    "reaches the minimum. Total customer spend: the client's eligible spend adds up across visits. "
+    "Example, one point per 10.00 spent: a client pays 15 + 15 on two visits. Per transaction, each visit "
+    "earns 1 point (2 in all); on total customer spend the first visit earns 1 point and the second 2, "
+    "since 30.00 has now been spent (3 in all)."
+)
+
+MIN_AMOUNT_HELP = (
+    "Per transaction only: a paid invoice or POS order whose eligible amount is below this earns nothing."
+)
+
+START_DATE_HELP = (
+    "Documents dated on or after this day earn points, also before the programme was first "
+    "switched from Off. Empty: from the day it was first switched to Test or On. Days it was Off "
+    "never earn."
+)
+
+POINT_VALUE_DIGITS = (16, 4)
+
+LOYALTY_ACCOUNTING_FIELDS = (
+    "loyalty_point_value",
+    "loyalty_liability_account_id",
+    "loyalty_earned_account_id",
+    "loyalty_breakage_account_id",
+    "loyalty_journal_id",
+    "loyalty_payment_journal_id",
+)
+
+LOYALTY_ACCOUNTING_GROUPS = ("clinic_loyalty.group_loyalty_manager", "account.group_account_manager")
+
+MAX_EXPIRY_MONTHS = 120
+
+MAX_NOTICE_DAYS = 365
+
+EXPIRY_FIELDS = ("loyalty_expiry_months", "loyalty_expiry_notice_days")
+
+# (field, default, sentence on what it catches): the Loyalty settings page shows them.
+SIGNAL_THRESHOLDS = (
+    "loyalty_signal_lookback_days",
+    "loyalty_signal_staff_points",
+    "loyalty_signal_adjust_min_points",
+    "loyalty_signal_adjust_factor",
+    "loyalty_signal_same_client_count",
+    "loyalty_signal_refund_days",
+    "loyalty_signal_unpaid_days",
+    "loyalty_signal_refund_count",
+    "loyalty_signal_otp_count",
+    "loyalty_signal_number_days",
+    "loyalty_signal_cluster_orders",
+    "loyalty_signal_cluster_share",
+    "loyalty_adjust_approval_threshold",
+    "loyalty_adjust_daily_cap",
+)
+
+# The programme's fields whose changes are logged on the clinic's contact.
+PROGRAMME_LOG_FIELDS = (
+    "loyalty_spend_per_point",
+    "loyalty_earning_mode",
+    "loyalty_status",
+    "loyalty_start_date",
+)
