@@ -5,7 +5,7 @@ data (codes, numbers for codes) and feeds the one review of
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.clinic_loyalty.models.loyalty_signal import STAFF_CTE, _digits9
+from odoo.addons.clinic_loyalty.tools.signal_sql import STAFF_CTE, _digits9
 
 from .loyalty_account import PHONE_CHANGE_HOLD
 
