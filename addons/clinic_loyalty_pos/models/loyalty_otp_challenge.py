@@ -25,11 +25,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         self.env.user._loyalty_check_otp_staff()
         company = self.env.company
         partner = self.env["res.partner"]._loyalty_otp_client(partner_id)
-        account = (
-            self.env["clinic.loyalty.account"]
-            .sudo()
-            .search([("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1)
-        )
+        account = self.env["clinic.loyalty.account"].sudo()._lookup(partner, company)
         return {
             "balance": account.balance if partner else 0,
             "status": company.loyalty_status,

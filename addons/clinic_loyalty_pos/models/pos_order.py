@@ -176,7 +176,9 @@ class PosOrder(models.Model):
 
     @api.model
     def _loyalty_points_share_sql(self, order_alias):
-        return pos_earning_sql.points_share(order_alias)
+        """The share of the order ``order_alias`` not paid with points: the
+        engine's one rule (``_loyalty_not_in_points_sql``)."""
+        return self._loyalty_not_in_points_sql(*pos_earning_sql.paid_in_points(order_alias))
 
     @api.model
     def _loyalty_rows(self, company, after_id, limit):
@@ -188,7 +190,7 @@ class PosOrder(models.Model):
     @api.model
     def _loyalty_rows_sql(self, ids):
         eligible = self.env["product.template"]._loyalty_eligible_sql("pt", SQL("l.company_id"))
-        rows = pos_earning_sql.order_rows(ids, eligible, PAID_STATES)
+        rows = pos_earning_sql.order_rows(ids, eligible, PAID_STATES, self._loyalty_points_share_sql("o"))
         return pos_earning_sql.credited_rows(rows, eligible)
 
     # ------------------------------------------------------------------
@@ -199,17 +201,15 @@ class PosOrder(models.Model):
 
     def _loyalty_otp_settle(self):
         """Spend each points payment's code (once), give back a refund's."""
-        self.ensure_one()
         self._loyalty_otp_payments()._loyalty_settle()
 
     def _loyalty_points_ratio(self):
         """Share (0..1) of this order's total paid with loyalty points: the
-        accrual's own rule (:func:`pos_earning_sql.points_share`)."""
+        accrual's own rule (:meth:`_loyalty_points_share_sql`)."""
         self.ensure_one()
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL("SELECT 1 - %s FROM pos_order o WHERE o.id = %s", pos_earning_sql.points_share("o"), self.id)
-        )
+        share = self._loyalty_points_share_sql("o")
+        self.env.cr.execute(SQL("SELECT 1 - %s FROM pos_order o WHERE o.id = %s", share, self.id))
         return float(self.env.cr.fetchone()[0])
 
     # ------------------------------------------------------------------

@@ -190,17 +190,6 @@ class PosPayment(models.Model):
             )
         account = challenges.account_id
         account.ensure_one()
-        account._lock()
-        Entry = self.env["clinic.loyalty.entry"].sudo()
-        company = [("company_id", "=", account.company_id.id)]
-        spent = -sum(
-            Entry.search(company + [("key", "in", [f"pos-otp:{c.id}" for c in challenges])]).mapped("points")
-        )
-        already = sum(
-            Entry.search(
-                company + [("kind", "=", "refund"), ("key", "=like", f"pos-otp-refund:{original.id}:%")]
-            ).mapped("points")
-        )
         value = sum(challenges.mapped("value"))
         amount = -sum(self.mapped("amount"))
         if float_compare(amount, value, precision_rounding=refund.currency_id.rounding) > 0:
@@ -211,30 +200,24 @@ class PosPayment(models.Model):
                     order=original.name,
                 )
             )
-        points = min(spent - already, int(float_round(spent * amount / value, 0))) if value else 0
-        if points <= 0 and spent:
+        taken = [f"pos-otp:{c.id}" for c in challenges]
+        spent = -sum(self.env["clinic.loyalty.entry"].sudo().search([("key", "in", taken)]).mapped("points"))
+        back = account._give_back(
+            taken,
+            f"pos-otp-refund:{original.id}:",
+            int(float_round(spent * amount / value, 0)) if value else 0,
+            key=f"pos-otp-refund:{original.id}:{refund.id}",
+            reason=_("Refund of %(order)s", order=original.name),
+            amount=amount,
+            res_model="pos.order",
+            res_id=refund.id,
+            source_name=refund.name,
+        )
+        if not back and spent:
             raise UserError(
                 _(
                     "The points spent on %(order)s were already given back: choose another "
                     "payment method for this refund.",
                     order=original.name,
                 )
-            )
-        if points > 0:
-            account._post_entries(
-                [
-                    {
-                        "account_id": account.id,
-                        "points": points,
-                        "kind": "refund",
-                        "key": f"pos-otp-refund:{original.id}:{refund.id}",
-                        # Back with the expiry dates they had: no extension by refund.
-                        "restores": [f"pos-otp:{c.id}" for c in challenges],
-                        "reason": _("Refund of %(order)s", order=original.name),
-                        "amount": amount,
-                        "res_model": "pos.order",
-                        "res_id": refund.id,
-                        "source_name": refund.name,
-                    }
-                ]
             )

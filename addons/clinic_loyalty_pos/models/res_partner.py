@@ -18,18 +18,8 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_loyalty_pos_balance(self):
-        accounts = (
-            self.env["clinic.loyalty.account"]
-            .sudo()
-            .search_read(
-                [
-                    ("partner_id", "in", self.commercial_partner_id.ids),
-                    ("company_id", "=", self.env.company.id),
-                ],
-                ["partner_id", "balance"],
-            )
-        )
-        balance_of = {a["partner_id"][0]: a["balance"] for a in accounts}
+        accounts = self.env["clinic.loyalty.account"].sudo()._lookup(self)
+        balance_of = {account.partner_id.id: account.balance for account in accounts}
         for partner in self:
             partner.loyalty_pos_balance = balance_of.get(partner.commercial_partner_id.id, 0)
 

@@ -6,28 +6,27 @@ test, the paid states) and return ``odoo.tools.SQL``."""
 from odoo.tools import SQL
 
 
-def points_share(order_alias):
-    """The share (0..1) of the order ``order_alias`` not paid with loyalty
-    points: what was paid with points never earns points."""
-    return SQL(
-        """(CASE WHEN %(o)s.amount_total > 0 THEN GREATEST(1 - COALESCE((
-                SELECT SUM(p.amount) FROM pos_payment p
-                  JOIN pos_payment_method m ON m.id = p.payment_method_id
-                 WHERE p.pos_order_id = %(o)s.id AND m.use_payment_terminal = 'clinic_loyalty'
-                   AND p.amount > 0), 0) / %(o)s.amount_total, 0)
-             ELSE 1 END)""",
-        o=SQL.identifier(order_alias),
+def paid_in_points(order_alias):
+    """SQL: (what the order ``order_alias`` was paid with loyalty points, its total)."""
+    o = SQL.identifier(order_alias)
+    paid = SQL(
+        """(SELECT SUM(p.amount) FROM pos_payment p
+              JOIN pos_payment_method m ON m.id = p.payment_method_id
+             WHERE p.pos_order_id = %(o)s.id AND m.use_payment_terminal = 'clinic_loyalty'
+               AND p.amount > 0)""",
+        o=o,
     )
+    return paid, SQL("%s.amount_total", o)
 
 
-def order_rows(ids, eligible, paid_states):
+def order_rows(ids, eligible, paid_states, share):
     """One row per order: its client, the eligible amount it earns on
     (``target``, in company currency), and what it earned so far.
 
     The eligible amount is the untaxed subtotal of the order's eligible lines
     (``eligible``: the product template test on ``pt`` for the line's
     company), less the refund lines of paid refund orders that point at them,
-    times the share not paid with points, capped at what was paid by other
+    times the share not paid with points (``share``, on ``o``), capped at what was paid by other
     means. A training shop's sale, an order whose client was set after payment
     and not confirmed, and an order invoiced before it earned, earn nothing."""
     return SQL(
@@ -88,7 +87,7 @@ def order_rows(ids, eligible, paid_states):
         ids=ids,
         paid=paid_states,
         eligible=eligible,
-        share=points_share("o"),
+        share=share,
     )
 
 
