@@ -43,20 +43,21 @@ class ClinicLoyaltySignal(models.Model):
             )
         )
         return [
-            {
-                "kind": "number_staff",
-                "key": f"number_staff:{r['account_id']}:{r['user_id']}:{r['otp_phone']}",
-                "user_id": r["user_id"],
-                "partner_id": r["partner_id"],
-                "points": r["balance"],
-                "res_model": "clinic.loyalty.account",
-                "res_ids": [r["account_id"]],
-                "name": self.env._(
+            self._signal_finding(
+                "number_staff",
+                f"{r['account_id']}:{r['user_id']}:{r['otp_phone']}",
+                r,
+                self.env._(
                     "The client's number for codes (%(otp_phone)s) is the staff member's phone: their codes "
                     "reach the staff member.",
                     **r,
                 ),
-            }
+                points=r["balance"],
+                entry_ids=None,
+                date=None,
+                res_model="clinic.loyalty.account",
+                res_ids=[r["account_id"]],
+            )
             for r in rows
         ]
 
@@ -91,21 +92,19 @@ class ClinicLoyaltySignal(models.Model):
             )
         )
         return [
-            {
-                "kind": "number_changed",
-                "key": f"number_changed:{r['account_id']}:{r['changed_at']}:{r['user_id']}",
-                "user_id": r["user_id"],
-                "partner_id": r["partner_id"],
-                "points": r["points"],
-                "res_model": "clinic.loyalty.otp.challenge",
-                "res_ids": r["challenge_ids"],
-                "date": r["date"],
-                "name": self.env._(
+            self._signal_finding(
+                "number_changed",
+                f"{r['account_id']}:{r['changed_at']}:{r['user_id']}",
+                r,
+                self.env._(
                     "The number for codes was changed to %(phone)s on %(date)s, then codes were verified on "
                     "it for %(points)s points within days.",
                     **r,
                 ),
-            }
+                entry_ids=None,
+                res_model="clinic.loyalty.otp.challenge",
+                res_ids=r["challenge_ids"],
+            )
             for r in rows
         ]
 
@@ -141,18 +140,18 @@ class ClinicLoyaltySignal(models.Model):
             )
         )
         return [
-            {
-                "kind": "otp_codes",
-                "key": f"otp_codes:{r['user_id']}:{r['month']}",
-                "user_id": r["user_id"],
-                "points": r["points"],
-                "res_model": "clinic.loyalty.otp.challenge",
-                "res_ids": r["challenge_ids"],
-                "date": r["date"],
-                "name": self.env._(
+            self._signal_finding(
+                "otp_codes",
+                f"{r['user_id']}:{r['month']}",
+                r,
+                self.env._(
                     "%(unverified)s codes requested and never verified, %(wrong)s wrong codes in %(month)s.",
                     **r,
                 ),
-            }
+                partner_id=None,
+                entry_ids=None,
+                res_model="clinic.loyalty.otp.challenge",
+                res_ids=r["challenge_ids"],
+            )
             for r in rows
         ]

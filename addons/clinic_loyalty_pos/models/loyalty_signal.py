@@ -81,21 +81,19 @@ class ClinicLoyaltySignal(models.Model):
             )
         )
         return [
-            {
-                "kind": "pos_refunds",
-                "key": f"pos_refunds:{r['user_id']}:{r['month']}",
-                "user_id": r["user_id"],
-                "points": r["points"],
-                "entry_ids": r["entry_ids"],
-                "res_model": "pos.order",
-                "res_ids": r["refund_ids"],
-                "date": r["date"],
-                "name": self.env._(
+            self._signal_finding(
+                "pos_refunds",
+                f"{r['user_id']}:{r['month']}",
+                r,
+                self.env._(
                     "%(n)s refunds or returns in %(month)s of sales that earned %(points)s points; the "
                     "cashier made %(sales)s sales that month.",
                     **r,
                 ),
-            }
+                partner_id=None,
+                res_model="pos.order",
+                res_ids=r["refund_ids"],
+            )
             for r in rows
         ]
 
@@ -144,15 +142,11 @@ class ClinicLoyaltySignal(models.Model):
             )
         )
         return [
-            {
-                "kind": "cashier_cluster",
-                "key": f"cashier_cluster:{r['partner_id']}:{r['user_id']}:{r['month']}",
-                "user_id": r["user_id"],
-                "partner_id": r["partner_id"],
-                "points": r["points"],
-                "res_model": "pos.order",
-                "res_ids": r["order_ids"],
-                "name": self.env._(
+            self._signal_finding(
+                "cashier_cluster",
+                f"{r['partner_id']}:{r['user_id']}:{r['month']}",
+                r,
+                self.env._(
                     "%(n)s of the client's %(total)s orders in %(month)s went to this cashier, who takes "
                     "%(pct)s%% of the clinic's orders.",
                     n=r["n"],
@@ -160,7 +154,11 @@ class ClinicLoyaltySignal(models.Model):
                     month=r["month"],
                     pct=round(r["share"] * 100),
                 ),
-            }
+                entry_ids=None,
+                date=None,
+                res_model="pos.order",
+                res_ids=r["order_ids"],
+            )
             for r in rows
         ]
 
@@ -190,21 +188,17 @@ class ClinicLoyaltySignal(models.Model):
         users = self.env["res.users"].sudo().browse({r["confirmed_id"] for r in rows if r["confirmed_id"]})
         names = {u.id: u.name for u in users}
         return [
-            {
-                "kind": "late_client",
-                "key": f"late_client:{r['id']}",
-                "user_id": r["user_id"],
-                "partner_id": r["partner_id"],
-                "points": r["points"],
-                "entry_ids": r["entry_ids"],
-                "res_model": "pos.order",
-                "res_ids": [r["id"]],
-                "date": r["date"],
-                "name": self.env._(
+            self._signal_finding(
+                "late_client",
+                f"{r['id']}",
+                r,
+                self.env._(
                     "The client was set on %(order)s after it was paid; confirmed by %(confirmed)s.",
                     order=r["name"],
                     confirmed=names.get(r["confirmed_id"]) or self.env._("nobody"),
                 ),
-            }
+                res_model="pos.order",
+                res_ids=[r["id"]],
+            )
             for r in rows
         ]
