@@ -4,16 +4,13 @@ from psycopg2 import InterfaceError, OperationalError
 
 from odoo import _, api, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL
 
+from ..tools.earning import cents as _cents
+from ..tools.earning import transaction_points
 from .loyalty_account import MAX_POINTS
 
 _logger = logging.getLogger(__name__)
-
-
-def _cents(amount):
-    """Amount as an integer number of cents (exact floor arithmetic)."""
-    return round(float_round(amount or 0.0, precision_digits=2) * 100)
 
 
 class ClinicLoyaltyAccrual(models.AbstractModel):
@@ -195,7 +192,7 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
                 # points proportionally, at the rate they were earned at.
                 diff = points * target_c // counted_c - points
             else:
-                diff = target_c // spp if basis_c >= minimum else 0
+                diff = transaction_points(target_c, basis_c, spp, minimum)
             if abs(points + diff) > MAX_POINTS or abs(diff) > MAX_POINTS:
                 raise ValidationError(
                     _(

@@ -10,7 +10,6 @@ from . import pos_payment
 from . import pos_order
 from . import pos_order_line
 from . import pos_session
-from . import product_product
 from . import res_company
 from . import res_config_settings
 from . import res_partner

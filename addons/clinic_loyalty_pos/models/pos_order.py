@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..tools import pos_earning_sql
+from ..tools import pos_earning_sql, pos_notices
 from ..tools.pos_guard import (
     CREATING,
     LATE_FIELDS,
@@ -56,6 +56,14 @@ class PosOrder(models.Model):
         help="The Loyalty Manager who confirmed the client set after payment: the order then earns.",
     )
 
+    loyalty_points_estimate = fields.Integer(
+        string="Points this sale earns",
+        compute="_compute_loyalty_points_estimate",
+        help="What the nightly accrual will give for this paid order, by its own rules (shown on the "
+        "receipt; 0 when the clinic counts the total spend).",
+    )
+    loyalty_counts = fields.Boolean(compute="_compute_loyalty_points_estimate")
+
     @api.depends(
         "state",
         "partner_id",
@@ -70,6 +78,19 @@ class PosOrder(models.Model):
     def _compute_loyalty_synced(self):
         for order in self:
             order.loyalty_synced = order.state not in PAID_STATES or not order.partner_id
+
+    def _compute_loyalty_points_estimate(self):
+        self.loyalty_points_estimate, self.loyalty_counts = 0, False
+        paid = self.filtered(lambda o: o.id and o.state in PAID_STATES)
+        if paid:
+            self.env.flush_all()
+            self.env.cr.execute(self._loyalty_rows_sql(paid.ids))
+            for row in self.env.cr.dictfetchall():
+                order = self.browse(row["id"])
+                order.loyalty_counts = row["target"] > 0
+                order.loyalty_points_estimate = order.company_id._loyalty_transaction_points(
+                    row["target"], row["basis"]
+                )
 
     def init(self):
         res = super().init()
@@ -152,13 +173,7 @@ class PosOrder(models.Model):
         for order in pending.sudo():
             order.message_post(
                 author_id=self.env.user.partner_id.id,
-                body=_(
-                    "Client %(client)s, set after payment by %(user)s, confirmed for loyalty points by "
-                    "%(manager)s.",
-                    client=order.partner_id.display_name,
-                    user=order.loyalty_partner_late_user_id.name,
-                    manager=self.env.user.name,
-                ),
+                body=pos_notices.late_client_confirmed(self.env, order),
             )
         pending.sudo()._loyalty_resync()
         return True
@@ -237,24 +252,12 @@ class PosOrder(models.Model):
             return self.browse()
         changed = sorted({name for o in frozen for name in ORDER_FROZEN_FIELDS if will_change(o, vals, name)})
         if changed:
-            raise UserError(
-                _(
-                    "%(orders)s: a paid order keeps what it was paid for (%(fields)s). Refund it to "
-                    "correct it.",
-                    orders=", ".join(frozen.mapped("name")),
-                    fields=", ".join(changed),
-                )
-            )
+            raise UserError(pos_notices.frozen(self.env, frozen, changed))
         if "partner_id" not in vals:
             return self.browse()
         moved = frozen.filtered(lambda o: o.partner_id.id != (vals["partner_id"] or False))
         if moved.filtered("partner_id"):
-            raise UserError(
-                _(
-                    "%(orders)s: the client of a paid order cannot be changed or removed.",
-                    orders=", ".join(moved.filtered("partner_id").mapped("name")),
-                )
-            )
+            raise UserError(pos_notices.client_kept(self.env, moved.filtered("partner_id")))
         return moved
 
     def _loyalty_check_lines_add_up(self):
@@ -267,15 +270,7 @@ class PosOrder(models.Model):
             if order.config_id.cash_rounding and order.config_id.rounding_method:
                 tolerance += order.config_id.rounding_method.rounding
             if abs(order.amount_total - total) > tolerance + 1e-9:
-                raise UserError(
-                    _(
-                        "Order %(order)s: its lines add up to %(lines)s, not to its total of %(total)s. "
-                        "Nothing was recorded.",
-                        order=order.name,
-                        lines=currency.round(total),
-                        total=order.amount_total,
-                    )
-                )
+                raise UserError(pos_notices.lines_do_not_add_up(self.env, order, total))
 
     def _loyalty_record_late_partner(self):
         with setting(LATE_WRITE, True):

@@ -6,12 +6,9 @@ the points an order earns."""
 
 from odoo import _, api, models
 
-RECEIPT_FIELDS = [
-    "loyalty_status",
-    "loyalty_earning_mode",
-    "loyalty_spend_per_point",
-    "loyalty_min_transaction_amount",
-]
+from odoo.addons.clinic_loyalty.tools.earning import cents, transaction_points
+
+RECEIPT_FIELDS = ["loyalty_status", "loyalty_earning_mode"]
 
 
 class ResCompany(models.Model):
@@ -61,3 +58,17 @@ class ResCompany(models.Model):
         methods = self._loyalty_pos_methods()
         methods.filtered(lambda m: m.outstanding_account_id == old).outstanding_account_id = new
         return res
+
+    def _loyalty_transaction_points(self, target, basis):
+        """What a paid document of eligible amount ``target`` (and ``basis``)
+        earns here in "per transaction" mode, as the accrual counts it; 0 when
+        the clinic counts the total spend (it depends on what came before)."""
+        self.ensure_one()
+        if self.loyalty_earning_mode != "per_transaction":
+            return 0
+        return transaction_points(
+            cents(target),
+            cents(basis),
+            cents(self.loyalty_spend_per_point),
+            cents(self.loyalty_min_transaction_amount),
+        )
