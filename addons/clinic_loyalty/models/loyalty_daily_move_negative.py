@@ -57,6 +57,8 @@ class ClinicLoyaltyDailyMove(models.Model):
             SQL("UPDATE clinic_loyalty_daily_move SET negative_points = %s WHERE id = %s", now, daily.id)
         )
         daily.invalidate_recordset(["negative_points"])
+        if company.loyalty_books_method == "deferral":
+            return lines  # no liability at face value to keep them off
         currency = company.currency_id
         # Move the owed points off the liability at today's value: the change
         # of the day, and the revaluation of those already owed.

@@ -8,6 +8,15 @@ from odoo import _, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+DEFERRAL_COLUMNS = (
+    "deferred_allocated",
+    "deferred_earned",
+    "deferred_redeemed",
+    "deferred_expired",
+    "deferred_revenue",
+    "deferred_breakage",
+)
+
 
 class ClinicLoyaltyDailyMove(models.Model):
     _inherit = "clinic.loyalty.daily.move"
@@ -44,6 +53,22 @@ class ClinicLoyaltyDailyMove(models.Model):
                             WHERE id = ANY(%s)""",
                         points,
                         owed,
+                        later.ids,
+                    )
+                )
+                # The deferral's running totals lose the day's share too.
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE clinic_loyalty_daily_move SET %s WHERE id = ANY(%s)",
+                        SQL(", ").join(
+                            SQL(
+                                "%s = %s - %s",
+                                SQL.identifier(column),
+                                SQL.identifier(column),
+                                (daily[column] or 0) - ((previous[column] or 0) if previous else 0),
+                            )
+                            for column in DEFERRAL_COLUMNS
+                        ),
                         later.ids,
                     )
                 )

@@ -6,7 +6,13 @@ checks who asks and writes the clinic's fields itself."""
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from .res_company import EARNING_MODE_HELP, MIN_AMOUNT_HELP, START_DATE_HELP, STATUS_HELP
+from .res_company import (
+    BOOKS_METHOD_HELP,
+    EARNING_MODE_HELP,     MIN_AMOUNT_HELP,
+    REDEMPTION_RATE_HELP,
+    START_DATE_HELP,
+    STATUS_HELP,
+)
 from .res_company_accounting import POINT_VALUE_DIGITS
 from .res_company_accounting_settings import LOYALTY_ACCOUNTING_FIELDS
 
@@ -79,6 +85,21 @@ class ClinicLoyaltySettings(models.TransientModel):
     )
     loyalty_payment_journal_id = fields.Many2one(
         "account.journal", string="Points payment journal", groups=ACCOUNTING_GROUPS
+    )
+    loyalty_books_method = fields.Selection(
+        lambda self: self._company_selection("loyalty_books_method"),
+        string="Method",
+        help=BOOKS_METHOD_HELP,
+        groups=ACCOUNTING_GROUPS,
+    )
+    loyalty_redemption_rate = fields.Float(
+        string="Expected redemption rate (%)", digits=(5, 2), help=REDEMPTION_RATE_HELP, groups=ACCOUNTING_GROUPS
+    )
+    loyalty_deferred_account_id = fields.Many2one(
+        "account.account", string="Deferred loyalty revenue account", groups=ACCOUNTING_GROUPS
+    )
+    loyalty_revenue_account_id = fields.Many2one(
+        "account.account", string="Loyalty revenue account", groups=ACCOUNTING_GROUPS
     )
 
     @api.depends("company_id")

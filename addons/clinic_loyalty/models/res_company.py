@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 LOYALTY_STATUS = [("off", "Off"), ("test", "Test (staff only)"), ("on", "On")]
 EARNING_MODES = [("total_spend", "Total customer spend"), ("per_transaction", "Per transaction")]
@@ -23,6 +23,24 @@ START_DATE_HELP = (
     "Documents dated on or after this day earn points, also before the programme was first "
     "switched from Off. Empty: from the day it was first switched to Test or On. Days it was Off "
     "never earn."
+)
+BOOKS_METHODS = [
+    ("provision", "Provision at face value"),
+    ("deferral", "Deferred revenue (IFRS 15 / FRS 102 from 2026)"),
+]
+BOOKS_METHOD_HELP = (
+    "Provision at face value: each point earned is a liability at its value (Dr points earned / Cr "
+    "liability); redeemed points settle it, expired points go to breakage. Deferred revenue (IFRS 15, and "
+    "FRS 102 from 2026): part of each sale is revenue of the points it earns, allocated at their "
+    "standalone selling price (points × value × expected redemption rate): Dr revenue / Cr deferred loyalty "
+    "revenue; it becomes revenue as points are redeemed, with the expected breakage in proportion to the "
+    "redemptions; a change of rate is trued up by the next daily entry. Example: a sale of 100.00 earns 10 "
+    "points worth 1.00 at an 80% rate: 8.00 standalone, 100 × 8 / 108 = 7.41 deferred. The method is fixed "
+    "once an entry is booked under it."
+)
+REDEMPTION_RATE_HELP = (
+    "Deferred revenue only: the share of points (in %) you expect clients to redeem rather than let "
+    "expire, from your history. 100: no breakage expected. A change is trued up by the next daily entry."
 )
 
 
@@ -118,6 +136,7 @@ class ResCompany(models.Model):
                 self.env["clinic.loyalty.spend.source"]._loyalty_reopen(company)
 
     def write(self, vals):
+        self._loyalty_check_books_method(vals)
         tracked = {
             f
             for f in (
@@ -148,3 +167,78 @@ class ResCompany(models.Model):
                     )
                 )
         return res
+
+    # The method of the books (issue 20): provision at face value or deferred revenue.
+    loyalty_books_method = fields.Selection(
+        BOOKS_METHODS, string="Points on the books", default="provision", required=True, help=BOOKS_METHOD_HELP
+    )
+    loyalty_redemption_rate = fields.Float(
+        string="Expected redemption rate (%)", digits=(5, 2), default=100.0, help=REDEMPTION_RATE_HELP
+    )
+    loyalty_deferred_account_id = fields.Many2one(
+        "account.account",
+        string="Deferred loyalty revenue account",
+        check_company=True,
+        help="Deferred revenue only: the contract liability, credited with the revenue allocated to points.",
+    )
+    loyalty_revenue_account_id = fields.Many2one(
+        "account.account",
+        string="Loyalty revenue account",
+        check_company=True,
+        help="Deferred revenue only: debited with the revenue allocated to points, credited as they are "
+        "redeemed.",
+    )
+
+    @api.constrains("loyalty_redemption_rate")
+    def _check_loyalty_redemption_rate(self):
+        for company in self:
+            if not 0 < company.loyalty_redemption_rate <= 100:
+                raise ValidationError(
+                    _("The expected redemption rate is a share of the points: enter more than 0 and up to 100.")
+                )
+
+    def _loyalty_check_books_method(self, vals):
+        """The method cannot change under entries booked with it."""
+        method = vals.get("loyalty_books_method")
+        changed = self.filtered(lambda c: method and c.loyalty_books_method != method)
+        if not changed:
+            return
+        booked = self.env["clinic.loyalty.daily.move"].sudo().search(
+            [("company_id", "in", changed.ids), ("move_id", "!=", False)], limit=1
+        )
+        if booked:
+            raise UserError(
+                _(
+                    "%(clinic)s has loyalty entries booked as \"%(method)s\": the method cannot change under "
+                    "them. An accounting manager first reverses the loyalty entries of the loyalty journal, "
+                    "from the newest; the next daily entry books their points again under the new method.",
+                    clinic=booked.company_id.name,
+                    method=dict(BOOKS_METHODS)[booked.company_id.loyalty_books_method],
+                )
+            )
+
+    def _loyalty_deferral_setup(self):
+        """The two accounts of the deferred-revenue method, created on first use."""
+        accounts = (
+            ("loyalty_deferred_account_id", _("Deferred loyalty revenue"), "liability_current", "2900"),
+            ("loyalty_revenue_account_id", _("Loyalty revenue"), "income", "4900"),
+        )
+        for company in self.sudo():
+            Account = self.env["account.account"].sudo().with_company(company)
+            for field, name, account_type, fallback_code in accounts:
+                if company[field]:
+                    continue
+                last = Account.search(
+                    [("company_ids", "=", company.id), ("account_type", "=", account_type)],
+                    order="code desc",
+                    limit=1,
+                )
+                company.with_context(loyalty_accounting_setup=True)[field] = Account.create(
+                    {
+                        "name": name,
+                        "code": Account._search_new_account_code(last.code or fallback_code),
+                        "account_type": account_type,
+                        "reconcile": False,
+                        "company_ids": [fields.Command.set(company.ids)],
+                    }
+                )

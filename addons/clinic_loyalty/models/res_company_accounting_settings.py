@@ -17,6 +17,10 @@ LOYALTY_ACCOUNTING_FIELDS = (
     "loyalty_breakage_account_id",
     "loyalty_journal_id",
     "loyalty_payment_journal_id",
+    "loyalty_books_method",
+    "loyalty_redemption_rate",
+    "loyalty_deferred_account_id",
+    "loyalty_revenue_account_id",
 )
 LOYALTY_ACCOUNTING_GROUPS = ("clinic_loyalty.group_loyalty_manager", "account.group_account_manager")
 

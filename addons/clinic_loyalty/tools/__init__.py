@@ -1,1 +1,2 @@
+from . import loyalty_deferral
 from . import phone
