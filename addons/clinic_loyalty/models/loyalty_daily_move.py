@@ -340,14 +340,22 @@ class ClinicLoyaltyDailyMove(models.Model):
             (
                 true_up.revenue,
                 revenue,
-                _("True-up of the revenue of redeemed points (rate %(old)s%% → %(new)s%%)", old=old_rate, new=rate),
+                _(
+                    "True-up of the revenue of redeemed points (rate %(old)s%% → %(new)s%%)",
+                    old=old_rate,
+                    new=rate,
+                ),
             ),
             (
                 true_up.breakage,
                 breakage,
                 _("True-up of the expected breakage (rate %(old)s%% → %(new)s%%)", old=old_rate, new=rate),
             ),
-            (-day.sales, revenue, _("Revenue allocated to the points earned on sales (rate %(new)s%%)", new=rate)),
+            (
+                -day.sales,
+                revenue,
+                _("Revenue allocated to the points earned on sales (rate %(new)s%%)", new=rate),
+            ),
             (
                 -day.free,
                 company.loyalty_earned_account_id,

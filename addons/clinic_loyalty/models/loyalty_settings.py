@@ -8,7 +8,8 @@ from odoo.exceptions import AccessError
 
 from .res_company import (
     BOOKS_METHOD_HELP,
-    EARNING_MODE_HELP,     MIN_AMOUNT_HELP,
+    EARNING_MODE_HELP,
+    MIN_AMOUNT_HELP,
     REDEMPTION_RATE_HELP,
     START_DATE_HELP,
     STATUS_HELP,
@@ -93,7 +94,10 @@ class ClinicLoyaltySettings(models.TransientModel):
         groups=ACCOUNTING_GROUPS,
     )
     loyalty_redemption_rate = fields.Float(
-        string="Expected redemption rate (%)", digits=(5, 2), help=REDEMPTION_RATE_HELP, groups=ACCOUNTING_GROUPS
+        string="Expected redemption rate (%)",
+        digits=(5, 2),
+        help=REDEMPTION_RATE_HELP,
+        groups=ACCOUNTING_GROUPS,
     )
     loyalty_deferred_account_id = fields.Many2one(
         "account.account", string="Deferred loyalty revenue account", groups=ACCOUNTING_GROUPS

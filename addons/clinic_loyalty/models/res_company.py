@@ -170,7 +170,11 @@ class ResCompany(models.Model):
 
     # The method of the books (issue 20): provision at face value or deferred revenue.
     loyalty_books_method = fields.Selection(
-        BOOKS_METHODS, string="Points on the books", default="provision", required=True, help=BOOKS_METHOD_HELP
+        BOOKS_METHODS,
+        string="Points on the books",
+        default="provision",
+        required=True,
+        help=BOOKS_METHOD_HELP,
     )
     loyalty_redemption_rate = fields.Float(
         string="Expected redemption rate (%)", digits=(5, 2), default=100.0, help=REDEMPTION_RATE_HELP
@@ -190,26 +194,34 @@ class ResCompany(models.Model):
     )
 
     @api.constrains("loyalty_redemption_rate")
-    def _check_loyalty_redemption_rate(self):
-        for company in self:
-            if not 0 < company.loyalty_redemption_rate <= 100:
+    def _check_loyalty_redemption_rate(self, rates=None):
+        for rate in rates or self.mapped("loyalty_redemption_rate"):
+            if not 0 < rate <= 100:
                 raise ValidationError(
-                    _("The expected redemption rate is a share of the points: enter more than 0 and up to 100.")
+                    _(
+                        "The expected redemption rate is a share of the points: enter more than 0 and up "
+                        "to 100."
+                    )
                 )
 
     def _loyalty_check_books_method(self, vals):
-        """The method cannot change under entries booked with it."""
+        """The method cannot change under entries booked with it; a rate out
+        of range is refused before anything is written."""
+        if "loyalty_redemption_rate" in vals:
+            self._check_loyalty_redemption_rate([vals["loyalty_redemption_rate"]])
         method = vals.get("loyalty_books_method")
         changed = self.filtered(lambda c: method and c.loyalty_books_method != method)
         if not changed:
             return
-        booked = self.env["clinic.loyalty.daily.move"].sudo().search(
-            [("company_id", "in", changed.ids), ("move_id", "!=", False)], limit=1
+        booked = (
+            self.env["clinic.loyalty.daily.move"]
+            .sudo()
+            .search([("company_id", "in", changed.ids), ("move_id", "!=", False)], limit=1)
         )
         if booked:
             raise UserError(
                 _(
-                    "%(clinic)s has loyalty entries booked as \"%(method)s\": the method cannot change under "
+                    '%(clinic)s has loyalty entries booked as "%(method)s": the method cannot change under '
                     "them. An accounting manager first reverses the loyalty entries of the loyalty journal, "
                     "from the newest; the next daily entry books their points again under the new method.",
                     clinic=booked.company_id.name,

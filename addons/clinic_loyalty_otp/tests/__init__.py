@@ -19,3 +19,4 @@ from . import test_pos_points_books
 from . import test_otp_cross_clinic
 from . import test_pos_accrual_overflow
 from . import test_pos_frozen
+from . import test_books_month
