@@ -201,9 +201,10 @@ class Bench(BenchHarness):
             )
             linked = cr.fetchone()[0]
             balance_drift = env["clinic.loyalty.account"]._check_drift()
+            method = company.loyalty_books_method
         return {
             "n": count,
-            "method": company.loyalty_books_method,
+            "method": method,
             "seconds": seconds,
             "queries": counter.count,
             "lines": lines,
