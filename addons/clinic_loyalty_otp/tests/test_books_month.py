@@ -338,5 +338,19 @@ class TestBooksMonth(OtpCommonMixin, ClinicLoyaltyCommon, SMSCase):
         self.assertEqual(self.account_of(late).balance, 0)
         self.assertEqual(self.balance_of(breakage), -39.71)
         self.assertEqual(self.balance_of(deferred), round(-220.0 + 23.83 + 39.71, 2))
+        self.assertEqual(self.balance_of(revenue), 26.17)
+        # The controller reverses the entry of day 5 (the redemption): the
+        # running totals of the later days lose its share, the next night
+        # books it again, and the figures are those above.
+        daily = self.Daily.search([("company_id", "=", self.company.id), ("date", "=", moment(5).date())])
+        self.assertTrue(daily.move_id)
+        with freeze_time(self.now):
+            daily.move_id.with_user(self.controller)._reverse_moves(cancel=True)
+        self.assertEqual(self.balance_of(liability), 30.0, "the payment is no longer cleared")
+        self.settle()
+        self.assertEqual(self.balance_of(breakage), -39.71)
+        self.assertEqual(self.balance_of(deferred), -156.46)
+        self.assertEqual(self.balance_of(revenue), 26.17)
+        self.assertEqual(self.balance_of(liability), 0.0)
         for move in self.loyalty_moves():
             self.assertEqual(move.state, "posted")
