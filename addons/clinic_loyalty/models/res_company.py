@@ -254,3 +254,15 @@ class ResCompany(models.Model):
                         "company_ids": [fields.Command.set(company.ids)],
                     }
                 )
+
+    def _loyalty_deferral_drift(self):
+        """Deferred revenue account less what the daily entries left to
+        recognise (allocated - recognised): 0 unless booked by hand."""
+        self.ensure_one()
+        if not self.loyalty_deferred_account_id:
+            return 0.0
+        last = self.env["clinic.loyalty.daily.move"].sudo().search([("company_id", "=", self.id)], limit=1)
+        held = self._loyalty_liability_balance(self.loyalty_deferred_account_id)
+        return self.currency_id.round(
+            held + last.deferred_allocated - last.deferred_revenue - last.deferred_breakage
+        )

@@ -120,11 +120,19 @@ class ResCompany(models.Model):
 
     def _loyalty_liability_drift(self):
         """[(company, difference)] for the clinics whose liability account
-        does not carry the value of their booked points."""
+        does not carry the value of their booked points (under deferral: whose
+        deferred revenue account does not carry what is left to recognise)."""
         self.env.flush_all()
         report = self.env["clinic.loyalty.liability.report"].sudo()
         report.invalidate_model()
         rows = report.search([("company_id", "in", self.ids)] if self else [])
-        return [
-            (row.company_id, row.difference) for row in rows if not row.currency_id.is_zero(row.difference)
-        ]
+        drift = []
+        for row in rows:
+            difference = (
+                row.company_id._loyalty_deferral_drift()
+                if row.company_id.loyalty_books_method == "deferral"
+                else row.difference
+            )
+            if not row.currency_id.is_zero(difference):
+                drift.append((row.company_id, difference))
+        return drift

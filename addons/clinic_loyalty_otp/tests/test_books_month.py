@@ -354,3 +354,17 @@ class TestBooksMonth(OtpCommonMixin, ClinicLoyaltyCommon, SMSCase):
         self.assertEqual(self.balance_of(liability), 0.0)
         for move in self.loyalty_moves():
             self.assertEqual(move.state, "posted")
+        # The weekly check compares the deferred account with what is left
+        # to recognise: nothing to report, until someone books on it by hand.
+        self.assertFalse(self.company._loyalty_liability_drift())
+        manual = self.env["account.move"].create(
+            {
+                "journal_id": self.company_data["default_journal_misc"].id,
+                "line_ids": [
+                    Command.create({"account_id": deferred.id, "balance": 5.0}),
+                    Command.create({"account_id": revenue.id, "balance": -5.0}),
+                ],
+            }
+        )
+        manual.action_post()
+        self.assertEqual(self.company._loyalty_liability_drift(), [(self.company, 5.0)])
