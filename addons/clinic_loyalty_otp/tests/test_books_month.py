@@ -117,6 +117,12 @@ class TestBooksMonth(OtpCommonMixin, ClinicLoyaltyCommon, SMSCase):
         self.day += 2
         self.now = moment(self.day)
 
+    def report(self):
+        self.env.flush_all()
+        report = self.env["clinic.loyalty.liability.report"].search([("company_id", "=", self.company.id)])
+        report.invalidate_model()
+        return report
+
     def loyalty_moves(self):
         return self.env["account.move"].search([("journal_id", "=", self.company.loyalty_journal_id.id)])
 
@@ -347,6 +353,7 @@ class TestBooksMonth(OtpCommonMixin, ClinicLoyaltyCommon, SMSCase):
         with freeze_time(self.now):
             daily.move_id.with_user(self.controller)._reverse_moves(cancel=True)
         self.assertEqual(self.balance_of(liability), 30.0, "the payment is no longer cleared")
+        self.assertEqual(self.report().difference, 0.0, "a payment not cleared yet is timing")
         self.settle()
         self.assertEqual(self.balance_of(breakage), -39.71)
         self.assertEqual(self.balance_of(deferred), -156.46)
@@ -357,6 +364,8 @@ class TestBooksMonth(OtpCommonMixin, ClinicLoyaltyCommon, SMSCase):
         # The weekly check compares the deferred account with what is left
         # to recognise: nothing to report, until someone books on it by hand.
         self.assertFalse(self.company._loyalty_liability_drift())
+        report = self.report()
+        self.assertEqual((report.liability, report.difference, report.not_revalued), (0.0, 0.0, 0.0))
         manual = self.env["account.move"].create(
             {
                 "journal_id": self.company_data["default_journal_misc"].id,
