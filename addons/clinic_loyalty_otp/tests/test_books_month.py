@@ -366,6 +366,10 @@ class TestBooksMonth(OtpCommonMixin, ClinicLoyaltyCommon, SMSCase):
         self.assertFalse(self.company._loyalty_liability_drift())
         report = self.report()
         self.assertEqual((report.liability, report.difference, report.not_revalued), (0.0, 0.0, 0.0))
+        [as_at] = self.env["clinic.loyalty.liability.asat"]._rows(self.now.date(), self.company.ids)
+        self.assertEqual((as_at["liability"], as_at["difference"]), (156.46, 0.0))
+        [month_end] = self.env["clinic.loyalty.liability.asat"]._rows(moment(4).date(), self.company.ids)
+        self.assertEqual((month_end["liability"], month_end["difference"]), (214.81, 0.0))
         manual = self.env["account.move"].create(
             {
                 "journal_id": self.company_data["default_journal_misc"].id,
