@@ -40,14 +40,25 @@ class Bench(BenchHarness):
         self.account_count = accounts
         self.runs = 0
 
-    def prepare(self):
-        """A clinic with a chart of accounts, a point value, and the accounts."""
+    def prepare(self, method="provision"):
+        """A clinic with a chart of accounts, a point value, and the accounts:
+        the main company at face value, a clinic of its own under deferral
+        (the method is fixed once booked, so each keeps its own)."""
         with self.registry.cursor() as cr:
             env = self.env(cr)
             company = env.ref("base.main_company")
+            if method == "deferral":
+                company = env["res.company"].search([("name", "=", "Bench deferral clinic")], limit=1)
+                company = company or env["res.company"].create(
+                    {
+                        "name": "Bench deferral clinic",
+                        "currency_id": env.ref("base.main_company").currency_id.id,
+                    }
+                )
             if not env["res.company"]._loyalty_has_chart(company):
                 env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
             company.write({"loyalty_status": "test", "loyalty_spend_per_point": 10.0})
+            company.write({"loyalty_books_method": method, "loyalty_redemption_rate": 80.0})
             company.loyalty_point_value = POINT_VALUE
             partners = env["res.partner"].search([("name", "=like", "Bench journal client %")])
             missing = self.account_count - len(partners)
@@ -101,18 +112,6 @@ class Bench(BenchHarness):
                 """,
                 {"accounts": self.account_ids, "count": count, "run": f"{time.time():.0f}-{self.runs}"},
             )
-
-    def set_method(self, method):
-        """The clinic's method of the books (a fixture: the settings refuse a
-        change once entries are booked, the bench starts each method anew)."""
-        with self.registry.cursor() as cr:
-            cr.execute(
-                """UPDATE res_company SET loyalty_books_method = %s, loyalty_redemption_rate = 80
-                    WHERE id = %s""",
-                [method, self.company_id],
-            )
-            cr.commit()
-        self.registry.clear_cache()
 
     def prepare_asat(self, accounts):
         """``accounts`` loyalty accounts in all (partners and accounts
@@ -241,13 +240,12 @@ def main():
     registry = Registry(args.db)
     bench = Bench(registry, args.accounts)
     print(f"Preparing a clinic with {args.accounts:,} loyalty accounts ...", flush=True)
-    bench.prepare()
     rows = []
     for method in METHODS:
         if method == "deferral":
             # the as-at report over the books kept at face value
             asat = measure_asat(bench, args.asat_accounts)
-        bench.set_method(method)
+        bench.prepare(method)
         bench.make_entries(100)
         bench.measure(100)  # warm the caches: the timed runs compare like with like
         for count in (int(c) for c in args.sizes.split(",") if c):
@@ -259,7 +257,6 @@ def main():
                 f"  daily entry ({method}): {count:,} ledger entries in {rows[-1]['seconds']:.2f} s",
                 flush=True,
             )
-    bench.set_method("provision")
 
     print()
     print(
