@@ -12,6 +12,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_is_zero
 
 from ..tools import books_sql
+from ..tools.loyalty_deferral import DEFERRAL_COLUMNS, DeferralState, deferral_day
 from ..tools.programme import POINT_VALUE_DIGITS
 from .loyalty_account import MAX_POINTS
 
@@ -147,9 +148,12 @@ class ClinicLoyaltyDailyMove(models.Model):
                     max=MAX_POINTS,
                 )
             )
-        lines = self._move_lines(company, groups, value)
-        if booked and last_value != value:
-            lines += self._revaluation_lines(company, booked, last_value, value)
+        if company.loyalty_books_method == "deferral":
+            lines = self._loyalty_deferral_lines(company, daily, groups, value)
+        else:
+            lines = self._move_lines(company, groups, value)
+            if booked and last_value != value:
+                lines += self._revaluation_lines(company, booked, last_value, value)
         lines += self._loyalty_extra_lines(company, daily, last_value, value)
         self.env.cr.execute(
             SQL(
@@ -232,6 +236,111 @@ class ClinicLoyaltyDailyMove(models.Model):
             {"name": label, "account_id": company.loyalty_liability_account_id.id, "balance": -credit},
             {"name": label, "account_id": company.loyalty_earned_account_id.id, "balance": credit},
         ]
+
+    # The deferred-revenue method (issue 20): running totals after the day,
+    # the arithmetic in tools/loyalty_deferral.py.
+    deferred_allocated = fields.Float(readonly=True, help="Revenue allocated to points so far.")
+    deferred_earned = fields.Integer(readonly=True, help="Points earned so far under deferral.")
+    deferred_redeemed = fields.Integer(readonly=True, help="Points redeemed so far under deferral.")
+    deferred_expired = fields.Integer(readonly=True, help="Points expired so far under deferral.")
+    deferred_revenue = fields.Float(readonly=True, help="Deferred revenue recognised on redemption so far.")
+    deferred_breakage = fields.Float(readonly=True, help="Expected breakage recognised so far.")
+    deferred_rate = fields.Float(readonly=True, help="Expected redemption rate (%) the day was booked at.")
+
+    @api.model
+    def _loyalty_deferral_lines(self, company, daily, groups, value):
+        """The lines of the deferred-revenue method: the day's allocation,
+        the recognition on redemption (with expected breakage), the true-up
+        of a changed rate, and the points payments cleared off the liability
+        (the invoice paid in points is revenue only through the deferral)."""
+        company._loyalty_deferral_setup()
+        columns = DeferralState._fields
+        self.env.cr.execute(
+            SQL(
+                """SELECT deferred_rate, %s FROM clinic_loyalty_daily_move
+                    WHERE company_id = %s AND id != %s ORDER BY date DESC, id DESC LIMIT 1""",
+                SQL(", ").join(SQL.identifier(f"deferred_{name}") for name in columns),
+                company.id,
+                daily.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        state = DeferralState(*[x or 0 for x in row[1:]]) if row else DeferralState()
+        rate = company.loyalty_redemption_rate
+        sales, free, redeemed, expired, cleared = [], 0, 0, 0, 0.0
+        for kind, paid, points, amount, _count in groups:
+            if kind in PAID_KINDS:
+                redeemed -= points
+                cleared += amount if paid else 0.0
+            elif kind in BREAKAGE_KINDS:
+                expired -= points
+            elif kind == "adjustment":
+                free += points
+            else:
+                sales.append((amount, points))
+        digits = company.currency_id.decimal_places
+        true_up = deferral_day(state, [], 0, 0, 0, value, rate / 100, digits)
+        day = deferral_day(true_up.state, sales, free, redeemed, expired, value, rate / 100, digits)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE clinic_loyalty_daily_move SET deferred_rate = %s, %s WHERE id = %s",
+                rate,
+                SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(f"deferred_{name}"), day.state[i])
+                    for i, name in enumerate(columns)
+                ),
+                daily.id,
+            )
+        )
+        daily.invalidate_recordset()
+        deferred = company.loyalty_deferred_account_id.id
+        old_rate = row[0] if row else rate
+        revenue = company.loyalty_revenue_account_id
+        breakage = company.loyalty_breakage_account_id
+        entries = [
+            (
+                true_up.revenue,
+                revenue,
+                _(
+                    "True-up of the revenue of redeemed points (rate %(old)s%% → %(new)s%%)",
+                    old=old_rate,
+                    new=rate,
+                ),
+            ),
+            (
+                true_up.breakage,
+                breakage,
+                _("True-up of the expected breakage (rate %(old)s%% → %(new)s%%)", old=old_rate, new=rate),
+            ),
+            (
+                -day.sales,
+                revenue,
+                _("Revenue allocated to the points earned on sales (rate %(new)s%%)", new=rate),
+            ),
+            (
+                -day.free,
+                company.loyalty_earned_account_id,
+                _("Points given without a sale, at their standalone value (rate %(new)s%%)", new=rate),
+            ),
+            (day.revenue, revenue, _("Deferred revenue of the points redeemed")),
+            (day.breakage, breakage, _("Expected breakage, in proportion to the points redeemed")),
+        ]
+        lines = []
+        for amount, account, label in entries:
+            if company.currency_id.is_zero(amount):
+                continue
+            lines += [
+                {"name": label, "account_id": deferred, "balance": amount},
+                {"name": label, "account_id": account.id, "balance": -amount},
+            ]
+        cleared = company.currency_id.round(cleared)
+        if not company.currency_id.is_zero(cleared):
+            label = _("Points payments: paid with deferred revenue, not with cash")
+            lines += [
+                {"name": label, "account_id": company.loyalty_liability_account_id.id, "balance": cleared},
+                {"name": label, "account_id": company.loyalty_revenue_account_id.id, "balance": -cleared},
+            ]
+        return lines
 
     @api.model
     def action_post_daily_entries(self):
@@ -333,6 +442,22 @@ class ClinicLoyaltyDailyMove(models.Model):
                         later.ids,
                     )
                 )
+                # The deferral's running totals lose the day's share too.
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE clinic_loyalty_daily_move SET %s WHERE id = ANY(%s)",
+                        SQL(", ").join(
+                            SQL(
+                                "%s = %s - %s",
+                                SQL.identifier(column),
+                                SQL.identifier(column),
+                                (daily[column] or 0) - ((previous[column] or 0) if previous else 0),
+                            )
+                            for column in DEFERRAL_COLUMNS
+                        ),
+                        later.ids,
+                    )
+                )
             self.env.cr.execute(SQL("DELETE FROM clinic_loyalty_daily_move WHERE id = %s", daily.id))
             daily.company_id.partner_id.sudo().message_post(
                 body=_(
@@ -385,6 +510,8 @@ class ClinicLoyaltyDailyMove(models.Model):
             SQL("UPDATE clinic_loyalty_daily_move SET negative_points = %s WHERE id = %s", now, daily.id)
         )
         daily.invalidate_recordset(["negative_points"])
+        if company.loyalty_books_method == "deferral":
+            return lines  # no liability at face value to keep them off
         currency = company.currency_id
         # Move the owed points off the liability at today's value: the change
         # of the day, and the revaluation of those already owed.

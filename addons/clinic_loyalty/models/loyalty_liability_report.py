@@ -97,6 +97,7 @@ class ClinicLoyaltyLiabilityReport(models.Model):
             ), r AS (
                 SELECT c.id AS company_id, c.currency_id, cur.decimal_places AS places,
                        c.loyalty_point_value AS v, c.loyalty_liability_account_id,
+                       c.loyalty_books_method = 'deferral' AS deferral,
                        COALESCE(bal.pos, 0) AS pos, COALESCE(bal.neg, 0) AS neg,
                        COALESCE(side.held, 0) AS held,
                        COALESCE(booked_c.points, 0) AS bpos,
@@ -115,18 +116,22 @@ class ClinicLoyaltyLiabilityReport(models.Model):
                   LEFT JOIN l ON l.company_id = c.id AND l.account_id = c.loyalty_liability_account_id
                  WHERE c.loyalty_point_value > 0 OR c.loyalty_liability_account_id IS NOT NULL
             ), x AS (
-                SELECT r.*, ROUND((r.bpos * r.v0 + r.open_sessions + r.unbooked_settled)::numeric, r.places)
-                           AS expected
+                -- under deferral the points are on the deferred revenue account
+                -- (weekly check): the liability only carries payments not cleared yet
+                SELECT r.*, ROUND((CASE WHEN r.deferral THEN 0 ELSE r.bpos * r.v0 END + r.open_sessions
+                                   + r.unbooked_settled)::numeric, r.places) AS expected
                   FROM r
             )
             SELECT company_id AS id, company_id, currency_id,
                    pos AS points, v AS point_value, ROUND((pos * v)::numeric, places) AS value,
                    neg AS negative_points, ROUND((neg * v)::numeric, places) AS negative_value,
                    held AS pending_points, ROUND((held * v)::numeric, places) AS pending_value,
-                   ROUND((bpos * (v - v0))::numeric, places) AS not_revalued,
+                   CASE WHEN deferral THEN 0 ELSE ROUND((bpos * (v - v0))::numeric, places) END
+                       AS not_revalued,
                    open_sessions,
-                   ROUND(((pos + held) * v - ROUND((bpos * (v - v0))::numeric, places) + open_sessions
-                          - expected)::numeric, places) AS unbooked_value,
+                   CASE WHEN deferral THEN 0
+                        ELSE ROUND(((pos + held) * v - ROUND((bpos * (v - v0))::numeric, places)
+                                    + open_sessions - expected)::numeric, places) END AS unbooked_value,
                    loyalty_liability_account_id AS liability_account_id,
                    liability,
                    ROUND((expected - liability)::numeric, places) AS difference

@@ -7,10 +7,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.programme import (
+    BOOKS_METHOD_HELP,
     EARNING_MODE_HELP,
     LOYALTY_ACCOUNTING_FIELDS,
     MIN_AMOUNT_HELP,
     POINT_VALUE_DIGITS,
+    REDEMPTION_RATE_HELP,
     SIGNAL_THRESHOLDS,
     START_DATE_HELP,
     STATUS_HELP,
@@ -86,6 +88,24 @@ class ClinicLoyaltySettings(models.TransientModel):
     )
     loyalty_payment_journal_id = fields.Many2one(
         "account.journal", string="Points payment journal", groups=ACCOUNTING_GROUPS
+    )
+    loyalty_books_method = fields.Selection(
+        lambda self: self._company_selection("loyalty_books_method"),
+        string="Method",
+        help=BOOKS_METHOD_HELP,
+        groups=ACCOUNTING_GROUPS,
+    )
+    loyalty_redemption_rate = fields.Float(
+        string="Expected redemption rate (%)",
+        digits=(5, 2),
+        help=REDEMPTION_RATE_HELP,
+        groups=ACCOUNTING_GROUPS,
+    )
+    loyalty_deferred_account_id = fields.Many2one(
+        "account.account", string="Deferred loyalty revenue account", groups=ACCOUNTING_GROUPS
+    )
+    loyalty_revenue_account_id = fields.Many2one(
+        "account.account", string="Loyalty revenue account", groups=ACCOUNTING_GROUPS
     )
 
     @api.depends("company_id")

@@ -3,6 +3,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_round
 
 from ..tools.programme import (
+    BOOKS_METHOD_HELP,
+    BOOKS_METHODS,
     EARNING_MODE_HELP,
     EARNING_MODES,
     EXPIRY_FIELDS,
@@ -14,6 +16,7 @@ from ..tools.programme import (
     MIN_AMOUNT_HELP,
     POINT_VALUE_DIGITS,
     PROGRAMME_LOG_FIELDS,
+    REDEMPTION_RATE_HELP,
     SIGNAL_THRESHOLDS,
     START_DATE_HELP,
     STATUS_HELP,
@@ -105,6 +108,7 @@ class ResCompany(models.Model):
         return companies
 
     def write(self, vals):
+        self._loyalty_check_books_method(vals)
         """Who may change the books' settings, and what a change sets off: the
         status history, the readiness check, the settings change log, the
         accounts of a first point value, the balance of a replaced liability
@@ -637,3 +641,102 @@ class ResCompany(models.Model):
                     "company_ids": [fields.Command.set(company.ids)],
                 }
             )
+
+    # --- the method of the books: provision at face value or deferred revenue ---
+    loyalty_books_method = fields.Selection(
+        BOOKS_METHODS,
+        string="Points on the books",
+        default="provision",
+        required=True,
+        help=BOOKS_METHOD_HELP,
+    )
+    loyalty_redemption_rate = fields.Float(
+        string="Expected redemption rate (%)", digits=(5, 2), default=100.0, help=REDEMPTION_RATE_HELP
+    )
+    loyalty_deferred_account_id = fields.Many2one(
+        "account.account",
+        string="Deferred loyalty revenue account",
+        check_company=True,
+        help="Deferred revenue only: the contract liability, credited with the revenue allocated to points.",
+    )
+    loyalty_revenue_account_id = fields.Many2one(
+        "account.account",
+        string="Loyalty revenue account",
+        check_company=True,
+        help="Deferred revenue only: debited with the revenue allocated to points, credited as they are "
+        "redeemed.",
+    )
+
+    @api.constrains("loyalty_redemption_rate")
+    def _check_loyalty_redemption_rate(self, rates=None):
+        for rate in rates or self.mapped("loyalty_redemption_rate"):
+            if not 0 < rate <= 100:
+                raise ValidationError(
+                    _(
+                        "The expected redemption rate is a share of the points: enter more than 0 and up "
+                        "to 100."
+                    )
+                )
+
+    def _loyalty_check_books_method(self, vals):
+        """The method cannot change under entries booked with it; a rate out
+        of range is refused before anything is written."""
+        if "loyalty_redemption_rate" in vals:
+            self._check_loyalty_redemption_rate([vals["loyalty_redemption_rate"]])
+        method = vals.get("loyalty_books_method")
+        changed = self.filtered(lambda c: method and c.loyalty_books_method != method)
+        if not changed:
+            return
+        booked = (
+            self.env["clinic.loyalty.daily.move"]
+            .sudo()
+            .search([("company_id", "in", changed.ids), ("move_id", "!=", False)], limit=1)
+        )
+        if booked:
+            raise UserError(
+                _(
+                    '%(clinic)s has loyalty entries booked as "%(method)s": the method cannot change under '
+                    "them. An accounting manager first reverses the loyalty entries of the loyalty journal, "
+                    "from the newest; the next daily entry books their points again under the new method.",
+                    clinic=booked.company_id.name,
+                    method=dict(BOOKS_METHODS)[booked.company_id.loyalty_books_method],
+                )
+            )
+
+    def _loyalty_deferral_setup(self):
+        """The two accounts of the deferred-revenue method, created on first use."""
+        accounts = (
+            ("loyalty_deferred_account_id", _("Deferred loyalty revenue"), "liability_current", "2900"),
+            ("loyalty_revenue_account_id", _("Loyalty revenue"), "income", "4900"),
+        )
+        for company in self.sudo():
+            Account = self.env["account.account"].sudo().with_company(company)
+            for field, name, account_type, fallback_code in accounts:
+                if company[field]:
+                    continue
+                last = Account.search(
+                    [("company_ids", "=", company.id), ("account_type", "=", account_type)],
+                    order="code desc",
+                    limit=1,
+                )
+                company.with_context(loyalty_accounting_setup=True)[field] = Account.create(
+                    {
+                        "name": name,
+                        "code": Account._search_new_account_code(last.code or fallback_code),
+                        "account_type": account_type,
+                        "reconcile": False,
+                        "company_ids": [fields.Command.set(company.ids)],
+                    }
+                )
+
+    def _loyalty_deferral_drift(self):
+        """Deferred revenue account less what the daily entries left to
+        recognise (allocated - recognised): 0 unless booked by hand."""
+        self.ensure_one()
+        if not self.loyalty_deferred_account_id:
+            return 0.0
+        last = self.env["clinic.loyalty.daily.move"].sudo().search([("company_id", "=", self.id)], limit=1)
+        held = self._loyalty_liability_balance(self.loyalty_deferred_account_id)
+        return self.currency_id.round(
+            held + last.deferred_allocated - last.deferred_revenue - last.deferred_breakage
+        )

@@ -30,3 +30,5 @@ from . import test_start_date_help
 from . import test_invoice_frozen
 from . import test_staff_contacts
 from . import test_one_rule
+from . import test_accounting_deferral_tool
+from . import test_accounting_method

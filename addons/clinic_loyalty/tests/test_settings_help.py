@@ -31,3 +31,24 @@ class TestSettingsHelp(TransactionCase):
         [setting] = arch.xpath("//setting[@id='loyalty_start_date_setting']")
         self.assertEqual(setting.get("help"), self.env["res.company"]._fields["loyalty_start_date"].help)
         self.assertNotIn("every paid invoice", setting.get("help"))
+
+    def test_books_method_help_on_both_methods(self):
+        """The settings page explains both methods, in the clinic's wording."""
+        settings = self.env["clinic.loyalty.settings"]
+        company = self.env["res.company"]
+        for name in ("loyalty_books_method", "loyalty_redemption_rate"):
+            self.assertEqual(settings._fields[name].help, company._fields[name].help, name)
+        help_text = settings._fields["loyalty_books_method"].help
+        self.assertIn("Provision at face value", help_text)
+        self.assertIn("Deferred revenue (IFRS 15", help_text)
+        self.assertIn("100 × 8 / 108 = 7.41", help_text)
+        self.assertEqual(
+            dict(company._fields["loyalty_books_method"].selection),
+            {
+                "provision": "Provision at face value",
+                "deferral": "Deferred revenue (IFRS 15 / FRS 102 from 2026)",
+            },
+        )
+        arch = self.env.ref("clinic_loyalty.loyalty_settings_view_form").arch_db
+        self.assertIn('name="loyalty_books_method"', arch)
+        self.assertIn('name="loyalty_redemption_rate"', arch)

@@ -1,2 +1,3 @@
+from . import loyalty_deferral
 from . import phone
 from . import earning

@@ -39,6 +39,10 @@ LOYALTY_ACCOUNTING_FIELDS = (
     "loyalty_breakage_account_id",
     "loyalty_journal_id",
     "loyalty_payment_journal_id",
+    "loyalty_books_method",
+    "loyalty_redemption_rate",
+    "loyalty_deferred_account_id",
+    "loyalty_revenue_account_id",
 )
 
 LOYALTY_ACCOUNTING_GROUPS = ("clinic_loyalty.group_loyalty_manager", "account.group_account_manager")
@@ -73,4 +77,22 @@ PROGRAMME_LOG_FIELDS = (
     "loyalty_earning_mode",
     "loyalty_status",
     "loyalty_start_date",
+)
+BOOKS_METHODS = [
+    ("provision", "Provision at face value"),
+    ("deferral", "Deferred revenue (IFRS 15 / FRS 102 from 2026)"),
+]
+BOOKS_METHOD_HELP = (
+    "Provision at face value: each point earned is a liability at its value (Dr points earned / Cr "
+    "liability); redeemed points settle it, expired points go to breakage. Deferred revenue (IFRS 15, and "
+    "FRS 102 from 2026): part of each sale is revenue of the points it earns, allocated at their "
+    "standalone selling price (points × value × expected redemption rate): Dr revenue / Cr deferred loyalty "
+    "revenue; it becomes revenue as points are redeemed, with the expected breakage in proportion to the "
+    "redemptions; a change of rate is trued up by the next daily entry. Example: a sale of 100.00 earns 10 "
+    "points worth 1.00 at an 80% rate: 8.00 standalone, 100 × 8 / 108 = 7.41 deferred. The method is fixed "
+    "once an entry is booked under it."
+)
+REDEMPTION_RATE_HELP = (
+    "Deferred revenue only: the share of points (in %) you expect clients to redeem rather than let "
+    "expire, from your history. 100: no breakage expected. A change is trued up by the next daily entry."
 )

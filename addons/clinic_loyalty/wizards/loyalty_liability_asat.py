@@ -42,7 +42,10 @@ class ClinicLoyaltyLiabilityAsat(models.TransientModel):
 
     @api.model
     def _rows(self, date, company_ids):
-        """One dict per clinic as at the end of ``date`` (one query)."""
+        """One dict per clinic as at the end of ``date`` (one query). Under
+        the deferred-revenue method, ``liability`` is the deferred revenue
+        account's balance and ``difference`` compares it with what the daily
+        entries left to recognise."""
         self.env.flush_all()
         end = fields.Datetime.to_datetime(date) + relativedelta(days=1)
         self.env.cr.execute(
@@ -67,9 +70,17 @@ class ClinicLoyaltyLiabilityAsat(models.TransientModel):
                                   ORDER BY d.date DESC, d.id DESC LIMIT 1), co.loyalty_point_value) AS v,
                        COALESCE(a.pos, 0) AS pos, COALESCE(a.neg, 0) AS neg, COALESCE(a.bpos, 0) AS bpos,
                        COALESCE((SELECT points FROM held WHERE held.company_id = co.id), 0) AS held,
+                       co.loyalty_books_method = 'deferral' AS deferral,
+                       COALESCE((SELECT d.deferred_allocated - d.deferred_revenue - d.deferred_breakage
+                                   FROM clinic_loyalty_daily_move d
+                                  WHERE d.company_id = co.id AND d.date <= %(date)s
+                                  ORDER BY d.date DESC, d.id DESC LIMIT 1), 0) AS deferred_left,
+                       -- under deferral: the deferred revenue account
                        -COALESCE((SELECT SUM(l.balance) FROM account_move_line l
                                    WHERE l.company_id = co.id
-                                     AND l.account_id = co.loyalty_liability_account_id
+                                     AND l.account_id = CASE WHEN co.loyalty_books_method = 'deferral'
+                                                             THEN co.loyalty_deferred_account_id
+                                                             ELSE co.loyalty_liability_account_id END
                                      AND l.parent_state = 'posted' AND l.date <= %(date)s), 0) AS liability
                   FROM res_company co JOIN res_currency cur ON cur.id = co.currency_id
                   LEFT JOIN (SELECT company_id, SUM(GREATEST(points, 0)) AS pos, SUM(LEAST(points, 0)) AS neg,
@@ -81,7 +92,8 @@ class ClinicLoyaltyLiabilityAsat(models.TransientModel):
                    ROUND((pos * v)::numeric, places), neg, ROUND((neg * v)::numeric, places),
                    held, ROUND((held * v)::numeric, places),
                    ROUND(((pos + held - bpos) * v)::numeric, places), liability,
-                   ROUND((bpos * v - liability)::numeric, places)
+                   ROUND((CASE WHEN deferral THEN deferred_left ELSE bpos * v END - liability)::numeric,
+                         places)
               FROM c ORDER BY company_id
         """,
                 date=date,
