@@ -1,3 +1,4 @@
+from . import test_books_month
 from . import test_invoice_points_payment
 from . import test_otp_challenge
 from . import test_otp_cross_clinic
@@ -8,10 +9,3 @@ from . import test_otp_portal
 from . import test_otp_readiness
 from . import test_redeem_wizard
 from . import test_reversal_integrity
-from . import test_pos_refund_integrity
-from . import test_signal_pos
-from . import test_pos_points_books
-from . import test_otp_cross_clinic
-from . import test_pos_accrual_overflow
-from . import test_pos_frozen
-from . import test_books_month
