@@ -49,6 +49,9 @@
         "demo/clinic_loyalty_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "clinic_loyalty/static/src/views/**/*",
+        ],
         "web.assets_tests": [
             "clinic_loyalty/static/tests/tours/**/*",
         ],

@@ -1,1 +1,2 @@
 from . import phone
+from . import points_payment

@@ -53,6 +53,23 @@ class ClinicLoyaltyOtpChallenge(models.Model):
         if self.env["clinic.loyalty.otp.event"].sudo()._otp_limit_reached("cashier_failures"):
             raise UserError(otp_messages.cashier_failures_refusal(self.env))
         message = self._verify(code)
+        if self.state == "send_failed":
+            raise UserError(otp_messages.portal_sms_failure(self.env, self.send_failure_type))
         if self.state not in ("sent", "verified"):
             raise UserError(message or self._otp_public_data()["message"])
         return self.state
+
+    @api.model
+    def _portal_pending(self, account, reward):
+        """The portal user's latest code for requesting ``reward`` on
+        ``account`` that is still waiting for the client (a reload of the
+        code page shows it again)."""
+        return self.sudo().search(
+            [
+                ("user_id", "=", self.env.uid),
+                ("account_id", "=", account.id),
+                ("origin_ref", "=", self._portal_origin_ref(reward)),
+                ("state", "in", ("pending", "sent", "send_failed")),
+            ],
+            limit=1,
+        )

@@ -12,6 +12,8 @@ from . import test_otp_portal
 from . import test_otp_readiness
 from . import test_pos_points_accounting
 from . import test_invoice_points_payment
+from . import test_invoice_points_words
+from . import test_otp_wizard_failure
 from . import test_reversal_integrity
 from . import test_pos_refund_integrity
 from . import test_signal_pos
