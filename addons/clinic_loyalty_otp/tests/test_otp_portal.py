@@ -186,4 +186,4 @@ class TestOtpPortal(OtpCommonMixin, SMSCase):
         challenge.sudo().state = "cancelled"
         self.post_request(sim_error="wrong_number_format")
         page = self.url_open(self.code_page_url())
-        self.assertIn("Ask the clinic's desk to correct it", page.text)
+        self.assertIn("cannot receive SMS", page.text)

@@ -64,7 +64,9 @@ class AccountPaymentRegister(models.TransientModel):
         points_journal = self.company_id.sudo().loyalty_payment_journal_id
         other = self.available_journal_ids.filtered(lambda j: j != points_journal)[:1]
         if other:
+            amount = self.amount  # the same part of the invoice, paid another way
             self.journal_id = other
+            self.amount = amount
         self.otp_message = _("The code was cancelled: take the payment another way.")
         return self._reopen()
 
