@@ -6,7 +6,9 @@ from odoo import _, api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_round
 
+from ..tools.accrual_points import first_time_points, points_change
 from .loyalty_account import MAX_POINTS
+from .loyalty_spend_source import AccrualRow
 
 _logger = logging.getLogger(__name__)
 
@@ -180,22 +182,11 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
             if account_id is None:  # nothing to count, now or before: no account needed
                 doc_updates.append((row.id, 0.0, points, seq))
                 continue
+            diff, carried = points_change(
+                target_c, counted_c, basis_c, points, spp, minimum, carry[account_id] if carry else None
+            )
             if carry:
-                carried = carry[account_id] + target_c - counted_c
-                diff = carried // spp
-                carry[account_id] = carried - diff * spp
-            elif target_c < 0:
-                # A credit document of its own (a PMS refund invoice): takes
-                # back at the earning rate, whatever the minimum amount.
-                diff = -(-target_c // spp) - points
-            elif target_c == 0:
-                diff = -points
-            elif points and counted_c > 0:
-                # Already earned: a credit note or a changed amount scales the
-                # points proportionally, at the rate they were earned at.
-                diff = points * target_c // counted_c - points
-            else:
-                diff = target_c // spp if basis_c >= minimum else 0
+                carry[account_id] = carried
             if abs(points + diff) > MAX_POINTS or abs(diff) > MAX_POINTS:
                 raise ValidationError(
                     _(
@@ -292,3 +283,39 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         )
         account_of.update({row.id: by_pair[(row.partner_id, company.id)] for row in fresh})
         return account_of
+
+    # Go-live preview: the engine's rules on the paid documents, nothing written.
+    @api.model
+    def _go_live_preview(self, company, start_date):
+        """What accruing ``company`` from ``start_date`` would give, read only:
+        each document of each source dated from then, evaluated as the engine
+        would a first time, in its order. {"clients", "points", "liability"}"""
+        self.env.flush_all()
+
+        def rows():
+            for model in self._accrual_sources():
+                source = self.env[model].sudo()
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE company_id = %s AND %s >= %s AND %s ORDER BY id",
+                        SQL.identifier(source._table),
+                        company.id,
+                        source._loyalty_date_sql(),
+                        start_date,
+                        source._loyalty_candidates_sql(),
+                    )
+                )
+                ids = [doc_id for (doc_id,) in self.env.cr.fetchall()]
+                for start in range(0, len(ids), self.BATCH_SIZE):
+                    self.env.cr.execute(source._loyalty_rows_sql(ids[start : start + self.BATCH_SIZE]))
+                    yield from [AccrualRow(**values) for values in self.env.cr.dictfetchall()]
+
+        spp = max(_cents(company.loyalty_spend_per_point), 1)
+        minimum = _cents(company.loyalty_min_transaction_amount)
+        total_spend = company.loyalty_earning_mode == "total_spend"
+        earned = [p for p in first_time_points(rows(), spp, minimum, total_spend, _cents).values() if p > 0]
+        return {
+            "clients": len(earned),
+            "points": sum(earned),
+            "liability": company.currency_id.round(sum(earned) * company.sudo().loyalty_point_value),
+        }

@@ -29,3 +29,4 @@ from . import test_accrual_isolation
 from . import test_start_date_help
 from . import test_invoice_frozen
 from . import test_staff_contacts
+from . import test_go_live_preview

@@ -1,2 +1,3 @@
+from . import accrual_points
 from . import phone
 from . import points_payment
