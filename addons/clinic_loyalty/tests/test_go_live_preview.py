@@ -22,8 +22,8 @@ class TestGoLivePreview(ClinicLoyaltyCommon):
         cls.start = today - timedelta(days=30)
         # Before the start date: never counted.
         cls._paid_invoice(cls.client_a, [(cls.vaccine, 500.0)], date=today - timedelta(days=60))
-        # Since the start date: Alice 40 + 15 (+ food), Bob 95, the farm's contact 9 (nothing, < 10).
-        cls._paid_invoice(cls.client_a, [(cls.vaccine, 40.0), (cls.pet_food, 25.0)], date=today - timedelta(days=20))
+        # Since the start date (untaxed): Alice 45 + 15 (+ food), Bob 95, the farm's contact 9.
+        cls._paid_invoice(cls.client_a, [(cls.vaccine, 45.0), (cls.pet_food, 25.0)], date=today - timedelta(days=20))
         cls._paid_invoice(cls.client_a, [(cls.consultation, 15.0)], date=today - timedelta(days=5))
         cls._paid_invoice(cls.client_b, [(cls.vaccine, 95.0)], date=today - timedelta(days=10))
         cls._paid_invoice(cls.farm_contact, [(cls.consultation, 9.0)], date=today - timedelta(days=3))
@@ -53,14 +53,17 @@ class TestGoLivePreview(ClinicLoyaltyCommon):
 
     def test_per_transaction(self):
         figures = self.preview()
-        # Tax included: 46.00 + 17.25 + 109.25 (+ 10.35 for the farm) at 10.00 a point.
-        self.assertEqual(figures, {"clients": 3, "points": 4 + 1 + 10 + 1, "liability": 8.0})
+        # One point per 10.00 of each invoice: 4 + 1 for Alice, 9 for Bob, none for 9.00.
+        self.assertEqual(figures, {"clients": 2, "points": 14, "liability": 7.0})
+        earlier = self.Accrual._go_live_preview(self.clinic, self.start - timedelta(days=60))
+        self.assertEqual(earlier["points"], 14 + 50, "an earlier start date counts the older invoice")
         self.assertEqual(figures, self.accrued())
 
     def test_total_spend(self):
         self.clinic.loyalty_earning_mode = "total_spend"
         figures = self.preview()
-        self.assertEqual(figures["points"], 6 + 10 + 1)
+        # Alice's 60.00 together make 6 points; Bob 9; the farm's 9.00 waits for more.
+        self.assertEqual(figures, {"clients": 2, "points": 15, "liability": 7.5})
         self.assertEqual(figures, self.accrued())
 
     def test_settings_page_shows_it_in_test_only(self):
@@ -68,9 +71,9 @@ class TestGoLivePreview(ClinicLoyaltyCommon):
         self.assertFalse(page.loyalty_preview)
         before = self.counts()
         page.loyalty_preview_date = self.start
-        self.assertIn("would give 3 clients 16 points", page.loyalty_preview)
-        self.assertIn("8.00", page.loyalty_preview)
+        self.assertIn("would give 2 clients 14 points", page.loyalty_preview)
+        self.assertIn("7.00", page.loyalty_preview)
         self.assertEqual(self.counts(), before)
-        self.clinic.loyalty_status = "on"
+        self.clinic.loyalty_status = "off"
         page.invalidate_recordset(["loyalty_preview"])
-        self.assertFalse(page.loyalty_preview, "once On, the accrual itself shows it")
+        self.assertFalse(page.loyalty_preview, "only in Test")
