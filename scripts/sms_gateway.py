@@ -135,6 +135,8 @@ class FakeSmsGateway:
         try:
             handler.send_response(status)
             handler.send_header("Content-Type", content_type)
+            # Browser tours read the code on the page from the Odoo origin (loopback only).
+            handler.send_header("Access-Control-Allow-Origin", "*")
             handler.send_header("Content-Length", str(len(raw)))
             handler.end_headers()
             handler.wfile.write(raw)
