@@ -3,14 +3,13 @@ gateway, scripts/sms_gateway.py): the server sends the code through Odoo's
 SMS API (``sms.endpoint``), the tour reads it on the phone's page."""
 
 import json
-from urllib.parse import quote
 from unittest.mock import patch
+from urllib.parse import quote
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-
 from odoo.addons.clinic_loyalty_otp.models.loyalty_otp_challenge import ClinicLoyaltyOtpChallenge
 from odoo.addons.clinic_loyalty_otp.tests.common import OtpCommonMixin
 
@@ -72,15 +71,26 @@ class TestInvoicePointsCodeTour(OtpCommonMixin, AccountTestInvoicingCommon, Http
         cls.addClassCleanup(cls.gateway.stop)
         cls.env["ir.config_parameter"].sudo().set_param("sms.endpoint", cls.gateway.url)
         cls.env["iap.account"].sudo().get("sms")
-        checkup = cls.env["product.product"].sudo().create(
-            {"name": "Check-up", "list_price": 100.0, "taxes_id": [Command.clear()], "loyalty_eligible": True}
+        checkup = (
+            cls.env["product.product"]
+            .sudo()
+            .create(
+                {
+                    "name": "Check-up",
+                    "list_price": 100.0,
+                    "taxes_id": [Command.clear()],
+                    "loyalty_eligible": True,
+                }
+            )
         )
         cls.invoice = cls.env["account.move"].create(
             {
                 "move_type": "out_invoice",
                 "partner_id": cls.client.id,
                 "company_id": company.id,
-                "invoice_line_ids": [Command.create({"product_id": checkup.id, "price_unit": 100.0, "tax_ids": []})],
+                "invoice_line_ids": [
+                    Command.create({"product_id": checkup.id, "price_unit": 100.0, "tax_ids": []})
+                ],
             }
         )
         cls.invoice.action_post()

@@ -69,8 +69,8 @@ def test_run_explains_a_port_taken_while_building(tmp_path):
     # "Building": something else starts listening on the port meanwhile.
     (scripts / "setup.sh").write_text(
         "#!/usr/bin/env bash\n"
-        f"python3 -c 'import socket,time; s=socket.socket(); s.bind((\"127.0.0.1\", {port})); s.listen(1); "
-        f"open(\"{tmp_path}/listening\", \"w\").close(); time.sleep(30)' &\n"
+        f'python3 -c \'import socket,time; s=socket.socket(); s.bind(("127.0.0.1", {port})); s.listen(1); '
+        f'open("{tmp_path}/listening", "w").close(); time.sleep(30)\' &\n'
         f"echo $! > {tmp_path}/listener.pid\n"
         f"while [ ! -e {tmp_path}/listening ]; do sleep 0.05; done\n"
     )

@@ -87,16 +87,24 @@ class AccountMove(models.Model):
 
     # An invoice paid with points says so in its payment widget.
     def _compute_payments_widget_reconciled_info(self):
-        super()._compute_payments_widget_reconciled_info()
+        res = super()._compute_payments_widget_reconciled_info()
         for move in self:
             widget = move.invoice_payments_widget
             journal = move.company_id.sudo().loyalty_payment_journal_id
             if not widget or not journal:
                 continue
-            payments = self.env["account.payment"].sudo().browse(
-                [line["account_payment_id"] for line in widget["content"] if line.get("account_payment_id")]
+            payments = (
+                self.env["account.payment"]
+                .sudo()
+                .browse(
+                    [
+                        line["account_payment_id"]
+                        for line in widget["content"]
+                        if line.get("account_payment_id")
+                    ]
+                )
             )
-            points = payments.filtered(lambda p: p.journal_id == journal)
+            points = payments.filtered(lambda p, journal=journal: p.journal_id == journal)
             if not points:
                 continue
             label = _("Loyalty points")
@@ -104,3 +112,4 @@ class AccountMove(models.Model):
                 if line.get("account_payment_id") in points.ids:
                     line.update(loyalty_points=True, payment_method_name=label, journal_name=label)
             move.invoice_payments_widget = dict(widget)
+        return res

@@ -8,8 +8,8 @@ passes what the client agreed to in :data:`POINTS_PAYMENT`."""
 from contextvars import ContextVar
 
 from odoo import _, models
-from odoo.tools import format_amount
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount
 
 # Set only by Register Payment while it posts a points payment: {"invoice":
 # account.move, "kwargs": extra arguments for ``_redeem`` (the OTP addon's

@@ -159,7 +159,9 @@ class ClinicLoyaltySettings(models.TransientModel):
         "nothing is written.",
     )
     loyalty_preview = fields.Text(
-        string="Go-live preview", compute="_compute_loyalty_preview", groups="clinic_loyalty.group_loyalty_manager"
+        string="Go-live preview",
+        compute="_compute_loyalty_preview",
+        groups="clinic_loyalty.group_loyalty_manager",
     )
 
     @api.depends("loyalty_preview_date", "company_id")
@@ -169,7 +171,9 @@ class ClinicLoyaltySettings(models.TransientModel):
             if company.loyalty_status != "test" or not page.loyalty_preview_date:
                 page.loyalty_preview = False
                 continue
-            figures = self.env["clinic.loyalty.accrual"].sudo()._go_live_preview(company, page.loyalty_preview_date)
+            figures = (
+                self.env["clinic.loyalty.accrual"].sudo()._go_live_preview(company, page.loyalty_preview_date)
+            )
             page.loyalty_preview = _(
                 "Switching On from %(date)s would give %(clients)s clients %(points)s points: a liability of "
                 "%(liability)s at the current value of one point (saved settings; nothing was written).",

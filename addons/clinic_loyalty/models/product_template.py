@@ -102,7 +102,9 @@ class ProductTemplate(models.Model):
         scope = self._loyalty_scope(True)
         Product = self.browse().with_context(active_test=True)
         items = Product.search(scope + [("loyalty_eligible", "=", False), ("loyalty_sensitive", "=", False)])
-        skipped = Product.search_count(scope + [("loyalty_sensitive", "=", True), ("loyalty_eligible", "=", False)])
+        skipped = Product.search_count(
+            scope + [("loyalty_sensitive", "=", True), ("loyalty_eligible", "=", False)]
+        )
         return items, skipped
 
     def _loyalty_scope(self, eligible):

@@ -118,7 +118,6 @@ class TestEligibleItems(LoyaltyBuilders, TransactionCase):
         plain = self.env["product.template"].with_user(catalogue).create({"name": "Dental"})
         self.assertFalse(plain.loyalty_eligible)
 
-
     def test_enable_all_says_how_many_first(self):
         Product = self.env["product.template"].with_user(self.manager).with_company(self.clinic)
         action = Product.action_loyalty_enable_all_confirm()
@@ -128,7 +127,9 @@ class TestEligibleItems(LoyaltyBuilders, TransactionCase):
         self.assertEqual(wizard.skipped_count, 3, "euthanasia, cremation, autopsy")
         self.assertIn("3 items will earn points", wizard.summary)
         self.assertIn("3 sensitive items", wizard.summary)
-        self.assertFalse(self.consultation.with_company(self.clinic).loyalty_eligible, "nothing before Enable")
+        self.assertFalse(
+            self.consultation.with_company(self.clinic).loyalty_eligible, "nothing before Enable"
+        )
         # An item flagged sensitive meanwhile is still left out.
         self.vaccine.with_company(self.clinic).sudo().loyalty_sensitive = True
         wizard.action_enable()
@@ -147,7 +148,9 @@ class TestEligibleItems(LoyaltyBuilders, TransactionCase):
         action = self.env.ref("clinic_loyalty.product_template_action_loyalty_items")
         self.assertIn("'search_default_filter_billing_codes': 1", action.context)
         arch = self.env.ref("clinic_loyalty.product_template_view_search_loyalty").arch
-        domain = ast.literal_eval(etree.fromstring(arch).xpath("//filter[@name='filter_billing_codes']")[0].get("domain"))
+        domain = ast.literal_eval(
+            etree.fromstring(arch).xpath("//filter[@name='filter_billing_codes']")[0].get("domain")
+        )
         desk = self.env["product.template"].create(
             {"name": "Office desk", "default_code": "FURN-1", "type": "consu", "company_id": self.clinic.id}
         )

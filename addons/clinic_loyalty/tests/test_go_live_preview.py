@@ -23,7 +23,9 @@ class TestGoLivePreview(ClinicLoyaltyCommon):
         # Before the start date: never counted.
         cls._paid_invoice(cls.client_a, [(cls.vaccine, 500.0)], date=today - timedelta(days=60))
         # Since the start date (untaxed): Alice 45 + 15 (+ food), Bob 95, the farm's contact 9.
-        cls._paid_invoice(cls.client_a, [(cls.vaccine, 45.0), (cls.pet_food, 25.0)], date=today - timedelta(days=20))
+        cls._paid_invoice(
+            cls.client_a, [(cls.vaccine, 45.0), (cls.pet_food, 25.0)], date=today - timedelta(days=20)
+        )
         cls._paid_invoice(cls.client_a, [(cls.consultation, 15.0)], date=today - timedelta(days=5))
         cls._paid_invoice(cls.client_b, [(cls.vaccine, 95.0)], date=today - timedelta(days=10))
         cls._paid_invoice(cls.farm_contact, [(cls.consultation, 9.0)], date=today - timedelta(days=3))

@@ -44,7 +44,13 @@ def first_time_points(rows, spp, minimum, total_spend, cents):
         if not target_c:
             continue
         diff, carried = points_change(
-            target_c, 0, cents(row.basis), 0, spp, minimum, carry.get(row.partner_id, 0) if total_spend else None
+            target_c,
+            0,
+            cents(row.basis),
+            0,
+            spp,
+            minimum,
+            carry.get(row.partner_id, 0) if total_spend else None,
         )
         if total_spend:
             carry[row.partner_id] = carried

@@ -5,9 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount
 
-from ..tools.points_payment import payable_points
-
 from ..models.account_payment_points import POINTS_PAYMENT
+from ..tools.points_payment import payable_points
 
 
 class AccountPaymentRegister(models.TransientModel):
@@ -50,7 +49,7 @@ class AccountPaymentRegister(models.TransientModel):
     def _compute_amount(self):
         """On the points journal, propose what the client's points can pay:
         whole points, at most what is due (an amount typed stays)."""
-        super()._compute_amount()
+        res = super()._compute_amount()
         for wizard in self:
             company = wizard.company_id.sudo()
             if (
@@ -62,6 +61,7 @@ class AccountPaymentRegister(models.TransientModel):
             ):
                 continue
             wizard.amount = wizard._loyalty_payable()[1]
+        return res
 
     def _loyalty_payable(self):
         """(points, amount): the most the client's points pay on what is due."""
@@ -71,12 +71,19 @@ class AccountPaymentRegister(models.TransientModel):
             self.env["clinic.loyalty.account"]
             .sudo()
             .search(
-                [("partner_id", "=", self.partner_id.commercial_partner_id.id), ("company_id", "=", company.id)],
+                [
+                    ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+                    ("company_id", "=", company.id),
+                ],
                 limit=1,
             )
         )
-        due = abs(sum(self.line_ids.move_id.mapped("amount_residual"))) if self.line_ids else self.source_amount
-        return payable_points(account.balance if account else 0, due, company.loyalty_point_value, company.currency_id)
+        due = (
+            abs(sum(self.line_ids.move_id.mapped("amount_residual"))) if self.line_ids else self.source_amount
+        )
+        return payable_points(
+            account.balance if account else 0, due, company.loyalty_point_value, company.currency_id
+        )
 
     def _loyalty_hint(self):
         """What the client's points can pay, in a sentence with the currency."""

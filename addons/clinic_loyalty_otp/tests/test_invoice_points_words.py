@@ -70,5 +70,7 @@ class TestInvoicePointsWords(InvoicePointsCommon):
         cash = self.company_data["default_journal_bank"]
         self.wizard(70.0, user=self.env.user, journal=cash).action_create_payments()
         self.invoice.invalidate_recordset(["invoice_payments_widget"])
-        others = [line for line in self.invoice.invoice_payments_widget["content"] if not line.get("loyalty_points")]
+        others = [
+            line for line in self.invoice.invoice_payments_widget["content"] if not line.get("loyalty_points")
+        ]
         self.assertEqual(len(others), 1)

@@ -150,7 +150,9 @@ class TestOtpPortal(OtpCommonMixin, SMSCase):
         self.assertEqual(nothing.status_code, 303)
         self.assertTrue(nothing.headers["Location"].endswith(f"/my/loyalty/{self.account.id}"))
         self.assertFalse(self.challenges())
-        self.assertEqual(self.post_request().headers["Location"].split("?")[0], self.code_page_url().split("?")[0])
+        self.assertEqual(
+            self.post_request().headers["Location"].split("?")[0], self.code_page_url().split("?")[0]
+        )
         challenge = self.challenges()
         for _reload in range(2):
             page = self.url_open(self.code_page_url())
