@@ -17,7 +17,7 @@ class ClinicLoyaltyOtpCodeStep(models.AbstractModel):
     otp_code = fields.Char(string="Code from the client's SMS", size=6)
     otp_message = fields.Char(readonly=True)
     otp_state = fields.Char(compute="_compute_otp_state")
-    otp_status = fields.Char(string="Code", compute="_compute_otp_state")
+    otp_status = fields.Char(string="One-time code", compute="_compute_otp_state")
     otp_resend_in = fields.Integer(string="Resend possible in (seconds)", compute="_compute_otp_state")
 
     @api.depends("otp_challenge_id")
