@@ -8,7 +8,6 @@ from odoo.tools import SQL, float_round
 
 from ..tools.accrual_points import first_time_points, points_change
 from .loyalty_account import MAX_POINTS
-from .loyalty_spend_source import AccrualRow
 
 _logger = logging.getLogger(__name__)
 
@@ -287,35 +286,15 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
     # Go-live preview: the engine's rules on the paid documents, nothing written.
     @api.model
     def _go_live_preview(self, company, start_date):
-        """What accruing ``company`` from ``start_date`` would give, read only:
-        each document of each source dated from then, evaluated as the engine
-        would a first time, in its order. {"clients", "points", "liability"}"""
+        """{clients, points, liability} accruing ``company`` from ``start_date`` would give (read only)."""
         self.env.flush_all()
-
-        def rows():
-            for model in self._accrual_sources():
-                source = self.env[model].sudo()
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM %s WHERE company_id = %s AND %s >= %s AND %s ORDER BY id",
-                        SQL.identifier(source._table),
-                        company.id,
-                        source._loyalty_date_sql(),
-                        start_date,
-                        source._loyalty_candidates_sql(),
-                    )
-                )
-                ids = [doc_id for (doc_id,) in self.env.cr.fetchall()]
-                for start in range(0, len(ids), self.BATCH_SIZE):
-                    self.env.cr.execute(source._loyalty_rows_sql(ids[start : start + self.BATCH_SIZE]))
-                    yield from [AccrualRow(**values) for values in self.env.cr.dictfetchall()]
-
-        spp = max(_cents(company.loyalty_spend_per_point), 1)
-        minimum = _cents(company.loyalty_min_transaction_amount)
+        sources = [self.env[model].sudo() for model in self._accrual_sources()]
+        rows = (r for s in sources for r in s._loyalty_rows_since(company, start_date, self.BATCH_SIZE))
+        rules = (
+            max(_cents(company.loyalty_spend_per_point), 1),
+            _cents(company.loyalty_min_transaction_amount),
+        )
         total_spend = company.loyalty_earning_mode == "total_spend"
-        earned = [p for p in first_time_points(rows(), spp, minimum, total_spend, _cents).values() if p > 0]
-        return {
-            "clients": len(earned),
-            "points": sum(earned),
-            "liability": company.currency_id.round(sum(earned) * company.sudo().loyalty_point_value),
-        }
+        earned = [p for p in first_time_points(rows, *rules, total_spend, _cents).values() if p > 0]
+        liability = company.currency_id.round(sum(earned) * company.sudo().loyalty_point_value)
+        return {"clients": len(earned), "points": sum(earned), "liability": liability}
