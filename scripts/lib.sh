@@ -20,6 +20,13 @@ PROJECT_DBS=("$DEMO_DB" "$TEST_DB" "$TEST_SERVER_DB" "$BENCH_DB" "$POT_DB")
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# `make run` checks its port before building and again before serving: a
+# port taken while the database was being built ends in a sentence.
+port_free_or_die() {
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+        die "port $1 is already in use${2:+ ($2)}: stop what listens there, or run with ODOO_PORT=<free port> make run"
+    fi
+}
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"

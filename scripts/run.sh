@@ -2,9 +2,7 @@
 # `make run`: serves the demo clinic at http://127.0.0.1:$ODOO_PORT.
 source "$(dirname "$0")/lib.sh"
 DB="$DEMO_DB"
-if (exec 3<>"/dev/tcp/127.0.0.1/$ODOO_PORT") 2>/dev/null; then
-    die "port $ODOO_PORT is already in use: stop what listens there, or run with ODOO_PORT=<free port> make run"
-fi
+port_free_or_die "$ODOO_PORT"
 "$ROOT/scripts/setup.sh"
 # Upgrade only when the addons changed since the last run, so a second run serves in seconds.
 addons_hash="$(cd "$ROOT" && find addons -type f -not -path '*/__pycache__/*' -print0 | sort -z \
@@ -25,6 +23,8 @@ else
     fi
 fi
 echo "$addons_hash" >"$stamp"
+# Building takes minutes: something may have taken the port meanwhile.
+port_free_or_die "$ODOO_PORT" "taken while $DB was being prepared; $DB is ready, the next run serves in seconds"
 # The client's phone: a fake SMS gateway on a free loopback port, stopped
 # with the server. Only this demo database is pointed at it (sms.endpoint).
 gateway_out="$ROOT/var/$DB.sms-gateway"

@@ -54,6 +54,60 @@ def test_run_refuses_a_taken_port():
     assert f"port {port} is already in use" in result.stderr
 
 
+def test_run_explains_a_port_taken_while_building(tmp_path):
+    """The port is free at the start, then taken while the database is being
+    prepared (here by the setup step): a sentence, never a traceback, and no
+    "served at" banner."""
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (tmp_path / "addons").mkdir()
+    for name in ("run.sh", "lib.sh"):
+        (scripts / name).write_text((ROOT / "scripts" / name).read_text())
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # "Building": something else starts listening on the port meanwhile.
+    (scripts / "setup.sh").write_text(
+        "#!/usr/bin/env bash\n"
+        f'python3 -c \'import socket,time; s=socket.socket(); s.bind(("127.0.0.1", {port})); s.listen(1); '
+        f'open("{tmp_path}/listening", "w").close(); time.sleep(30)\' &\n'
+        f"echo $! > {tmp_path}/listener.pid\n"
+        f"while [ ! -e {tmp_path}/listening ]; do sleep 0.05; done\n"
+    )
+    (scripts / "setup.sh").chmod(0o755)
+    db = f"clinic_runport_{os.getpid()}"
+    subprocess.run(["createdb", db], check=True)
+    try:
+        # The demo database is there and up to date: no build, straight to serving.
+        addons_hash = subprocess.run(
+            "find addons -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16",
+            shell=True,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        (tmp_path / "var").mkdir()
+        (tmp_path / "var" / f"{db}.addons-hash").write_text(addons_hash + "\n")
+        result = subprocess.run(
+            ["bash", str(scripts / "run.sh")],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "ODOO_PORT": str(port), "DB": db},
+            timeout=60,
+            check=False,
+        )
+    finally:
+        pid = (tmp_path / "listener.pid").read_text().strip() if (tmp_path / "listener.pid").exists() else ""
+        if pid:
+            subprocess.run(["kill", pid], check=False)
+        subprocess.run(["dropdb", "--if-exists", db], check=True)
+    assert result.returncode != 0
+    assert f"port {port} is already in use (taken while {db} was being prepared" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "served at" not in result.stdout
+
+
 def test_setup_postgres_prints_only_the_port(tmp_path):
     """After an unclean shutdown pg_ctlcluster says "Removed stale pid file." on
     stdout; the caller writes what it captures into odoo.conf as db_port. The

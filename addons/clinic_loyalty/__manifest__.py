@@ -32,6 +32,7 @@
         "data/mail_templates.xml",
         "wizards/loyalty_request_refuse_wizard_views.xml",
         "wizards/loyalty_redeem_wizard_views.xml",
+        "wizards/loyalty_enable_items_wizard_views.xml",
         "wizards/account_payment_register_points_views.xml",
         "views/loyalty_reward_request_views.xml",
         "views/portal_templates.xml",
@@ -49,6 +50,9 @@
         "demo/clinic_loyalty_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "clinic_loyalty/static/src/views/**/*",
+        ],
         "web.assets_tests": [
             "clinic_loyalty/static/tests/tours/**/*",
         ],

@@ -297,3 +297,15 @@ class AccountMove(models.Model):
     # (payment or journal entry). See ``account_payment_points.py``.
     def _loyalty_points_payments(self):
         return self.origin_payment_id.filtered(lambda p: p._loyalty_is_points_payment())
+
+    def _compute_payments_widget_reconciled_info(self):
+        """An invoice paid with points says so in its payment widget."""
+        res = super()._compute_payments_widget_reconciled_info()
+        for move in self.filtered("invoice_payments_widget"):
+            journal = move.company_id.sudo().loyalty_payment_journal_id
+            widget = invoice_sql.label_points_payments(
+                move.invoice_payments_widget, self.env["account.payment"].sudo(), journal, _("Loyalty points")
+            )
+            if widget:
+                move.invoice_payments_widget = widget
+        return res

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 
 from odoo import _, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_amount
 
 # Set only by Register Payment while it posts a points payment: {"invoice":
 # account.move, "kwargs": extra arguments for ``_redeem`` (the OTP addon's
@@ -110,6 +111,16 @@ class AccountPayment(models.Model):
             res_id=self.id,
             source_name=invoice.name,
             **context.get("kwargs", {}),
+        )
+        invoice.sudo().message_post(
+            body=_(
+                "Paid %(amount)s with %(points)s loyalty points (%(payment)s).",
+                amount=format_amount(self.env, self.amount, self.currency_id),
+                points=points,
+                payment=self.name,
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
         )
 
     def _loyalty_give_back(self):

@@ -6,8 +6,8 @@ from odoo import _, api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools.earning import cents as _cents
-from ..tools.earning import transaction_points
+from ..tools.accrual_points import cents as _cents
+from ..tools.accrual_points import first_time_points, points_change
 from .loyalty_account import MAX_POINTS
 
 _logger = logging.getLogger(__name__)
@@ -177,22 +177,11 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
             if account_id is None:  # nothing to count, now or before: no account needed
                 doc_updates.append((row.id, 0.0, points, seq))
                 continue
+            diff, carried = points_change(
+                target_c, counted_c, basis_c, points, spp, minimum, carry[account_id] if carry else None
+            )
             if carry:
-                carried = carry[account_id] + target_c - counted_c
-                diff = carried // spp
-                carry[account_id] = carried - diff * spp
-            elif target_c < 0:
-                # A credit document of its own (a PMS refund invoice): takes
-                # back at the earning rate, whatever the minimum amount.
-                diff = -(-target_c // spp) - points
-            elif target_c == 0:
-                diff = -points
-            elif points and counted_c > 0:
-                # Already earned: a credit note or a changed amount scales the
-                # points proportionally, at the rate they were earned at.
-                diff = points * target_c // counted_c - points
-            else:
-                diff = transaction_points(target_c, basis_c, spp, minimum)
+                carry[account_id] = carried
             if abs(points + diff) > MAX_POINTS or abs(diff) > MAX_POINTS:
                 raise ValidationError(
                     _(
@@ -289,3 +278,19 @@ class ClinicLoyaltyAccrual(models.AbstractModel):
         )
         account_of.update({row.id: by_pair[(row.partner_id, company.id)] for row in fresh})
         return account_of
+
+    # Go-live preview: the engine's rules on the paid documents, nothing written.
+    @api.model
+    def _go_live_preview(self, company, start_date):
+        """{clients, points, liability} accruing ``company`` from ``start_date`` would give (read only)."""
+        self.env.flush_all()
+        sources = [self.env[model].sudo() for model in self._accrual_sources()]
+        rows = (r for s in sources for r in s._loyalty_rows_since(company, start_date, self.BATCH_SIZE))
+        rules = (
+            max(_cents(company.loyalty_spend_per_point), 1),
+            _cents(company.loyalty_min_transaction_amount),
+        )
+        total_spend = company.loyalty_earning_mode == "total_spend"
+        earned = [p for p in first_time_points(rows, *rules, total_spend, _cents).values() if p > 0]
+        liability = company.currency_id.round(sum(earned) * company.sudo().loyalty_point_value)
+        return {"clients": len(earned), "points": sum(earned), "liability": liability}

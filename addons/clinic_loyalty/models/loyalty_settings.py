@@ -5,6 +5,7 @@ checks who asks and writes the clinic's fields itself."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_amount, format_date
 
 from ..tools.programme import (
     BOOKS_METHOD_HELP,
@@ -195,3 +196,35 @@ class ClinicLoyaltySettings(models.TransientModel):
     loyalty_signal_cluster_share = fields.Float(string="Client with one cashier, share")
     loyalty_adjust_approval_threshold = fields.Integer(string="Second approval above (points)")
     loyalty_adjust_daily_cap = fields.Integer(string="Points added by hand, daily cap per staff member")
+
+    # Go-live preview (in Test): what switching On from a chosen date would give.
+    loyalty_preview_date = fields.Date(
+        string="Preview from",
+        groups="clinic_loyalty.group_loyalty_manager",
+        help="A start date to try: the paid documents since then are replayed with the saved earning rules, "
+        "nothing is written.",
+    )
+    loyalty_preview = fields.Text(
+        string="Go-live preview",
+        compute="_compute_loyalty_preview",
+        groups="clinic_loyalty.group_loyalty_manager",
+    )
+
+    @api.depends("loyalty_preview_date", "company_id")
+    def _compute_loyalty_preview(self):
+        for page in self:
+            company = page.company_id.sudo()
+            if company.loyalty_status != "test" or not page.loyalty_preview_date:
+                page.loyalty_preview = False
+                continue
+            figures = (
+                self.env["clinic.loyalty.accrual"].sudo()._go_live_preview(company, page.loyalty_preview_date)
+            )
+            page.loyalty_preview = _(
+                "Switching On from %(date)s would give %(clients)s clients %(points)s points: a liability of "
+                "%(liability)s at the current value of one point (saved settings; nothing was written).",
+                date=format_date(self.env, page.loyalty_preview_date),
+                clients=figures["clients"],
+                points=figures["points"],
+                liability=format_amount(self.env, figures["liability"], company.currency_id),
+            )

@@ -122,6 +122,25 @@ class ClinicLoyaltySpendSource(models.AbstractModel):
         return [row._replace(target=0.0) if row.id in idle and not row.seq else row for row in rows]
 
     @api.model
+    def _loyalty_rows_since(self, company, start_date, batch_size):
+        """Every :class:`AccrualRow` of ``company`` dated from ``start_date``,
+        by id, read only (the go-live preview): nothing is locked or marked."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE company_id = %s AND %s >= %s AND %s ORDER BY id",
+                SQL.identifier(self._table),
+                company.id,
+                self._loyalty_date_sql(),
+                start_date,
+                self._loyalty_candidates_sql(),
+            )
+        )
+        ids = [doc_id for (doc_id,) in self.env.cr.fetchall()]
+        for start in range(0, len(ids), batch_size):
+            self.env.cr.execute(self._loyalty_rows_sql(ids[start : start + batch_size]))
+            yield from [AccrualRow(**row) for row in self.env.cr.dictfetchall()]
+
+    @api.model
     def _loyalty_date_sql(self):
         """SQL expression of the document's date (type ``date``)."""
         return SQL.identifier(self._loyalty_date_field)

@@ -75,7 +75,39 @@ class ProductTemplate(models.Model):
         earn points at the current clinic."""
         return self._loyalty_set_all(False)
 
-    def _loyalty_set_all(self, eligible):
+    def action_loyalty_enable_all_confirm(self):
+        """'Enable all' on the screen: first say how many items it switches
+        on (and how many sensitive ones it leaves out), then do it."""
+        items, skipped = self._loyalty_enable_scope()
+        wizard = self.env["clinic.loyalty.enable.items.wizard"].create(
+            {"product_tmpl_ids": [fields.Command.set(items.ids)], "skipped_count": skipped}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Enable all"),
+        }
+
+    def action_loyalty_enable_sensitive(self):
+        """Switch on one sensitive item, after the screen's confirmation."""
+        self.ensure_one()
+        self.write({"loyalty_eligible": True})
+
+    def _loyalty_enable_scope(self):
+        """(items 'Enable all' switches on, count of sensitive items it
+        leaves out) for the selection or the screen's filter."""
+        scope = self._loyalty_scope(True)
+        Product = self.browse().with_context(active_test=True)
+        items = Product.search(scope + [("loyalty_eligible", "=", False), ("loyalty_sensitive", "=", False)])
+        skipped = Product.search_count(
+            scope + [("loyalty_sensitive", "=", True), ("loyalty_eligible", "=", False)]
+        )
+        return items, skipped
+
+    def _loyalty_scope(self, eligible):
         if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
             raise AccessError(_("Only a Loyalty Manager can choose which items earn points."))
         scope = [("company_id", "in", (self.env.company.id, False))]
@@ -87,14 +119,13 @@ class ProductTemplate(models.Model):
             scope += list(self.env.context.get("active_domain") or [])
             if eligible and not self.env.context.get("active_domain"):
                 scope.append(("sale_ok", "=", True))
+        return scope
+
+    def _loyalty_set_all(self, eligible):
+        scope = self._loyalty_scope(eligible)
         Product = self.browse().with_context(active_test=True)
         if eligible:
-            items = Product.search(
-                scope + [("loyalty_eligible", "=", False), ("loyalty_sensitive", "=", False)]
-            )
-            skipped = Product.search_count(
-                scope + [("loyalty_sensitive", "=", True), ("loyalty_eligible", "=", False)]
-            )
+            items, skipped = self._loyalty_enable_scope()
             message = _(
                 "%(count)s items now earn points; %(skipped)s sensitive items were left out "
                 "and can only be enabled one by one.",

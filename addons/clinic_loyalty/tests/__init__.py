@@ -14,6 +14,7 @@ from . import test_eligible_items
 from . import test_expiry
 from . import test_expiry_notice
 from . import test_expiry_rights
+from . import test_go_live_preview
 from . import test_insider
 from . import test_install
 from . import test_invoice_frozen

@@ -1,3 +1,7 @@
+import ast
+
+from lxml import etree
+
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
@@ -113,6 +117,47 @@ class TestEligibleItems(LoyaltyBuilders, TransactionCase):
             )
         plain = self.env["product.template"].with_user(catalogue).create({"name": "Dental"})
         self.assertFalse(plain.loyalty_eligible)
+
+    def test_enable_all_says_how_many_first(self):
+        Product = self.env["product.template"].with_user(self.manager).with_company(self.clinic)
+        action = Product.action_loyalty_enable_all_confirm()
+        wizard = self.env[action["res_model"]].with_user(self.manager).browse(action["res_id"])
+        listed = wizard.product_tmpl_ids
+        self.assertEqual(listed, self.consultation | self.vaccine | self.shared_trim)
+        self.assertEqual(wizard.skipped_count, 3, "euthanasia, cremation, autopsy")
+        self.assertIn("3 items will earn points", wizard.summary)
+        self.assertIn("3 sensitive items", wizard.summary)
+        self.assertFalse(
+            self.consultation.with_company(self.clinic).loyalty_eligible, "nothing before Enable"
+        )
+        # An item flagged sensitive meanwhile is still left out.
+        self.vaccine.with_company(self.clinic).sudo().loyalty_sensitive = True
+        wizard.action_enable()
+        products = (self.consultation | self.vaccine | self.shared_trim | self.euthanasia).with_company(
+            self.clinic
+        )
+        self.assertEqual(products.mapped("loyalty_eligible"), [True, False, True, False])
+
+    def test_sensitive_item_one_by_one(self):
+        self.euthanasia.with_user(self.manager).with_company(self.clinic).action_loyalty_enable_sensitive()
+        self.assertTrue(self.euthanasia.with_company(self.clinic).loyalty_eligible)
+        with self.assertRaises(AccessError):
+            self.cremation.with_user(self.user).with_company(self.clinic).action_loyalty_enable_sensitive()
+
+    def test_billing_codes_by_default(self):
+        action = self.env.ref("clinic_loyalty.product_template_action_loyalty_items")
+        self.assertIn("'search_default_filter_billing_codes': 1", action.context)
+        arch = self.env.ref("clinic_loyalty.product_template_view_search_loyalty").arch
+        domain = ast.literal_eval(
+            etree.fromstring(arch).xpath("//filter[@name='filter_billing_codes']")[0].get("domain")
+        )
+        desk = self.env["product.template"].create(
+            {"name": "Office desk", "default_code": "FURN-1", "type": "consu", "company_id": self.clinic.id}
+        )
+        shown = self.env["product.template"].search(domain + [("company_id", "in", (self.clinic.id, False))])
+        self.assertIn(self.consultation, shown)
+        self.assertNotIn(desk, shown, "furniture is not a billing code")
+        self.assertNotIn(self.shared_trim, shown, "an item without a billing code is not shown")
 
 
 @tagged("post_install", "-at_install")

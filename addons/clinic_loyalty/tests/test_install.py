@@ -153,7 +153,9 @@ class TestBackOfficeScreens(LoyaltyBuilders, HttpCase):
         super().setUpClass()
         cls.client = cls.env["res.partner"].create({"name": "Screen Client"})
         cls.account = cls._account_with_points(cls.client, cls.env.company, 15, "screen-1")
-        cls.env["product.template"].create({"name": "Screen vaccine", "default_code": "SCR-V"})
+        cls.env["product.template"].create(
+            {"name": "Screen vaccine", "default_code": "SCR-V", "type": "service"}
+        )
 
     def _check(self, url, *selectors):
         code = (
@@ -167,7 +169,7 @@ class TestBackOfficeScreens(LoyaltyBuilders, HttpCase):
     def test_eligible_items_screen(self):
         self._check(
             "/odoo/action-clinic_loyalty.product_template_action_loyalty_items",
-            "button[name='action_loyalty_enable_all']",
+            "button[name='action_loyalty_enable_all_confirm']",
             ".o_data_row td[name='loyalty_eligible']",
         )
 

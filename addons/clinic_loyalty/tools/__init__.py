@@ -1,3 +1,4 @@
 from . import loyalty_deferral
 from . import phone
-from . import earning
+from . import accrual_points
+from . import points_payment

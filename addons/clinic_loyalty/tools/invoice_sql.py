@@ -59,3 +59,17 @@ def rows(ids, eligible, not_in_points):
         eligible=eligible,
         not_in_points=not_in_points,
     )
+
+
+def label_points_payments(widget, payments, journal, label):
+    """The payments widget ``widget`` of an invoice with its payments made on
+    the points journal ``journal`` shown as ``label`` (``payments``: the
+    ``account.payment`` model), or None when none is."""
+    ids = [line["account_payment_id"] for line in widget["content"] if line.get("account_payment_id")]
+    points = payments.browse(ids).filtered(lambda p: journal and p.journal_id == journal)
+    if not points:
+        return None
+    for line in widget["content"]:
+        if line.get("account_payment_id") in points.ids:
+            line.update(loyalty_points=True, payment_method_name=label, journal_name=label)
+    return dict(widget)

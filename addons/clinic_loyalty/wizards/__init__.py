@@ -5,3 +5,4 @@ from . import base_partner_merge
 from . import account_payment_register_points
 from . import loyalty_signal_dismiss_wizard
 from . import loyalty_liability_asat
+from . import loyalty_enable_items_wizard

@@ -3,9 +3,10 @@ invoice with points, as at the counter (Clinicea's "Payment mode: Points")."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 from ..models.account_payment_points import POINTS_PAYMENT
+from ..tools.points_payment import payable_points
 
 
 class AccountPaymentRegister(models.TransientModel):
@@ -16,6 +17,7 @@ class AccountPaymentRegister(models.TransientModel):
         string="Points to spend", compute="_compute_loyalty_points", help="Amount / value of one point."
     )
     loyalty_balance = fields.Integer(string="Client's points", compute="_compute_loyalty_points")
+    loyalty_points_hint = fields.Char(string="Points can pay", compute="_compute_loyalty_points")
 
     @api.depends("journal_id", "amount", "company_id", "partner_id")
     def _compute_loyalty_points(self):
@@ -33,6 +35,57 @@ class AccountPaymentRegister(models.TransientModel):
                 else False
             )
             wizard.loyalty_balance = account.balance if account else 0
+            wizard.loyalty_points_hint = wizard._loyalty_hint() if points_payment and value else False
+
+    @api.depends("journal_id", "partner_id")
+    def _compute_amount(self):
+        """On the points journal, propose what the client's points can pay:
+        whole points, at most what is due (an amount typed stays)."""
+        res = super()._compute_amount()
+        for wizard in self:
+            company = wizard.company_id.sudo()
+            if (
+                wizard.custom_user_amount
+                or not company.loyalty_payment_journal_id
+                or wizard.journal_id != company.loyalty_payment_journal_id
+                or not company.loyalty_point_value
+                or wizard.currency_id != company.currency_id
+            ):
+                continue
+            wizard.amount = wizard._loyalty_payable()[1]
+        return res
+
+    def _loyalty_payable(self):
+        """(points, amount): the most the client's points pay on what is due."""
+        self.ensure_one()
+        company = self.company_id.sudo()
+        account = (
+            self.env["clinic.loyalty.account"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+                    ("company_id", "=", company.id),
+                ],
+                limit=1,
+            )
+        )
+        due = (
+            abs(sum(self.line_ids.move_id.mapped("amount_residual"))) if self.line_ids else self.source_amount
+        )
+        return payable_points(
+            account.balance if account else 0, due, company.loyalty_point_value, company.currency_id
+        )
+
+    def _loyalty_hint(self):
+        """What the client's points can pay, in a sentence with the currency."""
+        points, amount = self._loyalty_payable()
+        return _(
+            "%(balance)s points pay at most %(amount)s here (%(points)s points).",
+            balance=self.loyalty_balance,
+            amount=format_amount(self.env, amount, self.company_id.currency_id),
+            points=points,
+        )
 
     def _loyalty_invoice(self):
         """The one customer invoice this points payment pays; refuses with a
@@ -66,28 +119,53 @@ class AccountPaymentRegister(models.TransientModel):
         """The client can pay this amount with points now (a sentence
         otherwise): a value of one point, a whole number of points, enough."""
         self.ensure_one()
-        points = (
-            self.env["account.payment"]
-            .new({"company_id": self.company_id.id})
-            ._loyalty_points_for(self.amount)
-        )
         account = (
             self.env["clinic.loyalty.account"]
             .sudo()
             ._account_for(invoice.commercial_partner_id, self.company_id)
         )
-        if account.balance < points:
-            raise UserError(
-                _(
-                    "%(client)s has %(balance)s points: paying %(amount)s needs %(points)s. Pay less with "
-                    "points, or another way.",
-                    client=invoice.commercial_partner_id.name,
-                    balance=account.balance,
-                    amount=self.amount,
-                    points=points,
+        company = self.company_id.sudo()
+        currency = company.currency_id
+        value = company.loyalty_point_value
+        if value:
+            most_points, most = payable_points(account.balance, abs(invoice.amount_residual), value, currency)
+            money = format_amount(self.env, most, currency)
+            if not most_points:
+                raise UserError(
+                    _(
+                        "%(client)s's %(balance)s points cannot pay any of this invoice (one point is worth "
+                        "%(value)s): take another payment method.",
+                        client=invoice.commercial_partner_id.name,
+                        balance=account.balance,
+                        value=format_amount(self.env, value, currency),
+                    )
                 )
-            )
-        return points
+            if currency.compare_amounts(self.amount, most) > 0:
+                raise UserError(
+                    _(
+                        "%(balance)s points pay at most %(most)s; enter %(most)s or less.",
+                        balance=account.balance,
+                        most=money,
+                    )
+                )
+            if currency.compare_amounts(round(self.amount / value) * value, self.amount):
+                # ``most`` is a whole number of points above the amount: the next step fits.
+                lower = int(self.amount / value + 1e-6)
+                choices = [currency.round(p * value) for p in (lower, lower + 1) if p]
+                raise UserError(
+                    _(
+                        "%(amount)s is not a whole number of points (one point is worth %(value)s): "
+                        "enter %(choices)s.",
+                        amount=format_amount(self.env, self.amount, currency),
+                        value=format_amount(self.env, value, currency),
+                        choices=_(" or ").join(format_amount(self.env, c, currency) for c in choices),
+                    )
+                )
+        return (
+            self.env["account.payment"]
+            .new({"company_id": self.company_id.id})
+            ._loyalty_points_for(self.amount)
+        )
 
     def _create_payments(self):
         if not self.loyalty_points_payment:

@@ -62,6 +62,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
     sms_count = fields.Integer(string="Codes sent", readonly=True)
     last_sent_at = fields.Datetime(readonly=True)
     send_error = fields.Char(readonly=True)
+    send_failure_type = fields.Char(readonly=True, help="Why the SMS provider did not send the code.")
     verified_at = fields.Datetime(readonly=True)
     used_at = fields.Datetime(readonly=True)
     test_mode = fields.Boolean(readonly=True, help="Programme in Test: nothing is taken from real balances.")
@@ -93,6 +94,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
                 "last_sent_at": now,
                 "sms_count": self.sms_count + 1,
                 "send_error": False,
+                "send_failure_type": False,
             }
         )
         lang_env = self.with_context(lang=self.partner_id.lang or self.env.lang).env

@@ -165,6 +165,7 @@ class ClinicLoyaltyOtpEvent(models.Model):
             {
                 "state": "send_failed",
                 "send_error": otp_messages.sms_failure(self.env, sms.failure_type),
+                "send_failure_type": sms.failure_type or False,
                 "code_hash": False,
                 "sms_count": max(challenge.sms_count - 1, 0),
             }

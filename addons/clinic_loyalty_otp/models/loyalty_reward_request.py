@@ -1,6 +1,8 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
+from ..tools import otp_messages
+
 
 class ClinicLoyaltyRewardRequest(models.Model):
     """A request the client makes on the portal is confirmed with the code
@@ -49,6 +51,27 @@ class ClinicLoyaltyRewardRequest(models.Model):
         """Check the code the client typed for ``challenge``; the counters and
         locks of the counter apply. Returns the challenge's state afterwards."""
         message, refused = challenge._verify_for_caller(code)
+        if not refused and challenge.state == "send_failed":
+            raise UserError(otp_messages.portal_sms_failure(self.env, challenge.send_failure_type))
         if refused or challenge.state not in ("sent", "verified"):
             raise UserError(message or challenge._otp_public_data()["message"])
         return challenge.state
+
+    @api.model
+    def _otp_portal_pending(self, account, reward):
+        """The portal user's latest code for requesting ``reward`` on
+        ``account`` that is still waiting for the client (a reload of the
+        code page shows it again)."""
+        return (
+            self.env["clinic.loyalty.otp.challenge"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", self.env.uid),
+                    ("account_id", "=", account.id),
+                    ("origin_ref", "=", self._otp_portal_origin_ref(reward)),
+                    ("state", "in", ("pending", "sent", "send_failed")),
+                ],
+                limit=1,
+            )
+        )

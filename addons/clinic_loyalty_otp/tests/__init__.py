@@ -1,5 +1,6 @@
 from . import test_books_month
 from . import test_invoice_points_payment
+from . import test_invoice_points_words
 from . import test_otp_challenge
 from . import test_otp_cross_clinic
 from . import test_otp_insider
@@ -7,5 +8,6 @@ from . import test_otp_limits
 from . import test_otp_number
 from . import test_otp_portal
 from . import test_otp_readiness
+from . import test_otp_wizard_failure
 from . import test_redeem_wizard
 from . import test_reversal_integrity

@@ -61,12 +61,12 @@ class TestOtpPortal(OtpCommonMixin, SMSCase):
         start = page.text.index(marker) + len(marker)
         return page.text[start : page.text.index('"', start)]
 
-    def post_request(self, **data):
+    def post_request(self, sim_error=None, **data):
         url = f"/my/loyalty/{self.account.id}/request"
         data = {"reward_id": self.reward.id, "csrf_token": self.csrf(), **data}
         with (
             self.fixed_code(),
-            self.mockSMSGateway(),
+            self.mockSMSGateway(sim_error=sim_error),
             patch.object(ClinicLoyaltyOtpChallenge, "_send_code", _send_code_now),
         ):
             return self.url_open(url, data=data, allow_redirects=False)
@@ -79,7 +79,9 @@ class TestOtpPortal(OtpCommonMixin, SMSCase):
     def test_insiders_portal_login_cannot_spend_without_the_code(self):
         user = self.portal_login_for_the_client()
         self.authenticate(user.login, "insider-pass-1")
-        page = self.post_request()
+        asked = self.post_request()
+        self.assertEqual(asked.status_code, 303, "asking for a code redirects to the code page (GET)")
+        page = self.url_open(asked.headers["Location"])
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_loyalty_code", page.text)
         challenge = self.challenges()
@@ -134,3 +136,56 @@ class TestOtpPortal(OtpCommonMixin, SMSCase):
         self.assertFalse(self.challenges(), "no code sent while held")
         self.env.invalidate_all()
         self.assertEqual(self.account.balance, 100)
+
+    # ------------------------------------------------------------------
+    def code_page_url(self):
+        return f"/my/loyalty/{self.account.id}/request?reward_id={self.reward.id}"
+
+    @mute_logger("odoo.http")
+    def test_code_page_safe_to_reload(self):
+        new_test_user(self.env, login="jane_portal", groups="base.group_portal", partner_id=self.client.id)
+        self.authenticate("jane_portal", "jane_portal")
+        # No code asked yet: a GET sends nothing and goes back to the account.
+        nothing = self.url_open(self.code_page_url(), allow_redirects=False)
+        self.assertEqual(nothing.status_code, 303)
+        self.assertTrue(nothing.headers["Location"].endswith(f"/my/loyalty/{self.account.id}"))
+        self.assertFalse(self.challenges())
+        self.assertEqual(
+            self.post_request().headers["Location"].split("?")[0], self.code_page_url().split("?")[0]
+        )
+        challenge = self.challenges()
+        for _reload in range(2):
+            page = self.url_open(self.code_page_url())
+            self.assertEqual(page.status_code, 200, "a reload is never Method Not Allowed")
+            self.assertIn("We sent a 6-digit code", page.text)
+            self.assertIn(f'name="challenge_id" value="{challenge.id}"', page.text)
+        self.env.invalidate_all()
+        self.assertEqual((len(self.challenges()), challenge.sms_count), (1, 1), "a reload sends nothing")
+        self.assertEqual(self.post_request(challenge_id=challenge.id, otp_code=CODE).status_code, 303)
+        # The code is used: the page is gone, the reload goes back to the account.
+        self.assertEqual(self.url_open(self.code_page_url(), allow_redirects=False).status_code, 303)
+
+    @mute_logger("odoo.http")
+    def test_code_not_sent_told_in_client_words(self):
+        new_test_user(self.env, login="jane_portal", groups="base.group_portal", partner_id=self.client.id)
+        self.authenticate("jane_portal", "jane_portal")
+        self.post_request(sim_error="credit")
+        challenge = self.challenges()
+        self.assertEqual(challenge.state, "send_failed")
+        page = self.url_open(self.code_page_url())
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("We could not send a code to your phone", page.text)
+        self.assertNotIn("We sent", page.text)
+        self.assertNotIn("payment method", page.text)
+        self.assertNotIn('name="otp_code"', page.text, "no code to type when none was sent")
+        self.assertIn("Send a new code", page.text)
+        # A code typed anyway is answered in the client's words too.
+        page = self.post_request(challenge_id=challenge.id, otp_code=CODE)
+        self.assertEqual(page.status_code, 409)
+        self.assertIn("We could not send a code to your phone", page.text)
+        self.assertNotIn("payment method", page.text)
+        # A wrong number is the clinic's to correct.
+        challenge.sudo().state = "cancelled"
+        self.post_request(sim_error="wrong_number_format")
+        page = self.url_open(self.code_page_url())
+        self.assertIn("cannot receive SMS", page.text)

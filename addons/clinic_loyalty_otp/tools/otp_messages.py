@@ -101,3 +101,15 @@ def public_data(env, challenge, message, can_resend):
         "test_mode": challenge.test_mode,
         "locked": challenge.account_id.otp_locked,
     }
+
+
+def portal_sms_failure(env, failure_type):
+    """Why the client received no code, told to the client on the portal."""
+    if failure_type == "sms_number_format":
+        return env._(
+            "We could not send a code to your phone: the mobile number the clinic has for you cannot "
+            "receive SMS. Ask the clinic's desk to correct it."
+        )
+    return env._(
+        "We could not send a code to your phone just now. Try again in a moment, or ask at the clinic's desk."
+    )

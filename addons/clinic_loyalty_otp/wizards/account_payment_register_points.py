@@ -37,6 +37,8 @@ class AccountPaymentRegister(models.TransientModel):
             and current.points == points
             and not self.currency_id.compare_amounts(current.value, self.amount)
         ):
+            if self._otp_resend_waits():
+                return self._reopen()
             data = Challenge.otp_resend(current.id)
         else:
             self.env["clinic.loyalty.otp.event"]._check_cashier_limits()
@@ -54,6 +56,19 @@ class AccountPaymentRegister(models.TransientModel):
             )
             data = challenge._otp_public_data()
         return self._otp_show(data)
+
+    def action_otp_unreachable(self):
+        """The client cannot receive the code: cancel it and take the payment
+        another way (the wizard opens again on another journal)."""
+        super().action_otp_unreachable()
+        points_journal = self.company_id.sudo().loyalty_payment_journal_id
+        other = self.available_journal_ids.filtered(lambda j: j != points_journal)[:1]
+        if other:
+            amount = self.amount  # the same part of the invoice, paid another way
+            self.journal_id = other
+            self.amount = amount
+        self.otp_message = _("The code was cancelled: take the payment another way.")
+        return self._reopen()
 
     def action_create_payments(self):
         """Check the code first (a wrong one returns the wizard)."""

@@ -22,6 +22,8 @@ class ClinicLoyaltyRedeemWizard(models.TransientModel):
         if not self.reward_id:
             raise UserError(_("Choose the reward first."))
         Challenge = self.env["clinic.loyalty.otp.challenge"]
+        if self._otp_resend_waits():
+            return self._reopen()
         if self.otp_challenge_id and self.otp_challenge_id.sudo().state in ("sent", "send_failed"):
             data = Challenge.otp_resend(self.otp_challenge_id.id)
         else:
@@ -29,14 +31,6 @@ class ClinicLoyaltyRedeemWizard(models.TransientModel):
                 self.account_id.partner_id.id, self.reward_id.id, origin_ref=self._otp_origin_ref()
             )
         return self._otp_show(data)
-
-    def action_otp_refresh(self):
-        self.ensure_one()
-        if self.otp_challenge_id:
-            self.otp_message = self.env["clinic.loyalty.otp.challenge"].otp_status(self.otp_challenge_id.id)[
-                "message"
-            ]
-        return self._reopen()
 
     def action_redeem(self):
         """Check the code first. A wrong code returns the wizard with a

@@ -6,7 +6,7 @@ the points an order earns."""
 
 from odoo import _, api, models
 
-from odoo.addons.clinic_loyalty.tools.earning import cents, transaction_points
+from odoo.addons.clinic_loyalty.tools.accrual_points import cents, points_change
 
 RECEIPT_FIELDS = ["loyalty_status", "loyalty_earning_mode"]
 
@@ -66,9 +66,5 @@ class ResCompany(models.Model):
         self.ensure_one()
         if self.loyalty_earning_mode != "per_transaction":
             return 0
-        return transaction_points(
-            cents(target),
-            cents(basis),
-            cents(self.loyalty_spend_per_point),
-            cents(self.loyalty_min_transaction_amount),
-        )
+        spp, minimum = max(cents(self.loyalty_spend_per_point), 1), cents(self.loyalty_min_transaction_amount)
+        return points_change(cents(target), 0, cents(basis), 0, spp, minimum)[0]

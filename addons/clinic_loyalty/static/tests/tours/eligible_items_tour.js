@@ -19,6 +19,47 @@ registry.category("web_tour.tours").add("eligible_items_tour", {
       trigger: ".o_data_row:contains(Screen cremation) td[name=loyalty_sensitive] input:checked",
     },
     {
+      content: "The clinic's billing codes are shown by default",
+      trigger: ".o_searchview_facet:contains(Clinic's billing codes)",
+    },
+    {
+      content: "'Enable all' first says how many items it switches on",
+      trigger: "button[name=action_loyalty_enable_all_confirm]",
+      run: "click",
+    },
+    {
+      trigger:
+        ".modal .o_loyalty_enable_summary:contains(items will earn points):contains(sensitive items)",
+    },
+    {
+      trigger:
+        ".modal:not(:has(.o_data_row:contains(Screen cremation))) .o_data_row:contains(Screen vaccine)",
+    },
+    {
+      content: "Cancel: nothing changes",
+      trigger: ".modal .modal-footer button:contains(Cancel)",
+      run: "click",
+    },
+    {
+      trigger: "body:not(:has(.modal))",
+    },
+    {
+      content: "A sensitive item is switched on one by one, after a question",
+      trigger: ".o_data_row:contains(Screen cremation) button[name=action_loyalty_enable_sensitive]",
+      run: "click",
+    },
+    {
+      trigger: ".modal .modal-body:contains(flagged sensitive)",
+    },
+    {
+      content: "Cancel: it stays off",
+      trigger: ".modal .modal-footer button:contains(Cancel)",
+      run: "click",
+    },
+    {
+      trigger: "body:not(:has(.modal))",
+    },
+    {
       content: "Edit the item's row",
       trigger: ".o_data_row:contains(Screen vaccine) td[name=list_price]",
       run: "click",
@@ -59,22 +100,6 @@ registry.category("web_tour.tours").add("eligible_items_tour", {
     {
       content: "'Disable all' sits beside it",
       trigger: "button[name=action_loyalty_disable_all]",
-    },
-    {
-      content: "'Enable all' warns about sensitive items first",
-      trigger: "button[name=action_loyalty_enable_all]",
-      run: "click",
-    },
-    {
-      trigger: ".modal .modal-body:contains(flagged sensitive)",
-    },
-    {
-      content: "Cancel: nothing else changes",
-      trigger: ".modal .modal-footer button:contains(Cancel)",
-      run: "click",
-    },
-    {
-      trigger: "body:not(:has(.modal))",
     },
   ],
 });
