@@ -68,20 +68,6 @@ class AccountMove(models.Model):
         )
         return sum(entries.mapped("amount"))
 
-    def _loyalty_paid_otherwise(self, excluded):
-        """What this move's receivable was matched with, in company currency,
-        outside ``excluded`` moves and the points-payment journal."""
-        self.ensure_one()
-        points_journal = self.company_id.sudo().loyalty_payment_journal_id
-        lines = self.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
-        total = 0.0
-        for partial in lines.matched_debit_ids | lines.matched_credit_ids:
-            other = partial.debit_move_id if partial.credit_move_id in lines else partial.credit_move_id
-            if other.move_id in excluded or (points_journal and other.journal_id == points_journal):
-                continue
-            total += partial.amount
-        return total
-
     def _loyalty_check_credit_paid_out(self):
         """Refuse paying out, in money, the share of a credit note that the
         invoice it reverses was paid with loyalty points."""
@@ -95,9 +81,9 @@ class AccountMove(models.Model):
             if not credit_notes:
                 continue
             currency = invoice.company_id.currency_id
-            paid_in = invoice._loyalty_paid_otherwise(credit_notes)
+            paid_in = invoice.line_ids._loyalty_paid_otherwise(credit_notes)
             allowed = min(paid_in, max(invoice.amount_total_signed - points, 0.0))
-            paid_out = sum(cn._loyalty_paid_otherwise(invoice | credit_notes) for cn in credit_notes)
+            paid_out = credit_notes.line_ids._loyalty_paid_otherwise(invoice | credit_notes)
             if currency.compare_amounts(paid_out, allowed) > 0:
                 raise UserError(
                     _(

@@ -111,3 +111,16 @@ class AccountMoveLine(models.Model):
                         payment=payment_move.display_name,
                     )
                 )
+
+    def _loyalty_paid_otherwise(self, excluded):
+        """What the receivable lines among these were matched with, in company
+        currency, outside ``excluded`` moves and the points-payment journal."""
+        lines = self.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        total = 0.0
+        for partial in lines.matched_debit_ids | lines.matched_credit_ids:
+            other = partial.debit_move_id if partial.credit_move_id in lines else partial.credit_move_id
+            points_journal = other.company_id.sudo().loyalty_payment_journal_id
+            if other.move_id in excluded or (points_journal and other.journal_id == points_journal):
+                continue
+            total += partial.amount
+        return total

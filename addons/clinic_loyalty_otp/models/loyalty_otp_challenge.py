@@ -276,8 +276,7 @@ class ClinicLoyaltyOtpChallenge(models.Model):
 
     @api.model
     def _otp_training_sale(self, sale_ref, channel_id):
-        """Whether sale ``sale_ref`` of channel ``channel_id`` is a training
-        sale (nothing real is paid): the point of sale says so for its shops."""
+        """Whether sale ``sale_ref`` of channel ``channel_id`` is a training sale (see the POS)."""
         return False
 
     @api.model
