@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.loyalty_otp_challenge import RESEND_DELAY
+from ..models.loyalty_otp_event import RESEND_DELAY
 from ..tools import otp_messages
 
 
