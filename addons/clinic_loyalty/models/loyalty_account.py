@@ -1,18 +1,12 @@
-import logging
-
-from psycopg2.extras import execute_values
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import format_date
 
-from ..tools import ledger_sql
+from ..tools import account_notices as notices
+from ..tools import ledger_post, ledger_sql
+from ..tools.ledger_post import MAX_POINTS  # noqa: F401 - imported from here by the accrual and the books
 
-_logger = logging.getLogger(__name__)
-
-# The largest number of points an entry, a balance, a lot or a document holds
-# (their columns are int4); checked before every insert.
-MAX_POINTS = 2**31 - 1
+ONE_PER_CLINIC = "A client has one loyalty account per clinic."
 
 
 class ClinicLoyaltyAccount(models.Model):
@@ -59,18 +53,10 @@ class ClinicLoyaltyAccount(models.Model):
         string="Portal access granted to",
         domain=[("share", "=", True)],
         tracking=True,
-        help="Portal users other than the client's own login who may see this account and request "
-        "rewards from it (e.g. a farm's contact). Only a Loyalty Manager grants it; a grant holds "
-        "redemptions like any change of owner.",
+        help=notices.PORTAL_ACCESS_HELP,
     )
 
-    _sql_constraints = [
-        (
-            "partner_company_uniq",
-            "unique(partner_id, company_id)",
-            "A client has one loyalty account per clinic.",
-        ),
-    ]
+    _sql_constraints = [("partner_company_uniq", "unique(partner_id, company_id)", ONE_PER_CLINIC)]
 
     @api.depends("partner_id", "company_id")
     def _compute_display_name(self):
@@ -108,15 +94,11 @@ class ClinicLoyaltyAccount(models.Model):
                 raise AccessError(_("Only a Loyalty Manager grants portal access to a loyalty account."))
             before = {account: account.portal_user_ids for account in self}
             result = super().write(vals)
+            user = self.env.user.name
             for account, users in before.items():
                 if account.portal_user_ids != users:
-                    account._loyalty_owner_changed(
-                        _(
-                            "Portal access changed by %(user)s: %(users)s.",
-                            user=self.env.user.name,
-                            users=", ".join(account.portal_user_ids.mapped("name")) or _("the client only"),
-                        )
-                    )
+                    names = ", ".join(account.portal_user_ids.mapped("name"))
+                    account._loyalty_owner_changed(notices.portal_changed(self.env, user, names))
             return result
         return super().write(vals)
 
@@ -127,9 +109,7 @@ class ClinicLoyaltyAccount(models.Model):
         action["context"] = {"default_account_id": self.id}
         return action
 
-    # ------------------------------------------------------------------
-    # Business methods
-    # ------------------------------------------------------------------
+    # --- business methods ---
     @api.model
     def _get_or_create(self, pairs):
         """Accounts for ``pairs`` of (commercial partner id, company id).
@@ -140,14 +120,7 @@ class ClinicLoyaltyAccount(models.Model):
         pairs = sorted(set(pairs))
         if not pairs:
             return {}
-        uid = self.env.uid
-        created = execute_values(
-            self.env.cr._obj,
-            ledger_sql.INSERT_ACCOUNTS,
-            [(p, c, uid) for p, c in pairs],
-            page_size=1000,
-            fetch=True,
-        )
+        created = ledger_post.insert_accounts(self.env.cr, pairs, self.env.uid)
         if created:
             self.browse([account_id for (account_id,) in created])._loyalty_after_create()
         self.env.cr.execute(ledger_sql.account_ids(pairs))
@@ -166,12 +139,8 @@ class ClinicLoyaltyAccount(models.Model):
         partner) at ``company``, the current clinic by default; none is
         created (:meth:`_account_for` creates). Whose account is whose is
         decided here only."""
-        return self.search(
-            [
-                ("partner_id", "in", partners.commercial_partner_id.ids),
-                ("company_id", "=", (company or self.env.company).id),
-            ]
-        )
+        domain = [("partner_id", "in", partners.commercial_partner_id.ids)]
+        return self.search(domain + [("company_id", "=", (company or self.env.company).id)])
 
     def _loyalty_after_create(self):
         """Hook run once on accounts just created, by the ORM or set-based
@@ -197,162 +166,14 @@ class ClinicLoyaltyAccount(models.Model):
         return their current {id: balance} read under the lock."""
         if not self.ids:
             return {}
-        self.env.cr.execute(
-            SQL(
-                """SELECT id, balance FROM clinic_loyalty_account
-                WHERE id IN %s ORDER BY id FOR NO KEY UPDATE""",
-                tuple(self.ids),
-            )
-        )
+        self.env.cr.execute(ledger_sql.lock(self.ids))
         return dict(self.env.cr.fetchall())
 
-    @api.model
-    @api.model
-    def _loyalty_staff_partners(self, partner_ids):
-        """The ids among ``partner_ids`` (account owners, commercial
-        partners) that are the contact of an active internal user, or the
-        commercial entity of such a contact: what they earn is a staff
-        purchase (one query)."""
-        if not partner_ids:
-            return set()
-        self.env.cr.execute(
-            SQL(
-                """SELECT DISTINCT unnest(ARRAY[p.id, p.commercial_partner_id])
-                     FROM res_users u JOIN res_partner p ON p.id = u.partner_id
-                    WHERE u.active AND NOT u.share
-                      AND (p.id = ANY(%(ids)s) OR p.commercial_partner_id = ANY(%(ids)s))""",
-                ids=list(partner_ids),
-            )
-        )
-        return {pid for (pid,) in self.env.cr.fetchall()} & set(partner_ids)
-
     def _post_entries(self, entries, carry=None):
-        """Insert ledger entries and move balances, set-based and atomic.
-
-        :param entries: dicts with account_id, points (signed int), kind, key,
-            and optionally amount, reason, res_model, res_id, source_name, date,
-            and restores (keys of takings a refund gives back: their points
-            return with the expiry dates they had, see ``clinic.loyalty.lot``),
-            and staff_check (the accrual: the entry is marked a staff purchase
-            when the account's client is an internal user's contact).
-        :param carry: optional {account id: new spend_carry} (accrual engine).
-        :return: the list of keys actually inserted (already-posted keys are
-            skipped: posting is idempotent per (company, key)).
-
-        A ``redemption`` may never take a balance below zero; a reversal may.
-        """
-        entries = [e for e in entries if e["points"]]
-        if not entries and not carry:
-            return []
-        account_ids = sorted({e["account_id"] for e in entries} | set(carry or {}))
-        accounts = self.browse(account_ids)
-        balances = accounts._lock()
-        if len(balances) != len(account_ids):
-            raise ValidationError(_("Unknown loyalty account."))
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, partner_id, company_id FROM clinic_loyalty_account WHERE id IN %s",
-                tuple(account_ids),
-            )
-        )
-        owner = {a: (p, c) for a, p, c in self.env.cr.fetchall()}
-        if any(e["kind"] == "redemption" for e in entries):
-            # Entries already posted (a replayed key) are skipped by the INSERT:
-            # they must not count towards the balance a redemption is checked on.
-            keys = {(owner[e["account_id"]][1], e["key"]) for e in entries}
-            self.env.cr.execute(
-                SQL(
-                    "SELECT company_id, key FROM clinic_loyalty_entry WHERE (company_id, key) IN %s",
-                    tuple(keys),
-                )
-            )
-            seen = set(self.env.cr.fetchall())
-            fresh = []
-            for e in entries:
-                if (owner[e["account_id"]][1], e["key"]) not in seen:
-                    seen.add((owner[e["account_id"]][1], e["key"]))
-                    fresh.append(e)
-            entries = fresh
-        projected = dict(balances)
-        for e in entries:
-            projected[e["account_id"]] += e["points"]
-            if abs(e["points"]) > MAX_POINTS or abs(projected[e["account_id"]]) > MAX_POINTS:
-                # Checked before the INSERT: an int4 overflow would abort the
-                # whole transaction with no word of which document caused it.
-                raise ValidationError(
-                    _(
-                        "%(points)s points cannot be posted on one account: a balance or an entry is limited "
-                        "to %(max)s points. Check the amount of %(document)s.",
-                        points=e["points"],
-                        max=MAX_POINTS,
-                        document=e.get("source_name") or e["key"],
-                    )
-                )
-            if e["kind"] == "redemption" and e["points"] < 0 and projected[e["account_id"]] < 0:
-                raise UserError(
-                    _(
-                        "Not enough points: the balance is %(balance)s, the redemption needs %(points)s.",
-                        balance=balances[e["account_id"]],
-                        points=-e["points"],
-                    )
-                )
-        uid = self.env.uid
-        staff = self._loyalty_staff_partners(
-            {owner[e["account_id"]][0] for e in entries if e.get("staff_check")}
-        )
-        rows = [
-            (
-                e["account_id"],
-                owner[e["account_id"]][0],
-                owner[e["account_id"]][1],
-                e["points"],
-                e.get("amount") or 0.0,
-                e["kind"],
-                e.get("date") or fields.Datetime.now(),
-                e.get("user_id") or uid,
-                e.get("reason"),
-                e.get("res_model"),
-                e.get("res_id") or None,
-                e.get("source_name"),
-                e["key"],
-                bool(e.get("staff_check")) and owner[e["account_id"]][0] in staff,
-                uid,
-                uid,
-            )
-            for e in entries
-        ]
-        inserted = (
-            execute_values(
-                self.env.cr._obj,
-                ledger_sql.INSERT_ENTRIES,
-                rows,
-                page_size=1000,
-                fetch=True,
-                template=ledger_sql.ENTRY_TEMPLATE,
-            )
-            if rows
-            else []
-        )
-        deltas = {}
-        for _id, account_id, points, _key in inserted:
-            deltas[account_id] = deltas.get(account_id, 0) + points
-        updates = [
-            (a, deltas.get(a, 0), (carry or {}).get(a))
-            for a in account_ids
-            if deltas.get(a) or (carry and a in carry)
-        ]
-        if updates:
-            ids, moves, carries = (list(column) for column in zip(*updates, strict=True))
-            self.env.cr.execute(ledger_sql.move_balances(ids, moves, carries))
-        if inserted:
-            # Lots for what was added, oldest-to-expire-first draws for what was taken.
-            self.env["clinic.loyalty.lot"]._on_post(
-                inserted, {e["key"]: e["restores"] for e in entries if e.get("restores")}, balances
-            )
-            self.env["clinic.loyalty.lot"].invalidate_model()
-        self.env["clinic.loyalty.account"].invalidate_model(["balance", "spend_carry"])
-        self.env["clinic.loyalty.entry"].invalidate_model()
-        return [key for _i, _a, _p, key in inserted]
+        """Insert ledger entries and move balances, set-based and atomic: the
+        only place balances move (see ``clinic.loyalty.entry._loyalty_post``).
+        Returns the keys actually inserted."""
+        return self.env["clinic.loyalty.entry"]._loyalty_post(entries, carry)
 
     def _check_redeemable(self, points, *, training=False):
         """Raise a UserError saying why, unless this account may spend
@@ -369,23 +190,11 @@ class ClinicLoyaltyAccount(models.Model):
         self.ensure_one()
         company = self.company_id
         if points <= 0:
-            raise UserError(_("A redemption must spend a positive number of points."))
+            raise UserError(notices.not_positive(self.env))
         if company.loyalty_status == "test" and not training:
-            raise UserError(
-                _(
-                    "%(clinic)s's loyalty programme is in Test: it is not open for redemptions, except on "
-                    "a training point of sale (a Loyalty Manager marks one).",
-                    clinic=company.name,
-                )
-            )
+            raise UserError(notices.in_test(self.env, company.name))
         if company.loyalty_status not in ("on", "test"):
-            raise UserError(
-                _(
-                    "%(clinic)s's loyalty programme is off: it is not open for redemptions, points cannot "
-                    "be spent.",
-                    clinic=company.name,
-                )
-            )
+            raise UserError(notices.off(self.env, company.name))
         return self._lock()[self.id]
 
     def _redeem(
@@ -408,74 +217,27 @@ class ClinicLoyaltyAccount(models.Model):
         if consent not in ("portal", "staff"):
             raise UserError(_("Unknown redemption consent %(consent)s.", consent=consent))
         self._check_redeemable(points)
-        posted = self._post_entries(
-            [
-                {
-                    "account_id": self.id,
-                    "points": -points,
-                    "kind": "redemption",
-                    "key": key,
-                    "reason": reason,
-                    "res_model": res_model,
-                    "res_id": res_id,
-                    "source_name": source_name,
-                    "amount": amount,
-                }
-            ]
-        )
+        entry = {"account_id": self.id, "points": -points, "kind": "redemption", "key": key, "amount": amount}
+        entry.update(reason=reason, res_model=res_model, res_id=res_id, source_name=source_name)
+        posted = self._post_entries([entry])
         if not posted:
             raise UserError(_("This redemption was already recorded."))
         return posted[0]
 
     def _give_back(self, taken_keys, refund_prefix, points=None, *, key=None, **values):
-        """The one way points spent come back (a points payment undone, a
-        refund, a reward request refused): at most what the takings
-        ``taken_keys`` spent less what the refunds whose key starts with
-        ``refund_prefix`` gave back already, read under the account's lock,
-        so points come back once; with the expiry dates they had.
-
-        :param points: how many to give back (all that is left when None).
-        :param key: the refund's key (default: ``refund_prefix`` and the
-            number of refunds before it).
-        :param values: the entry's other values (reason, amount, res_model,
-            res_id, source_name).
-        :return: the points given back (0: nothing was left to give back).
-        """
+        """The one way points spent come back: see
+        ``clinic.loyalty.entry._loyalty_give_back``."""
         self.ensure_one()
-        self._lock()  # serialise two give-backs of the same takings
-        Entry = self.env["clinic.loyalty.entry"].sudo()
-        taken = Entry.search([("account_id", "=", self.id), ("key", "in", list(taken_keys))])
-        back = Entry.search(
-            [("account_id", "=", self.id), ("kind", "=", "refund"), ("key", "=like", f"{refund_prefix}%")]
+        return self.env["clinic.loyalty.entry"]._loyalty_give_back(
+            self, taken_keys, refund_prefix, points, key, values
         )
-        left = -sum(taken.mapped("points")) - sum(back.mapped("points"))
-        points = left if points is None else min(points, left)
-        if points <= 0:
-            return 0
-        self._post_entries(
-            [
-                {
-                    **values,
-                    "account_id": self.id,
-                    "points": points,
-                    "kind": "refund",
-                    "key": key or f"{refund_prefix}{len(back)}",
-                    # Back with the expiry dates they had: no extension by cancel-and-pay.
-                    "restores": list(taken_keys),
-                }
-            ]
-        )
-        return points
 
     @api.model
     def _check_drift(self, account_ids=None):
         """Accounts whose balance differs from the sum of their entries:
         [(account id, balance, sum of entries)]. Empty when the books hold.
         ``account_ids``: only those accounts (default: the whole ledger)."""
-        self.env.flush_all()
-        only = SQL("AND a.id = ANY(%s)", list(account_ids)) if account_ids is not None else SQL()
-        self.env.cr.execute(ledger_sql.drift(only))
-        return self.env.cr.fetchall()
+        return self.env["clinic.loyalty.entry"]._loyalty_balance_drift(account_ids)
 
     def action_check_balance(self):
         """Compare the balance of the selected accounts (all visible accounts
@@ -488,85 +250,23 @@ class ClinicLoyaltyAccount(models.Model):
         drift = {account_id: (balance, total) for account_id, balance, total in self._check_drift(scope.ids)}
         drifting = scope.filtered(lambda a: a.id in drift)
         if not drifting:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "success",
-                    "message": _("Account checked: its points match the ledger.")
-                    if len(scope) == 1
-                    else _("%(count)s accounts checked: their points match the ledger.", count=len(scope)),
-                },
-            }
-        lines = [
-            self.env._(
-                "%(account)s: balance %(balance)s, ledger %(total)s",
-                account=a.display_name,
-                balance=drift[a.id][0],
-                total=drift[a.id][1],
-            )
-            for a in drifting
-        ]
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "danger",
-                "sticky": True,
-                "message": _(
-                    "Balances that do not match the ledger: %(accounts)s",
-                    accounts="; ".join(lines),
-                ),
-            },
-        }
+            return notices.checked(self.env, len(scope))
+        lines = [notices.drift_line(self.env, a.display_name, *drift[a.id]) for a in drifting]
+        return notices.drifting(self.env, lines)
 
     @api.model
     def _cron_check_balances(self):
         """Weekly proof that balance == sum(entries): logs each drifting
-        account and posts a note on it for the Loyalty Managers of its clinic.
-        Then proves the books (``_loyalty_check_books``). Returns the drift
-        list [(account id, balance, sum of entries)]."""
-        drift = self._check_drift()
-        if drift:
-            self._loyalty_report_drift(drift)
-        else:
-            _logger.info("Loyalty balance check: every balance matches the ledger")
-        self._loyalty_check_books()
+        account and posts a note on it for the Loyalty Managers of its clinic,
+        then proves the books. Returns the drift [(account id, balance, sum)]."""
+        drift = self.env["clinic.loyalty.entry"]._loyalty_check_ledger()
+        self.env["clinic.loyalty.liability.report"]._loyalty_check_books()
         return drift
-
-    def _loyalty_report_drift(self, drift):
-        managers = (
-            self.env.ref("clinic_loyalty.group_loyalty_manager")
-            .sudo()
-            .users.filtered(lambda u: u.active and not u.share and u.id != self.env.ref("base.user_root").id)
-        )
-        for account_id, balance, total in drift:
-            account = self.sudo().browse(account_id)
-            _logger.warning(
-                "Loyalty balance drift on account %s (%s): balance %s, ledger %s",
-                account_id,
-                account.display_name,
-                balance,
-                total,
-            )
-            partners = managers.filtered(lambda u, a=account: a.company_id in u.company_ids).partner_id
-            account.message_post(
-                body=_(
-                    "Balance check: the balance (%(balance)s) does not match the sum of the ledger "
-                    "entries (%(total)s). Investigate before the client redeems points.",
-                    balance=balance,
-                    total=total,
-                ),
-                partner_ids=partners.ids,
-                subtype_xmlid="mail.mt_note",
-            )
 
     # --- expiry ---
     lot_ids = fields.One2many("clinic.loyalty.lot", "account_id", string="Lots")
     expiry_summary = fields.Char(
-        string="Next expiry",
-        compute="_compute_expiry_summary",
-        help="The points that expire next and when (the clinic's expiry rule when they were earned).",
+        string="Next expiry", compute="_compute_expiry_summary", help=notices.EXPIRY_HELP
     )
 
     def _compute_expiry_summary(self):
@@ -577,62 +277,17 @@ class ClinicLoyaltyAccount(models.Model):
         """[(date, points)] of this account's live points that expire, the
         first ``limit`` dates (all when None), up to ``until`` if given."""
         self.ensure_one()
-        if not self.id:
-            return []
-        self.env["clinic.loyalty.lot"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """SELECT expiry_date, SUM(remaining) FROM clinic_loyalty_lot
-                    WHERE account_id = %(account)s AND remaining > 0 AND expiry_date IS NOT NULL
-                      AND (%(until)s::date IS NULL OR expiry_date <= %(until)s::date)
-                    GROUP BY expiry_date ORDER BY expiry_date LIMIT %(limit)s""",
-                account=self.id,
-                until=until,
-                limit=limit,
-            )
-        )
-        return self.env.cr.fetchall()
+        return self.env["clinic.loyalty.expiry"]._loyalty_schedule(self.id, until, limit) if self.id else []
 
     def _loyalty_expiry_text(self, limit=3):
         """ "30 points expire on 01/31/2027; 12 points expire on ...", or empty."""
         self.ensure_one()
         return "; ".join(
-            _("%(points)s points expire on %(date)s", points=points, date=format_date(self.env, date))
+            notices.expiry_line(self.env, points, format_date(self.env, date))
             for date, points in self._loyalty_expiry_schedule(limit=limit)
         )
 
     def _check_lot_drift(self):
-        """Accounts whose live lots do not hold exactly their positive
-        balance: [(account id, balance, points in live lots)]. Empty when
-        the lots and the ledger agree."""
-        self.env.flush_all()
-        self.env.cr.execute("""
-            SELECT a.id, a.balance, COALESCE(l.total, 0)
-              FROM clinic_loyalty_account a
-              LEFT JOIN (SELECT account_id, SUM(remaining) AS total FROM clinic_loyalty_lot
-                          WHERE remaining > 0 GROUP BY account_id) l ON l.account_id = a.id
-             WHERE GREATEST(a.balance, 0) <> COALESCE(l.total, 0)
-        """)
-        return self.env.cr.fetchall()
-
-    # --- books check ---
-    # The weekly balance check also proves the books: a clinic whose liability
-    # account does not carry the value of its booked points is reported.
-    @api.model
-    def _loyalty_check_books(self):
-        for company, difference in self.env["res.company"].sudo()._loyalty_liability_drift():
-            _logger.warning(
-                "Loyalty liability drift at %s (%s): the liability account is off the points' value by %s",
-                company.id,
-                company.name,
-                difference,
-            )
-            company.partner_id.message_post(
-                body=_(
-                    "Points liability check: the liability account differs from the value of the booked "
-                    "points by %(difference)s. Open Loyalty → Reporting → Points liability and look for an "
-                    "entry booked by hand on the liability account.",
-                    difference=company.currency_id.format(difference),
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+        """[(account id, balance, points in live lots)] of the accounts whose
+        live lots do not hold their positive balance (empty: they agree)."""
+        return self.env["clinic.loyalty.entry"]._loyalty_lot_drift()

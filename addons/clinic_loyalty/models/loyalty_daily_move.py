@@ -7,21 +7,17 @@ from datetime import datetime, time, timedelta
 import pytz
 from psycopg2 import InterfaceError, OperationalError
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, float_is_zero
 
-from ..tools import books_sql
-from ..tools.loyalty_deferral import DEFERRAL_COLUMNS, DeferralState, deferral_day
+from ..tools import books_lines, books_sql, company_settings, deferral_lines
+from ..tools.books_lines import PAID_KINDS
 from ..tools.programme import POINT_VALUE_DIGITS
 from .loyalty_account import MAX_POINTS
 
 _logger = logging.getLogger(__name__)
 
-# What each kind of entry is booked against, besides the liability account.
-BREAKAGE_KINDS = ("expiry",)
-
-PAID_KINDS = ("redemption", "refund")
+DAY_BOOKED = "The clinic's points of this day are already booked."
 
 
 class ClinicLoyaltyDailyMove(models.Model):
@@ -63,22 +59,10 @@ class ClinicLoyaltyDailyMove(models.Model):
         readonly=True,
     )
 
-    _sql_constraints = [
-        (
-            "company_date_uniq",
-            "unique(company_id, date)",
-            "The clinic's points of this day are already booked.",
-        ),
-    ]
+    _sql_constraints = [("company_date_uniq", "unique(company_id, date)", DAY_BOOKED)]
 
     def init(self):
-        self.env.cr.execute(
-            """CREATE UNIQUE INDEX IF NOT EXISTS clinic_loyalty_move_link_entry_uniq
-                   ON clinic_loyalty_move_link (entry_id);
-               -- the relation's own (entry_id, daily_move_id) index is
-               -- redundant with the unique one: one index less per entry booked
-               DROP INDEX IF EXISTS clinic_loyalty_move_link_entry_id_daily_move_id_idx;"""
-        )
+        self.env.cr.execute(books_sql.link_index())
 
     @api.model
     def _run_daily_moves(self, date=None, commit=False):
@@ -131,41 +115,24 @@ class ClinicLoyaltyDailyMove(models.Model):
             return self.env["account.move"]
         daily = self.browse(row[0])
         paid = self.env["clinic.loyalty.entry"]._loyalty_paid_sources() or [""]
-        self.env.cr.execute(
-            books_sql.pick_entries(
-                daily.id, company.id, PAID_KINDS, paid, self._loyalty_booking_scope_sql(company)
-            )
-        )
+        scope = books_sql.booking_scope(self.env.context.get("loyalty_until"))
+        self.env.cr.execute(books_sql.pick_entries(daily.id, company.id, PAID_KINDS, paid, scope))
         groups = self.env.cr.fetchall()
         points = sum(g[2] for g in groups)
         if abs(booked + points) > MAX_POINTS:
-            raise UserError(
-                _(
-                    "%(points)s points cannot be booked for %(clinic)s: the books hold at most %(max)s "
-                    "points.",
-                    points=booked + points,
-                    clinic=company.name,
-                    max=MAX_POINTS,
-                )
-            )
+            raise UserError(books_lines.too_many_points(self.env, booked + points, company.name, MAX_POINTS))
         if company.loyalty_books_method == "deferral":
             lines = self._loyalty_deferral_lines(company, daily, groups, value)
         else:
-            lines = self._move_lines(company, groups, value)
+            lines = books_lines.move_lines(self.env, company, groups, value)
             if booked and last_value != value:
-                lines += self._revaluation_lines(company, booked, last_value, value)
+                lines += books_lines.revaluation_lines(self.env, company, booked, last_value, value)
         lines += self._loyalty_extra_lines(company, daily, last_value, value)
-        self.env.cr.execute(
-            SQL(
-                "UPDATE clinic_loyalty_daily_move SET booked_points = %s WHERE id = %s",
-                booked + points,
-                daily.id,
-            )
-        )
+        self.env.cr.execute(books_sql.set_booked(daily.id, booked + points))
         daily.invalidate_recordset(["booked_points"])
         if not groups and not lines:
             # Nothing to book: the day stays open for entries posted later.
-            self.env.cr.execute(SQL("DELETE FROM clinic_loyalty_daily_move WHERE id = %s", daily.id))
+            self.env.cr.execute(books_sql.delete_day(daily.id))
             daily.invalidate_recordset()
             return self.env["account.move"]
         if not lines:
@@ -179,8 +146,7 @@ class ClinicLoyaltyDailyMove(models.Model):
                     "move_type": "entry",
                     "journal_id": company.loyalty_journal_id.id,
                     "date": date,
-                    "ref": _("Loyalty points of %(date)s", date=fields.Date.to_string(date))
-                    + self.env.context.get("loyalty_ref_note", ""),
+                    "ref": books_lines.move_ref(self.env, date, self.env.context.get("loyalty_ref_note", "")),
                     "line_ids": [fields.Command.create(line) for line in lines],
                 }
             )
@@ -190,168 +156,10 @@ class ClinicLoyaltyDailyMove(models.Model):
         return move
 
     @api.model
-    def _move_lines(self, company, groups, value):
-        """Two lines per group of entries: the liability and its counterpart.
-        ``groups``: (kind, paid source?, points, money the payment booked, count)."""
-        labels = dict(self.env["clinic.loyalty.entry"]._fields["kind"]._description_selection(self.env))
-        currency = company.currency_id
-        lines = []
-        for kind, paid, points, paid_amount, count in groups:
-            # Credit to the liability: the points' value, less what a payment
-            # already booked on it (paid sources: only the difference).
-            credit = currency.round(points * value - (paid_amount if paid else 0.0))
-            if float_is_zero(credit, precision_rounding=currency.rounding):
-                continue
-            other = (
-                company.loyalty_breakage_account_id
-                if kind in BREAKAGE_KINDS
-                else company.loyalty_earned_account_id
-            )
-            label = _(
-                "%(kind)s: %(points)s points (%(count)s entries)",
-                kind=labels.get(kind, kind),
-                points=points,
-                count=count,
-            )
-            if paid:
-                label = _("%(label)s, difference with the payments", label=label)
-            lines += [
-                {"name": label, "account_id": company.loyalty_liability_account_id.id, "balance": -credit},
-                {"name": label, "account_id": other.id, "balance": credit},
-            ]
-        return lines
-
-    @api.model
-    def _revaluation_lines(self, company, points, old_value, new_value):
-        credit = company.currency_id.round(points * (new_value - old_value))
-        if company.currency_id.is_zero(credit):
-            return []
-        label = _(
-            "Revaluation of %(points)s outstanding points from %(old)s to %(new)s a point",
-            points=points,
-            old=old_value,
-            new=new_value,
-        )
-        return [
-            {"name": label, "account_id": company.loyalty_liability_account_id.id, "balance": -credit},
-            {"name": label, "account_id": company.loyalty_earned_account_id.id, "balance": credit},
-        ]
-
-    # The deferred-revenue method (issue 20): running totals after the day,
-    # the arithmetic in tools/loyalty_deferral.py.
-    deferred_allocated = fields.Float(readonly=True, help="Revenue allocated to points so far.")
-    deferred_earned = fields.Integer(readonly=True, help="Points earned so far under deferral.")
-    deferred_redeemed = fields.Integer(readonly=True, help="Points redeemed so far under deferral.")
-    deferred_expired = fields.Integer(readonly=True, help="Points expired so far under deferral.")
-    deferred_revenue = fields.Float(readonly=True, help="Deferred revenue recognised on redemption so far.")
-    deferred_breakage = fields.Float(readonly=True, help="Expected breakage recognised so far.")
-    deferred_rate = fields.Float(readonly=True, help="Expected redemption rate (%) the day was booked at.")
-
-    @api.model
-    def _loyalty_deferral_lines(self, company, daily, groups, value):
-        """The lines of the deferred-revenue method: the day's allocation,
-        the recognition on redemption (with expected breakage), the true-up
-        of a changed rate, and the points payments cleared off the liability
-        (the invoice paid in points is revenue only through the deferral)."""
-        company._loyalty_deferral_setup()
-        columns = DeferralState._fields
-        self.env.cr.execute(
-            SQL(
-                """SELECT deferred_rate, %s FROM clinic_loyalty_daily_move
-                    WHERE company_id = %s AND id != %s ORDER BY date DESC, id DESC LIMIT 1""",
-                SQL(", ").join(SQL.identifier(f"deferred_{name}") for name in columns),
-                company.id,
-                daily.id,
-            )
-        )
-        row = self.env.cr.fetchone()
-        state = DeferralState(*[x or 0 for x in row[1:]]) if row else DeferralState()
-        rate = company.loyalty_redemption_rate
-        sales, free, redeemed, expired, cleared = [], 0, 0, 0, 0.0
-        for kind, paid, points, amount, _count in groups:
-            if kind in PAID_KINDS:
-                redeemed -= points
-                cleared += amount if paid else 0.0
-            elif kind in BREAKAGE_KINDS:
-                expired -= points
-            elif kind == "adjustment":
-                free += points
-            else:
-                sales.append((amount, points))
-        digits = company.currency_id.decimal_places
-        true_up = deferral_day(state, [], 0, 0, 0, value, rate / 100, digits)
-        day = deferral_day(true_up.state, sales, free, redeemed, expired, value, rate / 100, digits)
-        self.env.cr.execute(
-            SQL(
-                "UPDATE clinic_loyalty_daily_move SET deferred_rate = %s, %s WHERE id = %s",
-                rate,
-                SQL(", ").join(
-                    SQL("%s = %s", SQL.identifier(f"deferred_{name}"), day.state[i])
-                    for i, name in enumerate(columns)
-                ),
-                daily.id,
-            )
-        )
-        daily.invalidate_recordset()
-        deferred = company.loyalty_deferred_account_id.id
-        old_rate = row[0] if row else rate
-        revenue = company.loyalty_revenue_account_id
-        breakage = company.loyalty_breakage_account_id
-        entries = [
-            (
-                true_up.revenue,
-                revenue,
-                _(
-                    "True-up of the revenue of redeemed points (rate %(old)s%% → %(new)s%%)",
-                    old=old_rate,
-                    new=rate,
-                ),
-            ),
-            (
-                true_up.breakage,
-                breakage,
-                _("True-up of the expected breakage (rate %(old)s%% → %(new)s%%)", old=old_rate, new=rate),
-            ),
-            (
-                -day.sales,
-                revenue,
-                _("Revenue allocated to the points earned on sales (rate %(new)s%%)", new=rate),
-            ),
-            (
-                -day.free,
-                company.loyalty_earned_account_id,
-                _("Points given without a sale, at their standalone value (rate %(new)s%%)", new=rate),
-            ),
-            (day.revenue, revenue, _("Deferred revenue of the points redeemed")),
-            (day.breakage, breakage, _("Expected breakage, in proportion to the points redeemed")),
-        ]
-        lines = []
-        for amount, account, label in entries:
-            if company.currency_id.is_zero(amount):
-                continue
-            lines += [
-                {"name": label, "account_id": deferred, "balance": amount},
-                {"name": label, "account_id": account.id, "balance": -amount},
-            ]
-        cleared = company.currency_id.round(cleared)
-        if not company.currency_id.is_zero(cleared):
-            label = _("Points payments: paid with deferred revenue, not with cash")
-            lines += [
-                {"name": label, "account_id": company.loyalty_liability_account_id.id, "balance": cleared},
-                {"name": label, "account_id": company.loyalty_revenue_account_id.id, "balance": -cleared},
-            ]
-        return lines
-
-    @api.model
     def action_post_daily_entries(self):
         """Post today's entries now (Loyalty Managers and accountants)."""
-        user = self.env.user
-        if not (
-            self.env.su
-            or user.has_group("clinic_loyalty.group_loyalty_manager")
-            or user.has_group("account.group_account_manager")
-        ):
-            raise AccessError(_("Only Loyalty Managers and accountants post the loyalty journal entries."))
+        if not company_settings.may_edit_accounting(self.env):
+            raise AccessError(books_lines.post_denied(self.env))
         companies = self.env.companies.filtered(lambda c: c.loyalty_point_value > 0)
         moves = self.env["account.move"]
         for company in companies.sudo():
@@ -366,10 +174,9 @@ class ClinicLoyaltyDailyMove(models.Model):
         return moves
 
     # --- cutoff ---
-    # Cut-off and held points of the daily entry: the nightly run books
-    # yesterday's events on yesterday's date (the first open date when that period
-    # is locked, said in the entry), and the points a pending reward request holds
-    # stay on the books until the reward is handed over (or the request refused).
+    # The nightly run books yesterday's events on yesterday's date (the first
+    # open date when that period is locked, said in the entry); the points a
+    # pending reward request holds stay on the books (``books_sql.held``).
     @api.model
     def _loyalty_open_date(self, company, date):
         """``date``, or the first day after the clinic's lock date for the
@@ -377,31 +184,8 @@ class ClinicLoyaltyDailyMove(models.Model):
         lock = company._get_user_fiscal_lock_date(company.loyalty_journal_id)
         if lock and date <= lock:
             opened = lock + timedelta(days=1)
-            return opened, _(
-                " (events of %(date)s: that period is locked, booked on the first open date)",
-                date=fields.Date.to_string(date),
-            )
+            return opened, books_lines.locked_note(self.env, date)
         return date, ""
-
-    @api.model
-    def _loyalty_held_sql(self):
-        """SQL condition on the entry ``e``: its points are held by a reward
-        request still pending (not booked as spent until handed over)."""
-        return SQL(
-            """(e.res_model = 'clinic.loyalty.reward.request' AND EXISTS (
-                   SELECT 1 FROM clinic_loyalty_reward_request r
-                    WHERE r.id = e.res_id AND r.state = 'pending'))"""
-        )
-
-    @api.model
-    def _loyalty_booking_scope_sql(self, company):
-        """SQL condition on the entry ``e``: which unbooked entries this run
-        books (not those a pending request holds, none after the cut-off)."""
-        scope = SQL("NOT %s", self._loyalty_held_sql())
-        until = self.env.context.get("loyalty_until")
-        if until:
-            scope = SQL("%s AND e.date < %s", scope, until)
-        return scope
 
     # --- unbook ---
     # Unbooking a daily entry (its move reset, cancelled, reversed or deleted by
@@ -421,52 +205,17 @@ class ClinicLoyaltyDailyMove(models.Model):
                 later and previous and previous.point_value != daily.point_value
             )
             if revalued:
-                raise UserError(
-                    _(
-                        "The loyalty entry of %(date)s cannot leave the books alone: the value of a point "
-                        "changed after it. Reverse the later loyalty entries first, from the newest.",
-                        date=daily.date,
-                    )
-                )
+                raise UserError(books_lines.unbook_revalued(self.env, daily.date))
             points = daily.booked_points - (previous.booked_points if previous else 0)
             owed = daily.negative_points - (previous.negative_points if previous else 0)
             self.env.flush_all()
             if later:
-                self.env.cr.execute(
-                    SQL(
-                        """UPDATE clinic_loyalty_daily_move
-                              SET booked_points = booked_points - %s, negative_points = negative_points - %s
-                            WHERE id = ANY(%s)""",
-                        points,
-                        owed,
-                        later.ids,
-                    )
-                )
-                # The deferral's running totals lose the day's share too.
-                self.env.cr.execute(
-                    SQL(
-                        "UPDATE clinic_loyalty_daily_move SET %s WHERE id = ANY(%s)",
-                        SQL(", ").join(
-                            SQL(
-                                "%s = %s - %s",
-                                SQL.identifier(column),
-                                SQL.identifier(column),
-                                (daily[column] or 0) - ((previous[column] or 0) if previous else 0),
-                            )
-                            for column in DEFERRAL_COLUMNS
-                        ),
-                        later.ids,
-                    )
-                )
-            self.env.cr.execute(SQL("DELETE FROM clinic_loyalty_daily_move WHERE id = %s", daily.id))
+                self.env.cr.execute(books_sql.unbook_later(later.ids, points, owed))
+                # the deferral's running totals lose the day's share too
+                self.env.cr.execute(deferral_lines.unbook_later_sql(later.ids, daily, previous))
+            self.env.cr.execute(books_sql.delete_day(daily.id))
             daily.company_id.partner_id.sudo().message_post(
-                body=_(
-                    "Loyalty entry of %(date)s taken off the books by %(user)s: its %(points)s points are "
-                    "booked again by the next daily entry.",
-                    date=daily.date,
-                    user=self.env.user.name,
-                    points=points,
-                )
+                body=books_lines.unbooked_note(self.env, daily.date, self.env.user.name, points)
             )
             self.env.invalidate_all()
 
@@ -494,36 +243,36 @@ class ClinicLoyaltyDailyMove(models.Model):
     def _loyalty_extra_lines(self, company, daily, old_value, value):
         """More lines of the day's move ``daily``: the negative balances kept
         apart."""
-        lines = []
-        self.env.cr.execute(
-            SQL(
-                """SELECT negative_points FROM clinic_loyalty_daily_move
-                    WHERE company_id = %s AND id != %s ORDER BY date DESC, id DESC LIMIT 1""",
-                company.id,
-                daily.id,
-            )
-        )
+        self.env.cr.execute(books_sql.previous_negative(company.id, daily.id))
         row = self.env.cr.fetchone()
         before = row[0] or 0 if row else 0
         now = self._loyalty_booked_negative(company)
-        self.env.cr.execute(
-            SQL("UPDATE clinic_loyalty_daily_move SET negative_points = %s WHERE id = %s", now, daily.id)
-        )
+        self.env.cr.execute(books_sql.set_negative(daily.id, now))
         daily.invalidate_recordset(["negative_points"])
-        if company.loyalty_books_method == "deferral":
-            return lines  # no liability at face value to keep them off
-        currency = company.currency_id
-        # Move the owed points off the liability at today's value: the change
-        # of the day, and the revaluation of those already owed.
-        credit = currency.round((before - now) * value + (-before) * (value - old_value))
-        if currency.is_zero(credit):
-            return lines
+        credit = books_lines.negative_credit(company, before, now, old_value, value)
+        # (under deferral, no liability at face value to keep them off)
+        if company.currency_id.is_zero(credit) or company.loyalty_books_method == "deferral":
+            return []
         company._loyalty_negative_account_setup()
-        label = _(
-            "Points owed by clients (balances below zero): %(points)s points",
-            points=-now,
-        )
-        return lines + [
-            {"name": label, "account_id": company.loyalty_liability_account_id.id, "balance": -credit},
-            {"name": label, "account_id": company.loyalty_negative_account_id.id, "balance": credit},
-        ]
+        label = books_lines.negative_label(self.env, now)
+        return books_lines.pair(company, label, credit, company.loyalty_negative_account_id)
+
+    # --- deferred revenue: running totals after the day (tools/deferral_lines.py) ---
+    deferred_allocated = fields.Float(readonly=True, help="Revenue allocated to points so far.")
+    deferred_earned = fields.Integer(readonly=True, help="Points earned so far under deferral.")
+    deferred_redeemed = fields.Integer(readonly=True, help="Points redeemed so far under deferral.")
+    deferred_expired = fields.Integer(readonly=True, help="Points expired so far under deferral.")
+    deferred_revenue = fields.Float(readonly=True, help="Deferred revenue recognised on redemption so far.")
+    deferred_breakage = fields.Float(readonly=True, help="Expected breakage recognised so far.")
+    deferred_rate = fields.Float(readonly=True, help="Expected redemption rate (%) the day was booked at.")
+
+    @api.model
+    def _loyalty_deferral_lines(self, company, daily, groups, value):
+        """The day's lines under the deferred-revenue method; the running
+        totals are kept on ``daily``."""
+        company._loyalty_deferral_setup()
+        self.env.cr.execute(deferral_lines.previous_state_sql(company.id, daily.id))
+        state, lines = deferral_lines.deferral_lines(self.env, company, self.env.cr.fetchone(), groups, value)
+        self.env.cr.execute(deferral_lines.save_state_sql(daily.id, company.loyalty_redemption_rate, state))
+        daily.invalidate_recordset()
+        return lines

@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..tools import ledger_sql
+
 _logger = logging.getLogger(__name__)
 
 
@@ -181,3 +183,11 @@ class ClinicLoyaltyExpiry(models.AbstractModel):
     def _notice_until(self, company, today=None):
         """Last day a warning sent ``today`` covers for ``company``."""
         return (today or fields.Date.today()) + timedelta(days=company.loyalty_expiry_notice_days)
+
+    @api.model
+    def _loyalty_schedule(self, account_id, until=None, limit=3):
+        """[(date, points)] of the account's live points that expire, the
+        first ``limit`` dates (all when None), up to ``until`` if given."""
+        self.env["clinic.loyalty.lot"].flush_model()
+        self.env.cr.execute(ledger_sql.expiry_schedule(account_id, until, limit))
+        return self.env.cr.fetchall()

@@ -10,25 +10,16 @@ the kinds of its own data with ``selection_add`` and :meth:`_signal_kinds`.
 import logging
 from datetime import timedelta
 
-from psycopg2.extras import execute_values
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..tools import signal_findings as findings_
 from ..tools import signal_sql
+from ..tools.signal_findings import SIGNAL_KINDS, SIGNAL_STATES
 from ..tools.signal_sql import STAFF_CTE, _digits9  # noqa: F401 (the OTP addon imports them from here)
 
 _logger = logging.getLogger(__name__)
-
-SIGNAL_KINDS = [
-    ("staff_earning", "Points earned on a staff contact"),
-    ("adjust_peers", "Manual points far above peers"),
-    ("adjust_same_client", "Manual points to the same client"),
-    ("adjust_after_refund", "Points given back by hand after a refund"),
-    ("unpaid", "Points with no payment behind them"),
-    ("redeem_absent", "Redemption with the client not at the clinic"),
-]
 
 
 class ClinicLoyaltySignal(models.Model):
@@ -58,28 +49,18 @@ class ClinicLoyaltySignal(models.Model):
     res_ids = fields.Json(string="Documents", readonly=True)
     document_count = fields.Integer(compute="_compute_document_count")
     key = fields.Char(required=True, readonly=True, help="One finding, recorded once per clinic.")
-    state = fields.Selection(
-        [("new", "New"), ("dismissed", "Dismissed"), ("confirmed", "Confirmed")],
-        default="new",
-        required=True,
-        readonly=True,
-        index=True,
-    )
+    state = fields.Selection(SIGNAL_STATES, default="new", required=True, readonly=True, index=True)
     dismiss_reason = fields.Char(readonly=True)
     reviewed_by_id = fields.Many2one("res.users", string="Reviewed by", readonly=True)
     digest_sent = fields.Boolean(readonly=True, default=False)
 
-    _sql_constraints = [
-        ("key_company_uniq", "unique(company_id, key)", "This finding was already recorded."),
-    ]
+    _sql_constraints = [("key_company_uniq", "unique(company_id, key)", "This finding was already recorded.")]
 
     def _compute_document_count(self):
         for signal in self:
             signal.document_count = len(signal.res_ids or [])
 
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
+    # --- actions ---
     def _check_reviewer(self):
         if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
             raise AccessError(self.env._("Only a Loyalty Manager reviews staff signals."))
@@ -134,19 +115,9 @@ class ClinicLoyaltySignal(models.Model):
         if not self.env.user.has_group("clinic_loyalty.group_loyalty_manager"):
             raise AccessError(self.env._("Only a Loyalty Manager runs the staff review."))
         created = self.sudo()._signal_compute(self.env.companies)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": self.env._("Staff review done: %(count)s new signal(s).", count=len(created)),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return findings_.review_done(self.env, len(created))
 
-    # ------------------------------------------------------------------
-    # The review
-    # ------------------------------------------------------------------
+    # --- the review ---
     @api.model
     def _signal_kinds(self):
         """The kinds the review computes, each by ``_signal_find_<kind>``.
@@ -174,52 +145,10 @@ class ClinicLoyaltySignal(models.Model):
         recorded is skipped."""
         if not findings:
             return self.browse()
-        point_value = company.loyalty_point_value or 0.0
-        uid = self.env.uid
-        rows = [
-            (
-                company.id,
-                f["kind"],
-                f["key"],
-                f["name"],
-                f.get("user_id") or None,
-                f.get("partner_id") or None,
-                int(max(min(f.get("points") or 0, 2**31 - 1), -(2**31))),
-                abs(f.get("points") or 0) * point_value,
-                f.get("date") or now.date(),
-                f.get("res_model"),
-                self._fields["res_ids"].convert_to_column(sorted(set(f.get("res_ids") or [])) or None, self),
-                uid,
-                uid,
-            )
-            for f in findings
-        ]
-        inserted = execute_values(
-            self.env.cr._obj,
-            """
-            INSERT INTO clinic_loyalty_signal
-                (company_id, kind, key, name, user_id, partner_id, points, value, date, res_model, res_ids,
-                 create_uid, write_uid, state, digest_sent, create_date, write_date)
-            SELECT v.*, 'new', FALSE, now() at time zone 'UTC', now() at time zone 'UTC'
-              FROM (VALUES %s) AS v
-            ON CONFLICT (company_id, key) DO NOTHING
-            RETURNING id, key
-            """,
-            rows,
-            template="(%s, %s, %s, %s, %s::int, %s::int, %s, %s::numeric, %s::date, %s, %s::jsonb, %s, %s)",
-            page_size=1000,
-            fetch=True,
+        column = self._fields["res_ids"].convert_to_column
+        inserted = findings_.insert(
+            self.env.cr, company, findings, now, self.env.uid, lambda ids: column(ids, self)
         )
-        by_key = {f["key"]: f for f in findings}
-        links = [(sid, eid) for sid, key in inserted for eid in set(by_key[key].get("entry_ids") or [])]
-        if links:
-            execute_values(
-                self.env.cr._obj,
-                """INSERT INTO clinic_loyalty_signal_entry_rel (signal_id, entry_id) VALUES %s
-                   ON CONFLICT DO NOTHING""",
-                links,
-                page_size=5000,
-            )
         self.invalidate_model()
         return self.browse([sid for sid, _key in inserted])
 
@@ -233,20 +162,7 @@ class ClinicLoyaltySignal(models.Model):
         its query: the staff member, client, points, entries, date and, when
         the row has ``models`` and ``res_ids`` columns, its documents; its key
         is ``kind:key``; ``values`` add to it or override it."""
-        finding = {
-            "kind": kind,
-            "key": f"{kind}:{key}",
-            "user_id": row.get("user_id"),
-            "partner_id": row.get("partner_id"),
-            "points": row.get("points"),
-            "entry_ids": row.get("entry_ids"),
-            "date": row.get("date"),
-            "name": name,
-        }
-        if "models" in row:
-            finding.update(self._signal_documents(row["models"], row["res_ids"]))
-        finding.update(values)
-        return finding
+        return findings_.finding(kind, key, row, name, **values)
 
     @api.model
     def _signal_find_staff_earning(self, company, since, now):
@@ -257,28 +173,7 @@ class ClinicLoyaltySignal(models.Model):
                 company=company.id, since=since, now=now, threshold=company.loyalty_signal_staff_points
             )
         )
-        return [
-            self._signal_finding(
-                "staff_earning",
-                f"{r['user_id']}:{r['partner_id']}:{r['month']}",
-                r,
-                self.env._("%(points)s points earned in %(month)s on the staff member's own contact.", **r)
-                if r["own"]
-                else self.env._(
-                    "%(points)s points earned in %(month)s on a contact sharing a phone number or "
-                    "an email with the staff member.",
-                    **r,
-                ),
-            )
-            for r in rows
-        ]
-
-    @api.model
-    def _signal_documents(self, res_models, res_ids):
-        models_ = [m for m in res_models or [] if m]
-        if len(models_) != 1:
-            return {}
-        return {"res_model": models_[0], "res_ids": [i for i in res_ids or [] if i]}
+        return findings_.staff_earning_findings(self.env, rows)
 
     @api.model
     def _signal_find_adjust_peers(self, company, since, now):
@@ -293,22 +188,7 @@ class ClinicLoyaltySignal(models.Model):
                 factor=company.loyalty_signal_adjust_factor,
             )
         )
-        return [
-            self._signal_finding(
-                "adjust_peers",
-                f"{r['user_id']}:{r['month']}",
-                r,
-                self.env._(
-                    "%(points)s points added by hand in %(month)s (%(n)s adjustments); the other staff "
-                    "members added %(peers)s on average.",
-                    points=r["points"],
-                    month=r["month"],
-                    n=r["n"],
-                    peers=round(r["peers"]),
-                ),
-            )
-            for r in rows
-        ]
+        return findings_.adjust_peers_findings(self.env, rows)
 
     @api.model
     def _signal_find_adjust_same_client(self, company, since, now):
@@ -321,17 +201,7 @@ class ClinicLoyaltySignal(models.Model):
                 count=max(company.loyalty_signal_same_client_count, 1),
             )
         )
-        return [
-            self._signal_finding(
-                "adjust_same_client",
-                f"{r['user_id']}:{r['partner_id']}:{r['month']}",
-                r,
-                self.env._(
-                    "%(n)s adjustments (%(points)s points) by hand to the same client in %(month)s.", **r
-                ),
-            )
-            for r in rows
-        ]
+        return findings_.adjust_same_client_findings(self.env, rows)
 
     @api.model
     def _signal_find_adjust_after_refund(self, company, since, now):
@@ -342,18 +212,7 @@ class ClinicLoyaltySignal(models.Model):
                 company=company.id, since=since, now=now, days=company.loyalty_signal_refund_days
             )
         )
-        return [
-            self._signal_finding(
-                "adjust_after_refund",
-                r["id"],
-                r,
-                self.env._(
-                    "%(points)s points given back by hand after a refund took the client's points.", **r
-                ),
-                entry_ids=[r["id"], *r["refund_ids"]],
-            )
-            for r in rows
-        ]
+        return findings_.adjust_after_refund_findings(self.env, rows)
 
     @api.model
     def _signal_find_unpaid(self, company, since, now):
@@ -366,32 +225,14 @@ class ClinicLoyaltySignal(models.Model):
                 grace=now - timedelta(days=company.loyalty_signal_unpaid_days),
             )
         )
-        return [
-            self._signal_finding(
-                "unpaid",
-                r["move_id"],
-                r,
-                self.env._(
-                    "%(points)s points stand on %(move_name)s, which is not paid (%(payment_state)s).", **r
-                ),
-                res_model="account.move",
-                res_ids=[r["move_id"]],
-            )
-            for r in rows
-        ]
+        return findings_.unpaid_findings(self.env, rows)
 
     @api.model
     def _signal_presence_sql(self):
         """Days a client was at the clinic, other than through the redemption
         itself: SQL selecting (partner_id, company_id, day, res_model, res_id).
         The point of sale adds its orders."""
-        return [
-            SQL(
-                """SELECT m.commercial_partner_id, m.company_id, m.invoice_date, 'account.move', m.id
-                     FROM account_move m
-                    WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')"""
-            )
-        ]
+        return [signal_sql.invoice_presence()]
 
     @api.model
     def _signal_find_redeem_absent(self, company, since, now):
@@ -401,24 +242,9 @@ class ClinicLoyaltySignal(models.Model):
         rows = self._signal_fetch(
             signal_sql.redeem_absent(presence=presence, company=company.id, since=since, now=now)
         )
-        return [
-            self._signal_finding(
-                "redeem_absent",
-                r["id"],
-                r,
-                self.env._(
-                    "%(points)s points spent on %(date)s with no sale and no visit of the client that day.",
-                    **r,
-                ),
-                entry_ids=[r["id"]],
-                **self._signal_documents([r["res_model"]], [r["res_id"]]),
-            )
-            for r in rows
-        ]
+        return findings_.redeem_absent_findings(self.env, rows)
 
-    # ------------------------------------------------------------------
-    # Digest and cron
-    # ------------------------------------------------------------------
+    # --- digest and cron ---
     @api.model
     def _signal_send_digest(self):
         """One activity per Loyalty Manager and clinic with new signals not
@@ -441,24 +267,11 @@ class ClinicLoyaltySignal(models.Model):
                 mine = signals.filtered(lambda s, m=manager: s.user_id != m and s.partner_id != m.partner_id)
                 if not mine:
                     continue
-                counts = {}
-                for signal in mine:
-                    label = dict(self._fields["kind"]._description_selection(self.env))[signal.kind]
-                    counts[label] = counts.get(label, 0) + 1
-                activities.append(
-                    {
-                        "res_model_id": model,
-                        "res_id": mine[0].id,
-                        "activity_type_id": activity_type.id,
-                        "user_id": manager.id,
-                        "summary": self.env._(
-                            "%(count)s new staff signal(s) at %(clinic)s",
-                            count=len(mine),
-                            clinic=company.name,
-                        ),
-                        "note": "<br/>".join(f"{label}: {n}" for label, n in sorted(counts.items())),
-                    }
-                )
+                labels = dict(self._fields["kind"]._description_selection(self.env))
+                note = findings_.digest_note(labels[signal.kind] for signal in mine)
+                summary = findings_.digest_summary(self.env, len(mine), company.name)
+                values = {"res_model_id": model, "res_id": mine[0].id, "activity_type_id": activity_type.id}
+                activities.append({**values, "user_id": manager.id, "summary": summary, "note": note})
                 told += 1
         if activities:
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)

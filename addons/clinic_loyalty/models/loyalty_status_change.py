@@ -57,6 +57,18 @@ class ClinicLoyaltyStatusChange(models.Model):
         )
 
     @api.model
+    def _log_companies(self, companies, before):
+        """Record the status changes of ``companies`` since ``before``
+        ({company id: {field: value}}); a new start date re-evaluates the
+        documents it may now let earn."""
+        for company in companies:
+            old = before.get(company.id, {})
+            if "loyalty_status" in old and old["loyalty_status"] != company.loyalty_status:
+                self._log(company, old["loyalty_status"], company.loyalty_status)
+            if "loyalty_start_date" in old and old["loyalty_start_date"] != company.loyalty_start_date:
+                self.env["clinic.loyalty.spend.source"]._loyalty_reopen(company)
+
+    @api.model
     def _earning_periods_sql(self, company):
         """SELECT of the periods (columns ``f``, ``t``: first and last day)
         when documents of ``company`` earn.

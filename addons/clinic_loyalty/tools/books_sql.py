@@ -73,3 +73,65 @@ def booked_negative(company_id):
                     WHERE a.company_id = %(company)s AND (a.balance < 0 OR u.points IS NOT NULL)""",
         company=company_id,
     )
+
+
+def link_index():
+    """One link per entry: an entry is booked by one day at most."""
+    return SQL(
+        """CREATE UNIQUE INDEX IF NOT EXISTS clinic_loyalty_move_link_entry_uniq
+               ON clinic_loyalty_move_link (entry_id);
+           -- the relation's own (entry_id, daily_move_id) index is
+           -- redundant with the unique one: one index less per entry booked
+           DROP INDEX IF EXISTS clinic_loyalty_move_link_entry_id_daily_move_id_idx;"""
+    )
+
+
+def held():
+    """Condition on the entry ``e``: its points are held by a reward request
+    still pending (not booked as spent until handed over)."""
+    return SQL(
+        """(e.res_model = 'clinic.loyalty.reward.request' AND EXISTS (
+               SELECT 1 FROM clinic_loyalty_reward_request r
+                WHERE r.id = e.res_id AND r.state = 'pending'))"""
+    )
+
+
+def booking_scope(until=None):
+    """Condition on the entry ``e``: which unbooked entries a run books (not
+    those a pending request holds, none from ``until`` on)."""
+    scope = SQL("NOT %s", held())
+    return SQL("%s AND e.date < %s", scope, until) if until else scope
+
+
+def set_booked(daily_id, points):
+    return SQL("UPDATE clinic_loyalty_daily_move SET booked_points = %s WHERE id = %s", points, daily_id)
+
+
+def set_negative(daily_id, points):
+    return SQL("UPDATE clinic_loyalty_daily_move SET negative_points = %s WHERE id = %s", points, daily_id)
+
+
+def delete_day(daily_id):
+    return SQL("DELETE FROM clinic_loyalty_daily_move WHERE id = %s", daily_id)
+
+
+def previous_negative(company_id, daily_id):
+    """The negative points booked by the clinic's last day before ``daily_id``."""
+    return SQL(
+        """SELECT negative_points FROM clinic_loyalty_daily_move
+            WHERE company_id = %s AND id != %s ORDER BY date DESC, id DESC LIMIT 1""",
+        company_id,
+        daily_id,
+    )
+
+
+def unbook_later(daily_ids, points, owed):
+    """Take an unbooked day's points off the running totals of the later days."""
+    return SQL(
+        """UPDATE clinic_loyalty_daily_move
+              SET booked_points = booked_points - %s, negative_points = negative_points - %s
+            WHERE id = ANY(%s)""",
+        points,
+        owed,
+        daily_ids,
+    )

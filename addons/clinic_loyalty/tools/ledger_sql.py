@@ -76,3 +76,60 @@ def drift(only):
         """,
         only,
     )
+
+
+def lock(ids):
+    """Row-lock the accounts ``ids`` (sorted, so two lockers never deadlock):
+    (id, balance) read under the lock."""
+    return SQL(
+        """SELECT id, balance FROM clinic_loyalty_account
+                WHERE id IN %s ORDER BY id FOR NO KEY UPDATE""",
+        tuple(ids),
+    )
+
+
+def owners(ids):
+    """(account id, partner id, company id) of the accounts ``ids``."""
+    return SQL("SELECT id, partner_id, company_id FROM clinic_loyalty_account WHERE id IN %s", tuple(ids))
+
+
+def posted_keys(keys):
+    """The (company id, key) among ``keys`` posted already."""
+    return SQL("SELECT company_id, key FROM clinic_loyalty_entry WHERE (company_id, key) IN %s", tuple(keys))
+
+
+def staff_partners(partner_ids):
+    """Ids of the contacts of active internal users among ``partner_ids``,
+    and of their commercial entities (a superset: intersect)."""
+    return SQL(
+        """SELECT DISTINCT unnest(ARRAY[p.id, p.commercial_partner_id])
+             FROM res_users u JOIN res_partner p ON p.id = u.partner_id
+            WHERE u.active AND NOT u.share
+              AND (p.id = ANY(%(ids)s) OR p.commercial_partner_id = ANY(%(ids)s))""",
+        ids=list(partner_ids),
+    )
+
+
+def expiry_schedule(account_id, until, limit):
+    """(date, points) of the account's live points that expire, the first
+    ``limit`` dates (all when None), up to ``until`` if given."""
+    return SQL(
+        """SELECT expiry_date, SUM(remaining) FROM clinic_loyalty_lot
+            WHERE account_id = %(account)s AND remaining > 0 AND expiry_date IS NOT NULL
+              AND (%(until)s::date IS NULL OR expiry_date <= %(until)s::date)
+            GROUP BY expiry_date ORDER BY expiry_date LIMIT %(limit)s""",
+        account=account_id,
+        until=until,
+        limit=limit,
+    )
+
+
+# (account id, balance, points in live lots) of the accounts whose live lots
+# do not hold exactly their positive balance.
+LOT_DRIFT = """
+            SELECT a.id, a.balance, COALESCE(l.total, 0)
+              FROM clinic_loyalty_account a
+              LEFT JOIN (SELECT account_id, SUM(remaining) AS total FROM clinic_loyalty_lot
+                          WHERE remaining > 0 GROUP BY account_id) l ON l.account_id = a.id
+             WHERE GREATEST(a.balance, 0) <> COALESCE(l.total, 0)
+        """

@@ -78,6 +78,26 @@ PROGRAMME_LOG_FIELDS = (
     "loyalty_status",
     "loyalty_start_date",
 )
+
+# The checks of the clinic's programme columns (``res.company._sql_constraints``).
+LOYALTY_SQL_CONSTRAINTS = [
+    (
+        "loyalty_spend_per_point_positive",
+        "check(loyalty_spend_per_point > 0)",
+        "The spend per point must be greater than zero.",
+    ),
+    (
+        "loyalty_min_amount_positive",
+        "check(loyalty_min_transaction_amount >= 0)",
+        "The minimum transaction amount cannot be negative.",
+    ),
+    (
+        "loyalty_point_value_positive",
+        "check(loyalty_point_value >= 0)",
+        "The value of one point cannot be negative.",
+    ),
+]
+
 BOOKS_METHODS = [
     ("provision", "Provision at face value"),
     ("deferral", "Deferred revenue (IFRS 15 / FRS 102 from 2026)"),

@@ -171,3 +171,13 @@ def redeem_absent(presence, company, since, now):
         since=since,
         now=now,
     )
+
+
+def invoice_presence():
+    """Days a client was at the clinic by their invoices: (partner_id,
+    company_id, day, res_model, res_id)."""
+    return SQL(
+        """SELECT m.commercial_partner_id, m.company_id, m.invoice_date, 'account.move', m.id
+             FROM account_move m
+            WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')"""
+    )
