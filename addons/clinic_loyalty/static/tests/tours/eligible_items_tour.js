@@ -28,8 +28,7 @@ registry.category("web_tour.tours").add("eligible_items_tour", {
       run: "click",
     },
     {
-      trigger:
-        ".modal .o_loyalty_enable_summary:contains(items will earn points):contains(sensitive items)",
+      trigger: ".modal .o_loyalty_enable_summary:contains(items will earn points):contains(sensitive items)",
     },
     {
       trigger:
