@@ -4,7 +4,7 @@ and the sales (a staff member who may be gaming the programme).
 Each kind is one set-based query (``_signal_find_<kind>``) returning
 findings; :meth:`_signal_record` inserts them under a unique key per clinic,
 so a finding is recorded once however often the review runs. An addon adds
-the kinds of its own data with ``selection_add`` and :meth:`_signal_kinds`.
+the kinds of its own data with ``selection_add`` and a ``_signal_find_<kind>``.
 """
 
 import logging
@@ -120,9 +120,10 @@ class ClinicLoyaltySignal(models.Model):
     # --- the review ---
     @api.model
     def _signal_kinds(self):
-        """The kinds the review computes, each by ``_signal_find_<kind>``.
-        Extended by the addons that own the data (point of sale, codes)."""
-        return [kind for kind, _label in SIGNAL_KINDS]
+        """The kinds the review computes, each by ``_signal_find_<kind>``:
+        those of the ``kind`` selection, which the addons that own the data
+        (point of sale, codes) extend."""
+        return [kind for kind, _label in self._fields["kind"].selection]
 
     @api.model
     def _signal_compute(self, companies, now=None):

@@ -22,10 +22,6 @@ class ClinicLoyaltySignal(models.Model):
     kind = fields.Selection(selection_add=OTP_KINDS, ondelete={k: "cascade" for k, _label in OTP_KINDS})
 
     @api.model
-    def _signal_kinds(self):
-        return super()._signal_kinds() + [k for k, _label in OTP_KINDS]
-
-    @api.model
     def _signal_find_number_staff(self, company, since, now):
         """A client's number for codes that is a staff member's phone: the
         codes reach the staff member, who spends the client's points."""

@@ -17,10 +17,6 @@ class ClinicLoyaltySignal(models.Model):
     kind = fields.Selection(selection_add=POS_KINDS, ondelete={k: "cascade" for k, _label in POS_KINDS})
 
     @api.model
-    def _signal_kinds(self):
-        return super()._signal_kinds() + [k for k, _label in POS_KINDS]
-
-    @api.model
     def _signal_presence_sql(self):
         return super()._signal_presence_sql() + [
             SQL(
