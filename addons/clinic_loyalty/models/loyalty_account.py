@@ -169,11 +169,11 @@ class ClinicLoyaltyAccount(models.Model):
         self.env.cr.execute(ledger_sql.lock(self.ids))
         return dict(self.env.cr.fetchall())
 
-    def _post_entries(self, entries, carry=None):
+    def _post_entries(self, entries, carry=None, locked=None):
         """Insert ledger entries and move balances, set-based and atomic: the
         only place balances move (see ``clinic.loyalty.entry._loyalty_post``).
         Returns the keys actually inserted."""
-        return self.env["clinic.loyalty.entry"]._loyalty_post(entries, carry)
+        return self.env["clinic.loyalty.entry"]._loyalty_post(entries, carry, locked)
 
     def _check_redeemable(self, points, *, training=False):
         """Raise a UserError saying why, unless this account may spend
@@ -197,9 +197,7 @@ class ClinicLoyaltyAccount(models.Model):
             raise UserError(notices.off(self.env, company.name))
         return self._lock()[self.id]
 
-    def _redeem(
-        self, points, reason, key, *, consent, res_model=None, res_id=None, source_name=None, amount=None
-    ):
+    def _redeem(self, points, reason, key, *, consent, balance=None, **values):
         """The one way points are spent (portal requests, back office, POS).
 
         :param consent: how the client agreed: ``"portal"`` when the client
@@ -211,15 +209,18 @@ class ClinicLoyaltyAccount(models.Model):
             sale, invoice paid with points), recorded on the entry so the
             books can settle the difference with points x value.
 
-        Refuses unless :meth:`_check_redeemable` allows it.
+        Refuses unless :meth:`_check_redeemable` allows it; ``balance``: what
+        it returned to a caller who checked already (the account stays locked
+        once in the spend).
         """
         self.ensure_one()
         if consent not in ("portal", "staff"):
             raise UserError(_("Unknown redemption consent %(consent)s.", consent=consent))
-        self._check_redeemable(points)
-        entry = {"account_id": self.id, "points": -points, "kind": "redemption", "key": key, "amount": amount}
-        entry.update(reason=reason, res_model=res_model, res_id=res_id, source_name=source_name)
-        posted = self._post_entries([entry])
+        if balance is None:
+            balance = self._check_redeemable(points)
+        entry = {"account_id": self.id, "points": -points, "kind": "redemption", "key": key, "reason": reason}
+        entry.update(values)
+        posted = self._post_entries([entry], locked={self.id: balance})
         if not posted:
             raise UserError(_("This redemption was already recorded."))
         return posted[0]

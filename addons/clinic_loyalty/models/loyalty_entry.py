@@ -207,7 +207,7 @@ class ClinicLoyaltyEntry(models.Model):
     # Entries are inserted and balances moved here only, under the accounts' row
     # locks (``clinic.loyalty.account._post_entries`` calls it).
     @api.model
-    def _loyalty_post(self, entries, carry=None):
+    def _loyalty_post(self, entries, carry=None, locked=None):
         """Insert ledger entries and move balances, set-based and atomic.
 
         :param entries: dicts with account_id, points (signed int), kind, key,
@@ -217,6 +217,8 @@ class ClinicLoyaltyEntry(models.Model):
             and staff_check (the accrual: the entry is marked a staff purchase
             when the account's client is an internal user's contact).
         :param carry: optional {account id: new spend_carry} (accrual engine).
+        :param locked: {account id: balance} of the accounts the caller locked
+            already in this transaction (:meth:`clinic.loyalty.account._lock`).
         :return: the list of keys actually inserted (already-posted keys are
             skipped: posting is idempotent per (company, key)).
 
@@ -227,7 +229,7 @@ class ClinicLoyaltyEntry(models.Model):
             return []
         account_ids = sorted({e["account_id"] for e in entries} | set(carry or {}))
         accounts = self.env["clinic.loyalty.account"].browse(account_ids)
-        balances = accounts._lock()
+        balances = locked if locked is not None and set(locked) == set(account_ids) else accounts._lock()
         if len(balances) != len(account_ids):
             raise ValidationError(_("Unknown loyalty account."))
         self.env.cr.execute(ledger_sql.owners(account_ids))

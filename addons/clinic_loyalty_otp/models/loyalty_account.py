@@ -152,7 +152,7 @@ class ClinicLoyaltyAccount(models.Model):
         challenge._consume(self, points, **(otp_binding or {}))
         if challenge.test_mode:
             return False  # a Test trial: nothing is taken from real balances
-        return super()._redeem(points, reason, key, consent=consent, **kwargs)
+        return super()._redeem(points, reason, key, consent=consent, balance=balance, **kwargs)
 
     # ------------------------------------------------------------------
     # The number codes go to: fixed when the account is created, changed

@@ -1,3 +1,4 @@
+from unittest.mock import patch
 from uuid import uuid4
 
 from odoo.exceptions import UserError
@@ -44,6 +45,24 @@ class TestPosOrder(OtpPosCommon):
         challenge = self.Challenge.sudo().browse(challenge_id)
         self.assertEqual((challenge.state, challenge.pos_order_id), ("used", order))
         self.assertTrue(self.reward.redeemed)
+
+    def test_one_row_lock_of_the_account_per_spend(self):
+        """The account is locked once in a spend at the counter: the check,
+        the code and the ledger entry all work under that one lock."""
+        uid = str(uuid4())
+        challenge_id = self.pos_code(uid)
+        Account = type(self.env["clinic.loyalty.account"])
+        real_lock, locked = Account._lock, []
+
+        def counting_lock(accounts):
+            locked.extend(accounts.ids)
+            return real_lock(accounts)
+
+        with patch.object(Account, "_lock", counting_lock):
+            order = self.sync(self.loyalty_order(uid, challenge_id=challenge_id))
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(self.account.balance, 60)
+        self.assertEqual(locked, [self.account.id])
 
     def test_forged_payloads_refused(self):
         uid = str(uuid4())
