@@ -139,12 +139,10 @@ class ClinicLoyaltyOtpChallenge(models.Model):
 
     def _consume(self, account, points, **binding):
         """Spend this verified challenge for exactly what it was verified for.
-
         ``binding``: value, pos_order_uid, origin_ref, partner (see
         :func:`otp_code.binds`). Locks the challenge row and marks it used in
         the caller's transaction (so it is used if and only if the redemption
-        commits). Raises UserError when anything differs: nothing is consumed.
-        """
+        commits). Raises UserError when anything differs: nothing is consumed."""
         if not self:
             raise UserError(_("Spending points requires the one-time code the client received by SMS."))
         self.ensure_one()
