@@ -19,5 +19,10 @@
         "views/loyalty_account_views.xml",
         "views/portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "clinic_loyalty_otp/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }
