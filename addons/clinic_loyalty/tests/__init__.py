@@ -30,6 +30,7 @@ from . import test_rights
 from . import test_screen_words
 from . import test_settings
 from . import test_settings_help
+from . import test_setup_tour
 from . import test_signal
 from . import test_staff_contacts
 from . import test_start_date_help
