@@ -105,7 +105,8 @@ class FakeSmsGateway:
         if path != "/":
             self._reply(handler, 404, {"error": "not found"})
             return
-        self._reply(handler, 200, self.page(), content_type="text/html; charset=utf-8")
+        # (browser tours read the page from the Odoo origin: loopback only)
+        self._reply(handler, 200, self.page(), content_type="text/html; charset=utf-8", cors=True)
 
     def page(self):
         """The client's phone: every number that received a message, its
