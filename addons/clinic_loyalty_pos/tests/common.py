@@ -2,6 +2,7 @@
 paid order (:func:`pos_order_payload`), and a shop with the clinic's "Loyalty
 points" method (:class:`OtpPosCommon`)."""
 
+from datetime import timedelta
 from uuid import uuid4
 
 from odoo import Command, fields
@@ -91,6 +92,17 @@ class OtpPosCommon(OtpCommonMixin, TestPointOfSaleHttpCommon, SMSCase):
         cls.loyalty_method = cls.company._loyalty_pos_method()
         cls.main_pos_config.write({"payment_method_ids": [(4, cls.loyalty_method.id)]})
         cls.cash_method = cls.main_pos_config.payment_method_ids.filtered("is_cash_count")[:1]
+
+    @classmethod
+    def _setup_earning_shop(cls):
+        """Grooming earns at this clinic, whose programme started a week ago
+        (the POS user's timezone may still be yesterday for the order date;
+        the start date rule is tested in clinic_loyalty), and the shop is
+        open."""
+        cls.grooming.product_tmpl_id.with_company(cls.company).loyalty_eligible = True
+        cls.company.loyalty_start_date = fields.Date.today() - timedelta(days=7)
+        cls.main_pos_config.with_user(cls.pos_user).open_ui()
+        cls.Accrual = cls.env["clinic.loyalty.accrual"]
 
     # ------------------------------------------------------------------
     def open_session(self):

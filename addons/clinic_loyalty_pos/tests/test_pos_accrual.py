@@ -1,7 +1,5 @@
-from datetime import timedelta
 from uuid import uuid4
 
-from odoo import fields
 from odoo.tests import tagged
 
 from .common import OtpPosCommon
@@ -15,13 +13,7 @@ class TestPosAccrual(OtpPosCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.grooming.product_tmpl_id.with_company(cls.company).loyalty_eligible = True
-        # The POS user's timezone may still be yesterday for the invoice date:
-        # the programme started a week ago (the start date rule is tested in
-        # clinic_loyalty).
-        cls.company.loyalty_start_date = fields.Date.today() - timedelta(days=7)
-        cls.main_pos_config.with_user(cls.pos_user).open_ui()
-        cls.Accrual = cls.env["clinic.loyalty.accrual"]
+        cls._setup_earning_shop()
 
     def cash_order(self, qty=1, partner=None, **values):
         payload = self.payload(

@@ -1,10 +1,8 @@
 """An old POS order whose stored figures are far too large (a bad row, as
 written straight to the tables) never stops the accrual of the others."""
 
-from datetime import timedelta
 from uuid import uuid4
 
-from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -16,9 +14,7 @@ class TestPosAccrualOverflow(OtpPosCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.grooming.product_tmpl_id.with_company(cls.company).loyalty_eligible = True
-        cls.company.loyalty_start_date = fields.Date.today() - timedelta(days=7)
-        cls.main_pos_config.with_user(cls.pos_user).open_ui()
+        cls._setup_earning_shop()
 
     def cash_order(self, partner):
         return self.sync(self.payload(str(uuid4()), partner, [(self.cash_method, 50.0, None)]))

@@ -5,10 +5,9 @@ own contact on a paid order, or by taking over a walk-in client's contact
 before the nightly accrual creates its account. Each attack fails and
 nothing is minted."""
 
-from datetime import timedelta
 from uuid import uuid4
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
@@ -24,10 +23,7 @@ class TestPosFrozen(OtpPosCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.grooming.product_tmpl_id.with_company(cls.company).loyalty_eligible = True
-        cls.company.loyalty_start_date = fields.Date.today() - timedelta(days=7)
-        cls.main_pos_config.with_user(cls.pos_user).open_ui()
-        cls.Accrual = cls.env["clinic.loyalty.accrual"]
+        cls._setup_earning_shop()
         cls.Order = cls.env["pos.order"]
         users = {}
         for login, groups in (

@@ -4,10 +4,8 @@ Sale User) through ``sync_from_ui``, and by a Billing user crediting an
 order's invoice: every taking-back path takes back, the points share goes
 back as points."""
 
-from datetime import timedelta
 from uuid import uuid4
 
-from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -19,10 +17,7 @@ class TestPosRefundIntegrity(OtpPosCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.grooming.product_tmpl_id.with_company(cls.company).loyalty_eligible = True
-        cls.company.loyalty_start_date = fields.Date.today() - timedelta(days=7)
-        cls.main_pos_config.with_user(cls.pos_user).open_ui()
-        cls.Accrual = cls.env["clinic.loyalty.accrual"]
+        cls._setup_earning_shop()
         cls.cashier_pos = cls._new_user(
             "pos_refund_cashier",
             "employee",
