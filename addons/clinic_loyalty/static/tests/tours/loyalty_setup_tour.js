@@ -47,5 +47,8 @@ registry.category("web_tour.tours").add("loyalty_setup_tour", {
       trigger:
         ".o_form_view:not(.o_form_dirty) .o_field_widget[name=loyalty_status] input[data-value=on]:checked",
     },
+    // End on a list: a tour never ends on a form in edition.
+    ...openMenu("Configuration", "Rewards"),
+    {trigger: ".o_list_view .o_data_row:contains(Free check-up)"},
   ],
 });
